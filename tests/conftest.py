@@ -1,0 +1,81 @@
+"""Fixtures: small sites written into tmp_path, photos drawn with Pillow, the CLI run in-process."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Callable
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from villagesite.cli import main
+
+SITE_YAML = "title: 测试古村\nbase_url: /\n"
+
+
+def village(
+    title: str = "逢简村",
+    *,
+    style: str = "cantonese",
+    city: str = "佛山市",
+    lat: float = 22.81,
+    lon: float = 113.15,
+    extra: str = "",
+    body: str = "正文。",
+) -> str:
+    """A valid village page; ``extra`` adds front-matter lines."""
+    ethnic = "ethnic_group: 瑶族\n" if style == "minority" else ""
+    return (
+        f"---\ntitle: {title}\nstyle: {style}\n{ethnic}city: {city}\n"
+        f"location: {{lat: {lat}, lon: {lon}}}\nsummary: {title}的简介。\n{extra}---\n\n{body}\n"
+    )
+
+
+def photo_bytes(width: int = 64, height: int = 40, color: tuple[int, int, int] = (120, 90, 60)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buffer, "JPEG", quality=70)
+    return buffer.getvalue()
+
+
+def write_site(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write a site: paths relative to ``root``; a site.yaml is added unless given."""
+    files = {"site.yaml": SITE_YAML, **files}
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content) if content.startswith("\n") else content, encoding="utf-8")
+    return root
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*args: str | Path) -> Result:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main([str(a) for a in args])
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` with its bytes, for byte-for-byte comparisons."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
+    def make(files: dict[str, str | bytes]) -> Path:
+        return write_site(tmp_path / "site", files)
+
+    return make

@@ -1,0 +1,80 @@
+"""The example site shipped in the repository, built as a host would serve it under /sub/."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import run_cli, snapshot
+from crawl import broken_links
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    output = tmp_path_factory.mktemp("example") / "out"
+    result = run_cli("build", "--site", REPO, "--output", output, "--base-url", "/sub/")
+    assert result.code == 0, result.err
+    return output
+
+
+def front_matter(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+
+
+def village_folders() -> list[Path]:
+    return sorted(p for p in (REPO / "content/villages").iterdir() if (p / "index.md").is_file())
+
+
+def test_example_site_checks_clean():
+    result = run_cli("check", "--site", REPO)
+    assert result.code == 0, result.err
+    assert "error" not in result.err
+
+
+def test_every_village_has_a_page_and_each_style_at_least_two(built: Path):
+    folders = village_folders()
+    assert len(folders) >= 12
+    styles: dict[str, int] = {}
+    for folder in folders:
+        meta = front_matter(folder / "index.md")
+        if meta.get("draft"):
+            continue
+        styles[meta["style"]] = styles.get(meta["style"], 0) + 1
+        page = (built / "villages" / folder.name / "index.html").read_text(encoding="utf-8")
+        assert meta["title"] in page
+    assert all(styles.get(style, 0) >= 2 for style in ("cantonese", "hakka", "teochew", "minority")), styles
+
+
+def test_listings_sitemap_404_and_feed_exist(built: Path):
+    for style in ("cantonese", "hakka", "teochew", "minority"):
+        assert (built / "styles" / style / "index.html").is_file()
+    assert len(list((built / "cities").glob("*/index.html"))) >= 5
+    assert len(list((built / "tags").glob("*/index.html"))) >= 5
+    for rel in ("sitemap.xml", "404.html", "feed.xml", "robots.txt", "stories/index.html", "about/index.html"):
+        assert (built / rel).is_file(), rel
+    assert "<loc>/sub/villages/" in (built / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_zero_broken_internal_links_and_images_under_sub_path(built: Path):
+    assert broken_links(built, "/sub/") == []
+
+
+def test_every_internal_link_carries_the_sub_path(built: Path):
+    for page in built.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for url in re.findall(r'(?:href|src)="(/[^"]*)"', text):
+            assert url.startswith("/sub/"), f"{page}: {url}"
+
+
+def test_drafts_appear_nowhere(built: Path):
+    drafts = [p for p in (REPO / "content").rglob("index.md") if front_matter(p).get("draft")]
+    assert drafts, "the example site keeps one draft to show that drafts stay out"
+    everything = b"\n".join(snapshot(built).values()).decode("utf-8", "ignore")
+    for path in drafts:
+        meta = front_matter(path)
+        assert meta["title"] not in everything
+        assert f"/{path.parent.name}/" not in everything

@@ -1,0 +1,103 @@
+"""Markdown bodies as visitors get them: tables, Chinese headings, footnotes, safe HTML, working links."""
+
+from __future__ import annotations
+
+from conftest import photo_bytes, run_cli, village
+
+BODY = """## 历史沿革
+
+见[沙湾古镇](../shawan/)、[关于](/pages/about.md)和[官网](https://example.org)。{: .lead }
+
+| 名称 | 年代 |
+|:--|--:|
+| 祠堂 | 明 |
+
+据记载[^1]。
+
+![石桥与河涌](bridge.jpg "插画：石桥")
+
+<script>alert("x")</script><b onclick="steal()">粗体</b><iframe src="https://evil.example"></iframe>
+[点我](javascript:alert(1))
+
+[^1]: 《顺德县志》。
+"""
+
+
+def build_one(site, body: str, base_url: str = "/"):
+    root = site(
+        {
+            "site.yaml": f"title: 古村\nbase_url: {base_url}\n",
+            "content/villages/fengjian/index.md": village("逢简村", body=body),
+            "content/villages/fengjian/bridge.jpg": photo_bytes(),
+            "content/villages/shawan/index.md": village("沙湾古镇"),
+            "content/pages/about.md": "---\ntitle: 关于\n---\n",
+        }
+    )
+    result = run_cli("build", "--site", root)
+    return root, result
+
+
+def test_markdown_features_render(site):
+    root, result = build_one(site, BODY)
+    assert result.code == 0, result.err
+    page = (root / "output/villages/fengjian/index.html").read_text(encoding="utf-8")
+    assert '<h2 id="li-shi-yan-ge">历史沿革</h2>' in page
+    assert '<th style="text-align:left">名称</th>' in page
+    assert '<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>' in page
+    assert '<p class="lead">' in page
+    assert '<img alt="石桥与河涌" src="/villages/fengjian/bridge.jpg" title="插画：石桥">' in page
+    assert (root / "output/villages/fengjian/bridge.jpg").read_bytes() == photo_bytes()
+
+
+def test_content_links_are_resolved_under_base_url(site):
+    root, result = build_one(site, BODY, base_url="/sub/")
+    assert result.code == 0
+    page = (root / "output/villages/fengjian/index.html").read_text(encoding="utf-8")
+    assert '<a href="/sub/villages/shawan/">沙湾古镇</a>' in page
+    assert '<a href="/sub/about/">关于</a>' in page
+    assert '<a href="https://example.org">官网</a>' in page
+    assert 'src="/sub/villages/fengjian/bridge.jpg"' in page
+
+
+def test_raw_html_is_limited_to_a_safe_list(site):
+    root, _ = build_one(site, BODY)
+    page = (root / "output/villages/fengjian/index.html").read_text(encoding="utf-8")
+    body = page.split('<div class="prose">')[1].split("</div>\n\n")[0]
+    assert "<script" not in body and "alert" not in body
+    assert "onclick" not in body and "<iframe" not in body
+    assert "javascript:" not in body
+    assert "<b>粗体</b>" in body
+
+
+def test_broken_link_is_an_error_in_check_and_a_warning_in_build(site):
+    body = "正文\n\n更多见[黄埔村](../huangpu/)。\n"
+    root, result = build_one(site, body)
+    message = "content/villages/fengjian/index.md:11: body: link '../huangpu/' leads to no page or file"
+    assert result.code == 0
+    assert message in result.err and "[warning]" in result.err
+    checked = run_cli("check", "--site", root)
+    assert checked.code == 1
+    assert checked.err.splitlines()[0].startswith(message)
+
+
+def test_missing_body_image_is_an_error_with_suggestion(site):
+    root, result = build_one(site, "![石桥](brige.jpg)\n")
+    assert result.code == 1
+    assert (
+        "content/villages/fengjian/index.md:9: body: image 'brige.jpg' is not in the page's folder (did you mean 'bridge.jpg'?)"
+        in result.err
+    )
+
+
+def test_link_cannot_escape_the_content_folder(site):
+    root, result = build_one(site, "[密码](../../../../etc/passwd) ![x](../../../site.yaml)\n")
+    assert result.code == 1
+    assert not (root / "output").exists()
+
+
+def test_front_matter_text_is_escaped(site):
+    root = site({"content/villages/a/index.md": village("<script>alert(1)</script>村")})
+    assert run_cli("build", "--site", root).code == 0
+    page = (root / "output/villages/a/index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;村" in page

@@ -1,0 +1,125 @@
+"""The command line: parse, call one function, print, exit.  No site logic lives here."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .build import build, check
+from .config import load_config, with_base_url
+from .errors import Problem, VillageSiteError
+from .scaffold import KINDS, init_site, new_page
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(args.run(args))
+    except VillageSiteError as exc:
+        _print_problems(exc.problems)
+        return 1
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="villagesite", description="Build tourism websites for old towns and villages."
+    )
+    parser.add_argument("--version", action="version", version=f"villagesite {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    init = commands.add_parser("init", help="start a new site in DIR")
+    init.add_argument("dir", type=Path)
+    init.add_argument("--title", default="广东古村落", help="the site's name")
+    init.set_defaults(run=_init)
+
+    new = commands.add_parser("new", help="add a village, story or event from a scaffold")
+    new.add_argument("kind", choices=sorted(KINDS))
+    new.add_argument("name", help="its name, e.g. 逢简村 (the folder gets its pinyin)")
+    _site_option(new)
+    new.set_defaults(run=_new)
+
+    build_cmd = commands.add_parser("build", help="build the site into output/")
+    _site_option(build_cmd)
+    build_cmd.add_argument("--output", type=Path, help="where to write the site (default: output/ in the site)")
+    build_cmd.add_argument("--drafts", action="store_true", help="include pages with draft: true")
+    build_cmd.add_argument(
+        "--base-url", help="publish at this address instead of base_url in site.yaml, e.g. /preview/"
+    )
+    build_cmd.set_defaults(run=_build)
+
+    check_cmd = commands.add_parser("check", help="report every problem in the site; write nothing")
+    _site_option(check_cmd)
+    check_cmd.add_argument("--drafts", action="store_true", help="check as if drafts were published")
+    check_cmd.set_defaults(run=_check)
+    return parser
+
+
+def _site_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--site", type=Path, default=Path("."), help="the site folder, with site.yaml (default: here)")
+
+
+def _init(args: argparse.Namespace) -> int:
+    init_site(args.dir, title=args.title)
+    print(f"Created a new site in {args.dir}")
+    print(f"  next: cd {args.dir} && villagesite build   (then open output/index.html)")
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    config = load_config(args.site)
+    path = new_page(config, args.kind, args.name)
+    print(f"Created {path.relative_to(config.root).as_posix()} (a draft: set draft: false to publish it)")
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    config = load_config(args.site)
+    if args.base_url:
+        config = with_base_url(config, args.base_url)
+    report = build(config, output=args.output, drafts=args.drafts)
+    _print_problems(report.warnings)
+    names = {"village": "villages", "story": "stories", "event": "events", "page": "pages", "listing": "listings"}
+    summary = ", ".join(_count(report.pages.get(kind, 0), kind, plural) for kind, plural in names.items())
+    where = (
+        report.output.relative_to(config.root)
+        if report.output and report.output.is_relative_to(config.root)
+        else report.output
+    )
+    print(f"Built {summary}: {report.files} files in {where}/ in {report.seconds:.2f} s")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    config = load_config(args.site)
+    problems = check(config, drafts=args.drafts)
+    _print_problems(problems)
+    errors = sum(p.is_error for p in problems)
+    if errors:
+        return 1
+    print("No problems found." if not problems else "No errors.")
+    return 0
+
+
+def _count(number: int, singular: str, plural: str) -> str:
+    return f"{number} {singular if number == 1 else plural}"
+
+
+def _print_problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    if problems:
+        parts = [f"{errors} error{'s' * (errors != 1)}"] if errors else []
+        parts += [f"{warnings} warning{'s' * (warnings != 1)}"] if warnings else []
+        print(", ".join(parts), file=sys.stderr)

@@ -1,0 +1,222 @@
+"""``site.yaml`` -> a validated, immutable :class:`SiteConfig`.
+
+Unknown keys are errors with a suggestion, not silently ignored: a misspelt
+setting that does nothing is the hardest mistake for an editor to find.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .errors import Problem, VillageSiteError, error
+from .fields import FieldReader
+from .frontmatter import read_text
+from .yamlfile import YamlDocument, parse_yaml
+
+CONFIG_NAME = "site.yaml"
+KNOWN_LANGUAGES = ("zh-Hans", "zh-Hant", "en")
+IMAGE_FORMATS = ("avif", "webp", "jpeg", "png")
+
+
+@dataclass(frozen=True, slots=True)
+class ImageConfig:
+    widths: tuple[int, ...] = (480, 960, 1600)
+    """Widths in pixels of the variants made of every photo (never upscaled)."""
+    formats: tuple[str, ...] = ("webp", "jpeg")
+    """Encodings of each variant, best first; the last is the fallback."""
+    quality: int = 80
+    """Encoder quality, 1-100."""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    root: Path
+    """The site folder (where ``site.yaml`` is)."""
+    title: str
+    """The site's name, shown in every page title."""
+    title_en: str | None = None
+    """An English name, shown beside the title."""
+    description: str | None = None
+    """One or two sentences about the site: home page and meta description."""
+    base_url: str = "/"
+    """Where the site will live: ``/``, ``/sub/`` or ``https://example.org/villages/``; ends with '/'."""
+    language: str = "zh-Hans"
+    """The language the content is written in."""
+    languages: tuple[str, ...] = ()
+    """More languages to publish (a later release builds them)."""
+    province: str = "广东省"
+    """Default ``province`` of villages."""
+    theme: str = "default"
+    """A folder in ``themes/`` of the site, or a theme shipped with villagesite."""
+    images: ImageConfig = field(default_factory=ImageConfig)
+    """How photos are turned into variants."""
+
+    @property
+    def base_path(self) -> str:
+        """The path part of ``base_url``: every URL in the output starts with it."""
+        return urlsplit(self.base_url).path
+
+    @property
+    def origin(self) -> str:
+        """``https://example.org`` when ``base_url`` names a host, else ''."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def static_dir(self) -> Path:
+        return self.root / "static"
+
+    @property
+    def themes_dir(self) -> Path:
+        return self.root / "themes"
+
+    def fingerprint(self) -> str:
+        """A hash of every setting, for cache keys."""
+        values = asdict(self)
+        values["root"] = str(self.root)
+        return hashlib.sha256(json.dumps(values, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+TOP_KEYS = {"title", "title_en", "description", "base_url", "language", "languages", "province", "theme", "images"}
+IMAGE_KEYS = {"widths", "formats", "quality"}
+
+
+def load_config(site_dir: Path) -> SiteConfig:
+    """Read and validate ``site.yaml`` in ``site_dir``; raise with every problem found."""
+    site_dir = site_dir.resolve()
+    path = site_dir / CONFIG_NAME
+    if not path.is_file():
+        raise VillageSiteError(
+            [
+                error(
+                    str(path),
+                    None,
+                    f"there is no {CONFIG_NAME} here",
+                    hint="run 'villagesite init DIR' to start a new site, or pass --site DIR",
+                )
+            ]
+        )
+    text = read_text(path, CONFIG_NAME)
+    if isinstance(text, Problem):
+        raise VillageSiteError([text])
+    parsed = parse_yaml(text, CONFIG_NAME)
+    if isinstance(parsed, Problem):
+        raise VillageSiteError([parsed])
+    problems: list[Problem] = []
+    config = _read_config(site_dir, parsed, problems)
+    if any(p.is_error for p in problems) or config is None:
+        raise VillageSiteError(problems)
+    return config
+
+
+def _read_config(site_dir: Path, doc: YamlDocument, problems: list[Problem]) -> SiteConfig | None:
+    data = doc.data if doc.data is not None else {}
+    if not isinstance(data, dict):
+        problems.append(error(CONFIG_NAME, 1, "expected settings such as 'title: 广东古村落'"))
+        return None
+    fields = FieldReader(data, doc, CONFIG_NAME, problems)
+    fields.reject_unknown(TOP_KEYS)
+    title = fields.text("title", required=True) or ""
+    language = fields.choice("language", KNOWN_LANGUAGES_LOWER, default="zh-hans") or "zh-hans"
+    languages = tuple(_language_list(fields))
+    return SiteConfig(
+        root=site_dir,
+        title=title,
+        title_en=fields.text("title_en"),
+        description=fields.text("description"),
+        base_url=_base_url(fields),
+        language=_CANONICAL_LANGUAGE[language],
+        languages=languages,
+        province=fields.text("province") or "广东省",
+        theme=_theme_name(fields),
+        images=_images(fields),
+    )
+
+
+KNOWN_LANGUAGES_LOWER = tuple(code.lower() for code in KNOWN_LANGUAGES)
+_CANONICAL_LANGUAGE = {code.lower(): code for code in KNOWN_LANGUAGES}
+
+
+def _language_list(fields: FieldReader) -> list[str]:
+    result = []
+    for code in fields.text_list("languages"):
+        if code.lower() not in _CANONICAL_LANGUAGE:
+            fields.fail("languages", f"'{code}' is not one of {', '.join(KNOWN_LANGUAGES)}")
+        else:
+            result.append(_CANONICAL_LANGUAGE[code.lower()])
+    return result
+
+
+def _base_url(fields: FieldReader) -> str:
+    value = fields.text("base_url") or "/"
+    normalized, message, hint = normalize_base_url(value)
+    if message:
+        fields.fail("base_url", message, hint=hint)
+    return normalized
+
+
+def normalize_base_url(value: str) -> tuple[str, str | None, str | None]:
+    """``value`` ending in '/', or '/' with a message and hint saying what is wrong."""
+    parts = urlsplit(value)
+    if parts.scheme and parts.scheme not in ("http", "https") or (parts.scheme and not parts.netloc):
+        return "/", f"'{value}' is not a web address", "write e.g. 'https://example.org/villages/' or '/villages/'"
+    if not parts.scheme and not value.startswith("/"):
+        return "/", f"'{value}' must start with '/' or 'https://'", f"did you mean '/{value}'?"
+    if parts.query or parts.fragment:
+        return "/", "must not contain '?' or '#'", None
+    path = parts.path or "/"
+    if not path.endswith("/"):
+        path += "/"
+    return (f"{parts.scheme}://{parts.netloc}{path}" if parts.scheme else path), None, None
+
+
+def with_base_url(config: SiteConfig, value: str) -> SiteConfig:
+    """The same settings published at another address (``build --base-url``)."""
+    normalized, message, hint = normalize_base_url(value)
+    if message:
+        raise VillageSiteError([error("--base-url", None, message, hint=hint)])
+    return replace(config, base_url=normalized)
+
+
+def _theme_name(fields: FieldReader) -> str:
+    name = fields.text("theme") or "default"
+    if "/" in name or "\\" in name or name.startswith("."):
+        fields.fail("theme", f"'{name}' must be the name of a folder in themes/, not a path")
+        return "default"
+    return name
+
+
+def _images(fields: FieldReader) -> ImageConfig:
+    section = fields.section("images")
+    if section is None:
+        return ImageConfig()
+    section.reject_unknown(IMAGE_KEYS)
+    defaults = ImageConfig()
+    widths: list[int] = []
+    raw_widths = section.data.get("widths", list(defaults.widths))
+    if not isinstance(raw_widths, list) or not raw_widths:
+        section.fail("widths", "expected a list of widths in pixels, such as [480, 960, 1600]")
+    else:
+        for width in raw_widths:
+            if isinstance(width, bool) or not isinstance(width, int) or not 16 <= width <= 8192:
+                section.fail("widths", f"'{width}' is not a width in pixels from 16 to 8192")
+            else:
+                widths.append(width)
+    formats = section.text_list("formats") or defaults.formats
+    for name in formats:
+        if name.lower() not in IMAGE_FORMATS:
+            section.fail("formats", f"'{name}' is not one of {', '.join(IMAGE_FORMATS)}")
+    quality = section.number("quality", low=1, high=100)
+    return ImageConfig(
+        widths=tuple(sorted(set(widths))) or defaults.widths,
+        formats=tuple(f.lower() for f in formats if f.lower() in IMAGE_FORMATS) or defaults.formats,
+        quality=int(quality) if quality is not None else defaults.quality,
+    )

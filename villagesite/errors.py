@@ -1,0 +1,93 @@
+"""Problems found in a site, and the one exception that carries them to the CLI.
+
+Every mistake an editor can make becomes a :class:`Problem` that names the file,
+the line and the field, so the whole site can be checked in one run and every
+problem reported together, instead of stopping at the first one.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLocation:
+    """A place in a file of the site, as the editor sees it."""
+
+    path: str
+    """Path relative to the site folder, with forward slashes."""
+    line: int | None = None
+    """1-based line, when known."""
+
+    def __str__(self) -> str:
+        return self.path if self.line is None else f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong (or suspicious) in the site."""
+
+    location: SourceLocation
+    message: str
+    field: str | None = None
+    hint: str | None = None
+    severity: Severity = Severity.ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def __str__(self) -> str:
+        text = f"{self.location}: " if self.location.path else ""
+        if self.field:
+            text += f"{self.field}: "
+        text += self.message
+        if self.hint:
+            text += f" ({self.hint})"
+        if not self.is_error:
+            text += " [warning]"
+        return text
+
+    def sort_key(self) -> tuple[str, int, str]:
+        return (self.location.path, self.location.line or 0, self.message)
+
+
+def error(path: str, line: int | None, message: str, *, field: str | None = None, hint: str | None = None) -> Problem:
+    return Problem(SourceLocation(path, line), message, field, hint, Severity.ERROR)
+
+
+def warning(path: str, line: int | None, message: str, *, field: str | None = None, hint: str | None = None) -> Problem:
+    return Problem(SourceLocation(path, line), message, field, hint, Severity.WARNING)
+
+
+def did_you_mean(word: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str | None:
+    """Return a "did you mean 'x'?" hint for the closest choice, if one is close."""
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    return f"did you mean '{matches[0]}'?" if matches else None
+
+
+def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Errors and warnings in file order, each reported once."""
+    return sorted(set(problems), key=Problem.sort_key)
+
+
+class VillageSiteError(Exception):
+    """A mistake in the site (not a bug in villagesite): shown without a traceback."""
+
+    def __init__(self, problems: Iterable[Problem] | str) -> None:
+        if isinstance(problems, str):
+            problems = [error("", None, problems)]
+        self.problems = tuple(sorted_problems(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class BuildFailed(VillageSiteError):
+    """The build found errors; nothing was written."""

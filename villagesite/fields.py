@@ -1,0 +1,264 @@
+"""Typed reading of a YAML mapping, collecting every problem with its line.
+
+Each reader method returns a clean value (or ``None``) and never raises:
+mistakes are appended to the shared problem list, so a page with three
+mistakes yields three messages in one run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import Problem, did_you_mean, error, warning
+from .yamlfile import YamlDocument, join_key
+
+
+@dataclass(frozen=True, slots=True)
+class GeoPoint:
+    """A WGS-84 position in decimal degrees."""
+
+    lat: float
+    lon: float
+
+
+def describe(value: object) -> str:
+    """How a found value is named in a message."""
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing"
+    if isinstance(value, Mapping):
+        return "a group of fields"
+    if isinstance(value, list):
+        return "a list"
+    return f"'{value}'"
+
+
+class FieldReader:
+    """Reads the fields of one mapping (the front matter, or an item inside it)."""
+
+    def __init__(
+        self,
+        data: Mapping[str, Any],
+        doc: YamlDocument,
+        rel_path: str,
+        problems: list[Problem],
+        prefix: str = "",
+    ) -> None:
+        self.data = data
+        self.doc = doc
+        self.rel_path = rel_path
+        self.problems = problems
+        self.prefix = prefix
+
+    # -- reporting -------------------------------------------------------
+    def path_of(self, key: str | int) -> str:
+        return join_key(self.prefix, key)
+
+    def line_of(self, key: str | int) -> int:
+        return self.doc.line_of(self.path_of(key))
+
+    def fail(self, key: str | int, message: str, hint: str | None = None, *, at: str | None = None) -> None:
+        """Report ``key``; ``at`` names another key whose line to show (for a missing field)."""
+        line = self.line_of(at if at is not None else key)
+        self.problems.append(error(self.rel_path, line, message, field=self.path_of(key), hint=hint))
+
+    def warn(self, key: str | int, message: str, hint: str | None = None) -> None:
+        self.problems.append(warning(self.rel_path, self.line_of(key), message, field=self.path_of(key), hint=hint))
+
+    def _missing(self, key: str, required: bool, what: str) -> None:
+        if required:
+            # A missing field has no line: name its group, or the front matter's opening '---'.
+            line = self.doc.line_of(self.prefix) if self.prefix else max(1, self.doc.first_line - 1)
+            self.problems.append(error(self.rel_path, line, f"is required ({what})", field=self.path_of(key)))
+
+    def _get(self, key: str) -> Any:
+        value = self.data.get(key)
+        return None if value == "" else value
+
+    # -- scalar fields ---------------------------------------------------
+    def text(self, key: str, *, required: bool = False, warn_past: int | None = None) -> str | None:
+        value = self._get(key)
+        if value is None:
+            self._missing(key, required, "text")
+            return None
+        if isinstance(value, bool) or isinstance(value, (Mapping, list)):
+            self.fail(key, f"expected text, got {describe(value)}")
+            return None
+        text = str(value).strip()
+        if warn_past is not None and len(text) > warn_past:
+            self.warn(
+                key, f"is {len(text)} characters long; keep it under {warn_past} so it fits cards and share previews"
+            )
+        return text
+
+    def choice(
+        self, key: str, choices: Iterable[str], *, required: bool = False, default: str | None = None
+    ) -> str | None:
+        options = list(choices)
+        value = self._get(key)
+        if value is None:
+            self._missing(key, required, "one of " + ", ".join(options))
+            return default
+        if not isinstance(value, str) or value.strip().lower() not in options:
+            self.fail(
+                key,
+                f"{describe(value)} is not one of {', '.join(options)}",
+                hint=did_you_mean(str(value).strip().lower(), options) if isinstance(value, str) else None,
+            )
+            return default
+        return value.strip().lower()
+
+    def boolean(self, key: str, *, default: bool = False) -> bool:
+        value = self.data.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.fail(key, f"expected true or false, got {describe(value)}")
+            return default
+        return value
+
+    def date(self, key: str, *, required: bool = False, allow_time: bool = False) -> dt.date | None:
+        """An ISO date (``2026-05-01``), or with ``allow_time`` a date and time."""
+        value = self._get(key)
+        if value is None:
+            self._missing(key, required, "an ISO date such as 2026-05-01")
+            return None
+        if isinstance(value, dt.datetime):
+            return value if allow_time else value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                parsed = dt.datetime.fromisoformat(value.strip())
+            except ValueError:
+                pass
+            else:
+                if allow_time and ("T" in value or " " in value.strip()):
+                    return parsed
+                return parsed.date()
+        expected = "an ISO date such as 2026-05-01" + (" or 2026-05-01T09:30" if allow_time else "")
+        self.fail(key, f"expected {expected}, got {describe(value)}")
+        return None
+
+    def year_or_text(self, key: str) -> str | int | None:
+        value = self._get(key)
+        if value is None:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        return self.text(key)
+
+    def url(self, key: str) -> str | None:
+        value = self.text(key)
+        if value is not None and not value.startswith(("https://", "http://", "/")):
+            self.fail(key, f"expected a web address starting with https://, got {describe(value)}")
+            return None
+        return value
+
+    def geo(self, key: str, *, required: bool = False) -> GeoPoint | None:
+        value = self.data.get(key)
+        if value is None:
+            self._missing(key, required, "{lat, lon} in degrees")
+            return None
+        if not isinstance(value, Mapping):
+            self.fail(
+                key,
+                f"expected {{lat, lon}} in degrees, got {describe(value)}",
+                hint="write it as 'location: {lat: 22.81, lon: 113.15}'",
+            )
+            return None
+        sub = self.mapping_reader(key, value)
+        lat = sub.number("lat", required=True, low=-90, high=90)
+        lon = sub.number("lon", required=True, low=-180, high=180)
+        sub.reject_unknown({"lat", "lon", "datum"})
+        if lat is None or lon is None:
+            return None
+        return GeoPoint(lat, lon)
+
+    def number(self, key: str, *, required: bool = False, low: float, high: float) -> float | None:
+        value = self.data.get(key)
+        if value is None:
+            self._missing(key, required, f"a number from {low:g} to {high:g}")
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(key, f"expected a number from {low:g} to {high:g}, got {describe(value)}")
+            return None
+        if not low <= value <= high:
+            self.fail(key, f"{value} is out of range; expected a number from {low:g} to {high:g}")
+            return None
+        return float(value)
+
+    # -- collections -----------------------------------------------------
+    def text_list(self, key: str) -> tuple[str, ...]:
+        """A list of text; a single text is taken as a list of one."""
+        value = self._get(key)
+        if value is None:
+            return ()
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            return (str(value).strip(),)
+        if not isinstance(value, list):
+            self.fail(key, f"expected a list of text, got {describe(value)}")
+            return ()
+        items: list[str] = []
+        list_reader = FieldReader({}, self.doc, self.rel_path, self.problems, self.path_of(key))
+        for index, item in enumerate(value):
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)) or str(item).strip() == "":
+                list_reader.fail(index, f"expected text, got {describe(item)}")
+                continue
+            items.append(str(item).strip())
+        return tuple(items)
+
+    def mapping_reader(self, key: str | int, value: Mapping[str, Any]) -> FieldReader:
+        return FieldReader(value, self.doc, self.rel_path, self.problems, self.path_of(key))
+
+    def item_readers(self, key: str) -> list[FieldReader]:
+        """Readers for a list of mappings, such as ``gallery`` or ``attractions``."""
+        value = self._get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail(key, f"expected a list, got {describe(value)}", hint="start each item on its own line with '- '")
+            return []
+        readers = []
+        list_reader = FieldReader({}, self.doc, self.rel_path, self.problems, self.path_of(key))
+        for index, item in enumerate(value):
+            if not isinstance(item, Mapping):
+                list_reader.fail(index, f"expected a group of fields, got {describe(item)}")
+                continue
+            readers.append(list_reader.mapping_reader(index, item))
+        return readers
+
+    def section(self, key: str) -> FieldReader | None:
+        value = self._get(key)
+        if value is None:
+            return None
+        if not isinstance(value, Mapping):
+            self.fail(key, f"expected a group of fields, got {describe(value)}")
+            return None
+        return self.mapping_reader(key, value)
+
+    # -- unknown keys ----------------------------------------------------
+    def reject_unknown(self, known: set[str]) -> None:
+        """Unknown keys inside a nested group are errors (they cannot be used)."""
+        for key in self.data:
+            if str(key) not in known:
+                self.fail(str(key), "is not a known field here", hint=did_you_mean(str(key), sorted(known)))
+
+    def extra_fields(self, known: set[str]) -> dict[str, Any]:
+        """Unknown top-level keys are kept for themes, with a warning when one looks like a typo."""
+        extra: dict[str, Any] = {}
+        for key, value in self.data.items():
+            name = str(key)
+            if name in known:
+                continue
+            hint = did_you_mean(name, sorted(known), cutoff=0.75)
+            if hint:
+                self.warn(name, "is not a known field; it is kept for the theme", hint=hint)
+            extra[name] = value
+        return extra

@@ -1,0 +1,272 @@
+"""Markdown body -> safe HTML, with links and images written as content paths resolved.
+
+Editors link pages the way they see them on disk (``../shawan/``) and images
+by file name; this stage turns those into site paths, reports the ones that
+lead nowhere with their line, and limits raw HTML to a safe list.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import threading
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.toc import TocExtension
+from markdown.treeprocessors import Treeprocessor
+
+from .errors import Problem, Severity, SourceLocation, did_you_mean
+from .schema import ImageRef
+from .slugs import slugify
+
+Resolver = Callable[[str], "str | None"]
+"""Content path (``/villages/shawan/``) -> site path, or None when nothing is there."""
+
+SAFE_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "rp",
+    "rt",
+    "ruby",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
+    "var",
+    "wbr",
+}
+SAFE_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang", "dir", "role"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height", "loading", "decoding"},
+    "td": {"style", "colspan", "rowspan"},
+    "th": {"style", "colspan", "rowspan", "scope"},
+    "ol": {"start", "type"},
+    "time": {"datetime"},
+    "abbr": {"title"},
+    "q": {"cite"},
+    "blockquote": {"cite"},
+}
+
+
+def _heading_id(text: str, separator: str) -> str:
+    """Heading ids in pinyin: ``## 历史沿革`` -> ``li-shi-yan-ge``, ASCII and readable in a shared link."""
+    return slugify(text) or "section"
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedBody:
+    html: str
+    toc: tuple[tuple[int, str, str], ...]
+    """(level, id, text) of each heading, for a table of contents."""
+    images: tuple[ImageRef, ...]
+
+
+@dataclass(slots=True)
+class _DocumentState:
+    rel_path: str
+    folder: str
+    body: str
+    body_line: int
+    resolve: Resolver
+    link: Callable[[str], str]
+    link_severity: Severity
+    nearby_files: tuple[str, ...]
+    problems: list[Problem]
+    images: list[ImageRef]
+
+
+class _ContentLinks(Treeprocessor):
+    """Rewrite ``a[href]`` and ``img[src]`` written as content paths."""
+
+    state: _DocumentState
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag == "a" and element.get("href"):
+                new = self._resolve(element.get("href", ""), is_image=False)
+                if new is not None:
+                    element.set("href", new)
+            elif element.tag == "img" and element.get("src") is not None:
+                src = element.get("src", "")
+                new = self._resolve(src, is_image=True)
+                line = self._line_of(src)
+                alt = element.get("alt")
+                if new is not None:
+                    element.set("src", new)
+                    self.state.images.append(ImageRef(src, alt, element.get("title"), line, "body"))
+                if not alt:
+                    self.state.problems.append(
+                        Problem(
+                            SourceLocation(self.state.rel_path, line),
+                            f"image '{src}' has no alt text",
+                            "body",
+                            "write ![what the photo shows](file.jpg)",
+                            Severity.WARNING,
+                        )
+                    )
+
+    def _resolve(self, target: str, *, is_image: bool) -> str | None:
+        parts = urlsplit(target)
+        if parts.scheme or parts.netloc or not parts.path:
+            return None  # external, or a #fragment on this page
+        path = unquote(parts.path)
+        trailing = "/" if path.endswith("/") else ""
+        joined = path if path.startswith("/") else posixpath.join(self.state.folder, path)
+        content_path = posixpath.normpath(joined) + trailing
+        content_path = content_path.replace("//", "/")
+        site_path = self.state.resolve(content_path)
+        if site_path is None:
+            self._report(target, is_image)
+            return None
+        suffix = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+        return self.state.link(site_path) + suffix
+
+    def _report(self, target: str, is_image: bool) -> None:
+        state = self.state
+        line = self._line_of(target)
+        if is_image:
+            message = f"image '{target}' is not in the page's folder"
+            hint = did_you_mean(target, state.nearby_files)
+            severity = Severity.ERROR
+        else:
+            message = f"link '{target}' leads to no page or file"
+            hint = "link a page by its folder, e.g. ../shawan/ or /villages/shawan/"
+            severity = state.link_severity
+        state.problems.append(Problem(SourceLocation(state.rel_path, line), message, "body", hint, severity))
+
+    def _line_of(self, target: str) -> int:
+        for offset, text in enumerate(self.state.body.split("\n")):
+            if f"({target}" in text or f'"{target}"' in text or f"<{target}>" in text or f": {target}" in text:
+                return self.state.body_line + offset
+        return self.state.body_line
+
+
+class _ContentLinksExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        md.treeprocessors.register(_ContentLinks(md), "villagesite_links", 8)
+
+
+_local = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    """One Markdown instance per thread: building one costs more than converting a page."""
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = markdown.Markdown(
+            extensions=[
+                "tables",
+                FootnoteExtension(BACKLINK_TITLE="返回正文第 %d 处"),
+                "attr_list",
+                "fenced_code",
+                "sane_lists",
+                "def_list",
+                "abbr",
+                TocExtension(slugify=_heading_id, toc_depth="2-4"),
+                _ContentLinksExtension(),
+            ],
+            output_format="html",
+        )
+        _local.md = md
+    return md
+
+
+def render_markdown(
+    body: str,
+    *,
+    rel_path: str,
+    folder: str,
+    body_line: int,
+    resolve: Resolver,
+    link: Callable[[str], str],
+    link_severity: Severity,
+    nearby_files: tuple[str, ...] = (),
+) -> tuple[RenderedBody, list[Problem]]:
+    """Convert a page body; return the HTML and the problems found in it."""
+    md = _converter()
+    md.reset()
+    processor = md.treeprocessors["villagesite_links"]
+    assert isinstance(processor, _ContentLinks)
+    problems: list[Problem] = []
+    images: list[ImageRef] = []
+    processor.state = _DocumentState(
+        rel_path, folder, body, body_line, resolve, link, link_severity, nearby_files, problems, images
+    )
+    html = md.convert(body)
+    safe = nh3.clean(
+        html,
+        tags=SAFE_TAGS,
+        attributes=SAFE_ATTRIBUTES,
+        link_rel=None,
+        url_schemes={"http", "https", "mailto", "tel"},
+        filter_style_properties={"text-align"},
+        strip_comments=True,
+    )
+    toc = tuple(_flatten_toc(getattr(md, "toc_tokens", [])))
+    return RenderedBody(safe, toc, tuple(images)), problems
+
+
+def _flatten_toc(tokens: list[dict[str, object]]) -> list[tuple[int, str, str]]:
+    flat: list[tuple[int, str, str]] = []
+    for token in tokens:
+        flat.append((int(str(token["level"])), str(token["id"]), str(token["name"])))
+        children = token.get("children")
+        if isinstance(children, list):
+            flat.extend(_flatten_toc(children))
+    return flat

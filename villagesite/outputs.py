@@ -1,0 +1,91 @@
+"""Machine-read outputs: ``sitemap.xml``, the Atom feed of stories, ``robots.txt``.
+
+All of them are derived from content dates, never from the clock, so the same
+input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from xml.sax.saxutils import escape, quoteattr
+
+from .site import Page, Site
+from .urls import absolute
+
+FEED_PATH = "/feed.xml"
+SITEMAP_PATH = "/sitemap.xml"
+CHINA_OFFSET = "+08:00"
+"""Dates without a time are taken as midnight in China (UTC+8)."""
+
+
+def sitemap_xml(site: Site, urls: Iterable[str]) -> bytes:
+    """A sitemap of the given site paths; absolute URLs when ``base_url`` names a host."""
+    lastmod = {page.url: page.source.common.updated or page.source.common.date for page in site.pages}
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for url in sorted(set(urls)):
+        lines.append(f"  <url><loc>{escape(absolute(site.config, url))}</loc>")
+        when = lastmod.get(url)
+        if when is not None:
+            lines.append(f"    <lastmod>{when.isoformat()[:10]}</lastmod>")
+        lines.append("  </url>")
+    lines.append("</urlset>\n")
+    return "\n".join(lines).encode("utf-8")
+
+
+def robots_txt(site: Site) -> bytes:
+    text = "User-agent: *\nAllow: /\n"
+    if site.config.origin:
+        text += f"Sitemap: {absolute(site.config, SITEMAP_PATH)}\n"
+    return text.encode("utf-8")
+
+
+def _timestamp(value: dt.date | None) -> str:
+    if value is None:
+        return "1970-01-01T00:00:00Z"
+    if isinstance(value, dt.datetime):
+        return value.isoformat() if value.tzinfo else value.isoformat() + CHINA_OFFSET
+    return f"{value.isoformat()}T00:00:00{CHINA_OFFSET}"
+
+
+def _entry_id(site: Site, page: Page) -> str:
+    if site.config.origin:
+        return absolute(site.config, page.url)
+    day = page.source.common.date.isoformat() if page.source.common.date else "0000-00-00"
+    return f"tag:villagesite,{day}:{page.url}"
+
+
+def atom_feed(site: Site, limit: int = 50) -> bytes:
+    """The newest stories as an Atom feed."""
+    config = site.config
+    stories = site.stories[:limit]
+    newest = max(
+        (s.source.common.updated or s.source.common.date for s in stories if s.source.common.date), default=None
+    )
+    feed_id = absolute(config, "/") if config.origin else f"tag:villagesite,2026:{config.base_path}"
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{config.language}">',
+        f"  <title>{escape(config.title)}</title>",
+        f"  <id>{escape(feed_id)}</id>",
+        f"  <updated>{_timestamp(newest)}</updated>",
+        f'  <link rel="alternate" type="text/html" href={quoteattr(absolute(config, "/"))}/>',
+        f'  <link rel="self" type="application/atom+xml" href={quoteattr(absolute(config, FEED_PATH))}/>',
+    ]
+    for story in stories:
+        common = story.source.common
+        author = story.source.story.author if story.source.story and story.source.story.author else config.title
+        out += [
+            "  <entry>",
+            f"    <title>{escape(common.title)}</title>",
+            f"    <id>{escape(_entry_id(site, story))}</id>",
+            f'    <link rel="alternate" type="text/html" href={quoteattr(absolute(config, story.url))}/>',
+            f"    <published>{_timestamp(common.date)}</published>",
+            f"    <updated>{_timestamp(common.updated or common.date)}</updated>",
+            f"    <author><name>{escape(author)}</name></author>",
+            f"    <summary>{escape(common.summary or '')}</summary>",
+            f'    <content type="html">{escape(story.html)}</content>',
+            "  </entry>",
+        ]
+    out.append("</feed>\n")
+    return "\n".join(out).encode("utf-8")

@@ -1,0 +1,162 @@
+"""Site + theme -> HTML strings, one per URL.
+
+Templates get frozen records and a few helpers (``url``, ``asset``, ``t``),
+never the builder.  A template mistake is reported at the template's file
+and line, together with the page being rendered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .errors import VillageSiteError, error
+from .schema import STYLES
+from .site import Listing, Page, Site
+from .themes import StaticAsset, ThemeChain
+from .urls import absolute, link
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    url: str
+    """Site path of the output."""
+    html: str
+
+
+class Renderer:
+    """Renders pages of one site with one theme chain."""
+
+    def __init__(
+        self, site: Site, env: jinja2.Environment, chain: ThemeChain, assets: Mapping[str, StaticAsset]
+    ) -> None:
+        self.site = site
+        self.env = env
+        self.chain = chain
+        self.assets = assets
+        config = site.config
+        # Globals of the environment (not render context), so imported macros see them too.
+        env.globals.update(
+            {
+                "site": site,
+                "config": config,
+                "styles": STYLES,
+                "url": lambda path: link(config, path),
+                "abs_url": lambda path: absolute(config, path),
+                "asset": self._asset,
+                "resource": lambda page, src: link(config, page.url + src),
+                "t": lambda key: chain.string(config.language, key),
+                "markup": Markup,
+                "date_zh": date_zh,
+            }
+        )
+
+    def _asset(self, name: str) -> str:
+        asset = self.assets.get(name)
+        if asset is None:
+            raise LookupError(f"the theme has no static file '{name}' (looked for static/{name})")
+        return link(self.site.config, asset.url)
+
+    def render(self, template: str, url: str, source: str | None, **context: Any) -> Rendered:
+        """Render one output; template errors become a message with file:line."""
+        try:
+            html = self.env.get_template(template).render(this_url=url, **context)
+        except jinja2.TemplateSyntaxError as exc:
+            path = self.chain.display_path(Path(exc.filename), self.site.config.root) if exc.filename else template
+            raise VillageSiteError(
+                [error(path, exc.lineno, f"template syntax error: {exc.message}", hint=_while(source, url))]
+            ) from None
+        except jinja2.TemplateNotFound as exc:
+            where = source or "site.yaml"
+            raise VillageSiteError(
+                [
+                    error(
+                        where,
+                        None,
+                        f"there is no template '{exc.name}' in the theme",
+                        field="template" if source else "theme",
+                        hint=f"templates are looked up in {', '.join(map(str, self.chain.template_dirs()))}",
+                    )
+                ]
+            ) from None
+        except Exception as exc:
+            location = _template_frame(sys.exc_info()[2], self.chain)
+            if location is None:
+                raise
+            file, line = location
+            raise VillageSiteError(
+                [
+                    error(
+                        self.chain.display_path(file, self.site.config.root),
+                        line,
+                        f"template error: {_describe(exc)}",
+                        hint=_while(source, url),
+                    )
+                ]
+            ) from None
+        return Rendered(url, html)
+
+    def page(self, page: Page) -> Rendered:
+        site = self.site
+        context: dict[str, Any] = {"page": page}
+        if page.source.village is not None:
+            context |= {
+                "stories": site.stories_of.get(page.slug, ()),
+                "events": site.events_of.get(page.slug, ()),
+                "neighbours": site.neighbours_of.get(page.slug, ()),
+            }
+        elif page.source.story is not None:
+            context["villages"] = tuple(
+                site.village_by_slug[s] for s in page.source.story.villages if s in site.village_by_slug
+            )
+        elif page.source.event is not None:
+            context["village"] = site.village_by_slug.get(page.source.event.village)
+        return self.render(page.template, page.url, page.source.rel_path, **context)
+
+    def listing(self, listing: Listing) -> Rendered:
+        return self.render("listing.html", listing.url, None, listing=listing)
+
+    def index(self, template: str, url: str, **context: Any) -> Rendered:
+        return self.render(template, url, None, **context)
+
+
+def date_zh(value: dt.date | None) -> str:
+    """``2026-05-01`` -> ``2026年5月1日``; a datetime keeps its time."""
+    if value is None:
+        return ""
+    text = f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, dt.datetime):
+        text += f" {value.hour:02d}:{value.minute:02d}"
+    return text
+
+
+def _while(source: str | None, url: str) -> str:
+    return f"while rendering {source}" if source else f"while rendering {url}"
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, jinja2.UndefinedError):
+        return str(exc.message)
+    return f"{exc}" if isinstance(exc, LookupError | TypeError | ValueError) else f"{type(exc).__name__}: {exc}"
+
+
+def _template_frame(tb: TracebackType | None, chain: ThemeChain) -> tuple[Path, int] | None:
+    """The innermost traceback frame in a theme template (Jinja puts template lines there)."""
+    roots = [theme.templates.resolve() for theme in chain.themes]
+    found: tuple[Path, int] | None = None
+    while tb is not None:
+        filename = Path(tb.tb_frame.f_code.co_filename)
+        if filename.suffix in (".html", ".xml", ".txt", ".j2") and any(
+            filename.resolve().is_relative_to(r) for r in roots
+        ):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found

@@ -1,0 +1,97 @@
+"""New sites and new pages from the scaffolds in ``villagesite/scaffolds/``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+from .config import CONFIG_NAME, SiteConfig
+from .errors import VillageSiteError, error
+from .schema import Kind
+from .slugs import is_slug, slugify
+from .urls import SECTION_OF_KIND
+
+SCAFFOLDS = Path(__file__).parent / "scaffolds"
+ABOUT_PAGE = "---\ntitle: 关于本站\nsummary: 这个网站介绍广东的古村落。\n---\n\n在这里介绍网站和编写它的人。\n"
+KINDS = {"village": Kind.VILLAGE, "story": Kind.STORY, "event": Kind.EVENT}
+
+
+def _fill(name: str, title: str, today: dt.date) -> str:
+    text = (SCAFFOLDS / name).read_text(encoding="utf-8")
+    return text.replace("__TITLE__", title).replace("__DATE__", today.isoformat())
+
+
+def init_site(folder: Path, title: str = "广东古村落", today: dt.date | None = None) -> list[Path]:
+    """Create a new site that builds at once: settings, one sample village with a cover, an about page."""
+    today = today or dt.date.today()
+    if (folder / CONFIG_NAME).exists():
+        raise VillageSiteError([error(str(folder / CONFIG_NAME), None, "a site already exists here")])
+    if folder.exists() and any(p for p in folder.iterdir() if not p.name.startswith(".")):
+        raise VillageSiteError([error(str(folder), None, "the folder is not empty", hint="choose a new folder name")])
+    village = folder / "content" / "villages" / "sample"
+    pages = folder / "content" / "pages"
+    village.mkdir(parents=True)
+    pages.mkdir(parents=True)
+    (folder / "themes").mkdir()
+    files = {
+        folder / CONFIG_NAME: _fill("site.yaml", title, today),
+        village / "index.md": _fill("sample-village.md", title, today),
+        pages / "about.md": ABOUT_PAGE,
+        folder / ".gitignore": "output/\n.villagesite-cache/\n",
+    }
+    for path, text in files.items():
+        path.write_text(text, encoding="utf-8")
+    draw_sample_cover(village / "cover.jpg")
+    return [*files, village / "cover.jpg"]
+
+
+def draw_sample_cover(path: Path) -> None:
+    """A small flat illustration (grey-brick house with wok-ear gables by a river), labelled as one."""
+    width, height = 1200, 750
+    image = Image.new("RGB", (width, height), (214, 228, 236))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 520, width, height), fill=(120, 160, 170))
+    for x in (180, 560):
+        draw.rectangle((x, 300, x + 360, 520), fill=(118, 124, 130))
+        draw.polygon([(x - 10, 300), (x + 30, 200), (x + 70, 300)], fill=(70, 74, 80))
+        draw.polygon([(x + 290, 300), (x + 330, 200), (x + 370, 300)], fill=(70, 74, 80))
+        draw.rectangle((x + 150, 400, x + 210, 520), fill=(60, 40, 30))
+    draw.rectangle((width - 170, height - 50, width - 20, height - 20), fill=(255, 255, 255))
+    draw.text((width - 160, height - 45), "Illustration", fill=(40, 40, 40))
+    image.save(path, "JPEG", quality=80, optimize=True)
+
+
+def new_page(config: SiteConfig, kind_name: str, name: str, today: dt.date | None = None) -> Path:
+    """Create ``content/<section>/<slug>/index.md`` from the scaffold for ``kind_name``."""
+    kind = KINDS[kind_name]
+    slug = name if is_slug(name) else slugify(name)
+    if not slug:
+        raise VillageSiteError(
+            [
+                error(
+                    "",
+                    None,
+                    f"cannot make a folder name from '{name}'",
+                    hint="use a name with letters or Chinese characters",
+                )
+            ]
+        )
+    title = name if not is_slug(name) else name.replace("-", " ").title()
+    folder = config.content_dir / SECTION_OF_KIND[kind] / slug
+    if folder.exists():
+        raise VillageSiteError(
+            [
+                error(
+                    folder.relative_to(config.root).as_posix(),
+                    None,
+                    "already exists",
+                    hint="choose another name, or edit the existing page",
+                )
+            ]
+        )
+    folder.mkdir(parents=True)
+    target = folder / "index.md"
+    target.write_text(_fill(f"{kind_name}.md", title, today or dt.date.today()), encoding="utf-8")
+    return target

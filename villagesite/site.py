@@ -1,0 +1,450 @@
+"""All pages -> the browsable :class:`Site`: slugs, URLs, links, listings, neighbours.
+
+This is the one stage that sees every page at once (it must: a link or a
+story's ``villages:`` can name any page).  Everything it returns is frozen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .config import SiteConfig
+from .content import ContentSet, Source
+from .errors import Problem, Severity, did_you_mean, error, warning
+from .markdown_html import render_markdown
+from .schema import STYLES, EventFields, ImageRef, Kind, StoryFields, StyleFamily, VillageFields
+from .slugs import is_slug, place_slug, slugify
+from .urls import RESERVED_SLUGS, language_prefix, link, page_path
+
+NEIGHBOURS = 4
+TEMPLATE_OF_KIND = {
+    Kind.VILLAGE: "village.html",
+    Kind.STORY: "story.html",
+    Kind.EVENT: "event.html",
+    Kind.PAGE: "page.html",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A published page: everything a template needs to show it."""
+
+    source: Source
+    slug: str
+    url: str
+    """Site path, e.g. ``/villages/fengjian/``."""
+    html: str
+    """The rendered, sanitised Markdown body."""
+    toc: tuple[tuple[int, str, str], ...]
+    images: tuple[ImageRef, ...]
+    """Images named in the body."""
+    template: str
+
+    @property
+    def kind(self) -> Kind:
+        return self.source.kind
+
+    @property
+    def title(self) -> str:
+        return self.source.common.title
+
+    @property
+    def language(self) -> str:
+        return self.source.language
+
+    @property
+    def title_en(self) -> str | None:
+        return self.source.common.title_en
+
+    @property
+    def summary(self) -> str | None:
+        return self.source.common.summary
+
+    @property
+    def date(self) -> dt.date | None:
+        return self.source.common.date
+
+    @property
+    def cover(self) -> ImageRef | None:
+        return self.source.common.cover
+
+    @property
+    def village(self) -> VillageFields | None:
+        return self.source.village
+
+    @property
+    def story(self) -> StoryFields | None:
+        return self.source.story
+
+    @property
+    def event(self) -> EventFields | None:
+        return self.source.event
+
+    @property
+    def extra(self) -> Mapping[str, Any]:
+        """Front-matter fields the content model does not know, for themes."""
+        return self.source.extra
+
+    @property
+    def sort_key(self) -> tuple[str, str]:
+        return (slugify(self.title), self.title)
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """A page that lists villages: all of them, one style, one city or one tag."""
+
+    kind: str
+    """``villages``, ``style``, ``city`` or ``tag``."""
+    key: str
+    """The style key, city name or tag as written."""
+    title: str
+    url: str
+    villages: tuple[Page, ...]
+    style: StyleFamily | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """A file of a page bundle, copied beside its page."""
+
+    path: Path
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbour:
+    page: Page
+    km: float
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    config: SiteConfig
+    pages: tuple[Page, ...]
+    villages: tuple[Page, ...]
+    stories: tuple[Page, ...]
+    """Newest first."""
+    events: tuple[Page, ...]
+    """Soonest first."""
+    free_pages: tuple[Page, ...]
+    all_villages: Listing
+    styles: tuple[Listing, ...]
+    cities: tuple[Listing, ...]
+    tags: tuple[Listing, ...]
+    village_by_slug: Mapping[str, Page]
+    stories_of: Mapping[str, tuple[Page, ...]]
+    events_of: Mapping[str, tuple[Page, ...]]
+    neighbours_of: Mapping[str, tuple[Neighbour, ...]]
+    resources: tuple[Resource, ...]
+    data: Mapping[str, Any]
+
+    def listing_urls(self) -> list[str]:
+        listings = [self.all_villages, *self.styles, *self.cities, *self.tags]
+        return [listing.url for listing in listings]
+
+
+def assemble_site(
+    config: SiteConfig, content: ContentSet, *, drafts: bool, strict_links: bool
+) -> tuple[Site, list[Problem]]:
+    """Build the site model; problems are returned, the caller decides whether they stop the build."""
+    problems: list[Problem] = []
+    published = _published_sources(config, content.sources, drafts, problems)
+    slugs = _assign_slugs(published, problems)
+    urls = {
+        source.rel_path: page_path(source.kind, slugs[source.rel_path], language_prefix(config, source.language))
+        for source in published
+    }
+    targets, resources = _link_targets(config, published, urls)
+    by_slug = {(s.kind, slugs[s.rel_path]): s for s in published}
+    everything = {(s.kind, s.name) for s in content.sources} | {
+        (s.kind, slugify(s.common.title)) for s in content.sources
+    }
+    _check_references(published, by_slug, everything, problems)
+
+    pages: list[Page] = []
+    link_severity = Severity.ERROR if strict_links else Severity.WARNING
+    for source in published:
+        _check_images(source, problems)
+        rendered, found = render_markdown(
+            source.body,
+            rel_path=source.rel_path,
+            folder=source.folder,
+            body_line=source.body_line,
+            resolve=targets.get,
+            link=lambda path: link(config, path),
+            link_severity=link_severity,
+            nearby_files=source.bundle_files,
+        )
+        problems.extend(found)
+        template = source.common.template or TEMPLATE_OF_KIND[source.kind]
+        pages.append(
+            Page(
+                source,
+                slugs[source.rel_path],
+                urls[source.rel_path],
+                rendered.html,
+                rendered.toc,
+                rendered.images,
+                template,
+            )
+        )
+    return _collect(config, pages, resources, content.data), problems
+
+
+def _published_sources(
+    config: SiteConfig, sources: tuple[Source, ...], drafts: bool, problems: list[Problem]
+) -> list[Source]:
+    result = []
+    for source in sources:
+        if source.common.draft and not drafts:
+            continue
+        if source.language != config.language:
+            problems.append(
+                warning(
+                    source.rel_path,
+                    None,
+                    f"the '{source.language}' translation is not published yet",
+                    hint="translations are read and checked; a later version publishes them",
+                )
+            )
+            continue
+        result.append(source)
+    return result
+
+
+def _assign_slugs(sources: list[Source], problems: list[Problem]) -> dict[str, str]:
+    """Explicit ``slug:``, else the folder name, else pinyin of the title; collisions are errors."""
+    slugs: dict[str, str] = {}
+    taken: dict[tuple[Kind, str], Source] = {}
+    for source in sources:
+        explicit = source.common.slug
+        if explicit is not None and not is_slug(explicit):
+            problems.append(
+                error(
+                    source.rel_path,
+                    source.line_of("slug"),
+                    f"'{explicit}' is not a valid slug",
+                    field="slug",
+                    hint=f"use lower-case a-z, 0-9 and '-', e.g. '{slugify(explicit) or 'fengjian'}'",
+                )
+            )
+            explicit = None
+        slug = explicit or (
+            source.name if is_slug(source.name) else slugify(source.common.title) or slugify(source.name)
+        )
+        if not slug:
+            problems.append(
+                error(
+                    source.rel_path,
+                    source.line_of("title"),
+                    "cannot make a URL from the title",
+                    field="slug",
+                    hint="add 'slug: a-name' in the front matter",
+                )
+            )
+            slug = f"page-{source.digest[:8]}"
+        space = Kind.PAGE if source.kind is Kind.PAGE else source.kind
+        if source.kind is Kind.PAGE and slug in RESERVED_SLUGS:
+            problems.append(
+                error(
+                    source.rel_path,
+                    None,
+                    f"the URL /{slug}/ is used by the site itself",
+                    field="slug",
+                    hint="rename the file or set another 'slug:'",
+                )
+            )
+        other = taken.get((space, slug))
+        if other is not None:
+            problems.append(
+                error(
+                    source.rel_path,
+                    source.line_of("slug"),
+                    f"the URL slug '{slug}' is also used by {other.rel_path}",
+                    field="slug",
+                    hint="give one of them another 'slug:'",
+                )
+            )
+        taken[(space, slug)] = source
+        slugs[source.rel_path] = slug
+    return slugs
+
+
+def _link_targets(
+    config: SiteConfig, sources: list[Source], urls: dict[str, str]
+) -> tuple[dict[str, str], list[Resource]]:
+    """Every content path a link may name -> its site path; and the bundle files to copy."""
+    targets: dict[str, str] = {"/": "/", "/villages/": "/villages/", "/stories/": "/stories/", "/events/": "/events/"}
+    targets.update({f"/styles/{key}/": f"/styles/{key}/" for key in STYLES})
+    resources: list[Resource] = []
+    for source in sources:
+        url = urls[source.rel_path]
+        content_path = "/" + source.rel_path.removeprefix("content/")
+        for key in (url, content_path, source.folder if source.folder != "/pages/" else f"/pages/{source.name}/"):
+            targets.setdefault(key, url)
+        if source.folder != "/pages/":
+            for name in source.bundle_files:
+                resource_url = url + name
+                targets[source.folder + name] = resource_url
+                resources.append(Resource(config.root / "content" / source.folder.strip("/") / name, resource_url))
+    return targets, resources
+
+
+def _check_references(
+    sources: list[Source],
+    by_slug: dict[tuple[Kind, str], Source],
+    everything: set[tuple[Kind, str]],
+    problems: list[Problem],
+) -> None:
+    """A story's villages and an event's village must name published villages (drafts are left out quietly)."""
+    village_slugs = sorted(slug for kind, slug in by_slug if kind is Kind.VILLAGE)
+    for source in sources:
+        named: list[tuple[str, str]] = []
+        if source.story is not None:
+            named = [(f"villages[{i}]", slug) for i, slug in enumerate(source.story.villages)]
+        elif source.event is not None:
+            named = [("village", source.event.village)]
+        for field, slug in named:
+            if (Kind.VILLAGE, slug) in by_slug or (Kind.VILLAGE, slug) in everything:
+                continue
+            problems.append(
+                error(
+                    source.rel_path,
+                    source.line_of(field),
+                    f"there is no village '{slug}'",
+                    field=field,
+                    hint=did_you_mean(slug, village_slugs) or "use the folder name of a village",
+                )
+            )
+
+
+def _check_images(source: Source, problems: list[Problem]) -> None:
+    """Images named in front matter must be files in the page's own folder."""
+    refs: list[ImageRef] = []
+    if source.common.cover:
+        refs.append(source.common.cover)
+    if source.village:
+        refs.extend(source.village.gallery)
+        refs.extend(a.image for a in source.village.attractions if a.image)
+        refs.extend(s.image for s in source.village.specialties if s.image)
+    for ref in refs:
+        if ref.src in source.bundle_files and source.folder != "/pages/":
+            continue
+        problems.append(
+            error(
+                source.rel_path,
+                ref.line,
+                f"image '{ref.src}' is not in the page's folder",
+                field=ref.field,
+                hint=did_you_mean(ref.src, source.bundle_files)
+                or "put the photo beside index.md and write its file name",
+            )
+        )
+
+
+def _collect(config: SiteConfig, pages: list[Page], resources: list[Resource], data: Mapping[str, Any]) -> Site:
+    by_kind: dict[Kind, list[Page]] = defaultdict(list)
+    for page in pages:
+        by_kind[page.kind].append(page)
+    villages = sorted(by_kind[Kind.VILLAGE], key=lambda p: p.sort_key)
+    stories = sorted(
+        by_kind[Kind.STORY],
+        key=lambda p: (-(p.source.common.date.toordinal() if p.source.common.date else 0), p.sort_key),
+    )
+    events = sorted(
+        by_kind[Kind.EVENT], key=lambda p: (str(p.source.event.start) if p.source.event else "", p.sort_key)
+    )
+    free_pages = sorted(by_kind[Kind.PAGE], key=lambda p: p.sort_key)
+    village_by_slug = {page.slug: page for page in villages}
+
+    stories_of: dict[str, list[Page]] = defaultdict(list)
+    for story in stories:
+        for slug in dict.fromkeys(story.source.story.villages if story.source.story else ()):
+            if slug in village_by_slug:
+                stories_of[slug].append(story)
+    events_of: dict[str, list[Page]] = defaultdict(list)
+    for event in events:
+        if event.source.event and event.source.event.village in village_by_slug:
+            events_of[event.source.event.village].append(event)
+
+    return Site(
+        config=config,
+        pages=tuple(villages + stories + events + free_pages),
+        villages=tuple(villages),
+        stories=tuple(stories),
+        events=tuple(events),
+        free_pages=tuple(free_pages),
+        all_villages=Listing("villages", "", "全部古村落", "/villages/", tuple(villages)),
+        styles=tuple(_style_listings(villages)),
+        cities=tuple(_grouped_listings("city", "/cities/", villages, lambda v: [v.city], place_slug)),
+        tags=tuple(_grouped_listings("tag", "/tags/", villages, lambda v: list(v.tags), slugify)),
+        village_by_slug=MappingProxyType(village_by_slug),
+        stories_of=MappingProxyType({k: tuple(v) for k, v in stories_of.items()}),
+        events_of=MappingProxyType({k: tuple(v) for k, v in events_of.items()}),
+        neighbours_of=MappingProxyType(_neighbours(villages)),
+        resources=tuple(sorted(resources, key=lambda r: r.url)),
+        data=data,
+    )
+
+
+def _style_listings(villages: list[Page]) -> list[Listing]:
+    return [
+        Listing(
+            "style",
+            key,
+            f"{family.name}古村落",
+            f"/styles/{key}/",
+            tuple(v for v in villages if v.source.village and v.source.village.style.key == key),
+            family,
+        )
+        for key, family in STYLES.items()
+    ]
+
+
+def _grouped_listings(kind: str, prefix: str, villages: list[Page], keys_of: Any, slug_of: Any) -> list[Listing]:
+    """One listing per distinct value; values whose slugs collide get -2, -3 in name order."""
+    groups: dict[str, list[Page]] = defaultdict(list)
+    for village in villages:
+        assert village.source.village is not None
+        for value in dict.fromkeys(keys_of(village.source.village)):
+            groups[value].append(village)
+    used: dict[str, int] = {}
+    listings = []
+    for value in sorted(groups, key=lambda name: (slug_of(name), name)):
+        base = slug_of(value) or "x"
+        used[base] = used.get(base, 0) + 1
+        slug = base if used[base] == 1 else f"{base}-{used[base]}"
+        listings.append(Listing(kind, value, value, f"{prefix}{slug}/", tuple(groups[value])))
+    return listings
+
+
+def _neighbours(villages: list[Page]) -> dict[str, tuple[Neighbour, ...]]:
+    """The nearest villages of the same style, by great-circle distance."""
+    result: dict[str, tuple[Neighbour, ...]] = {}
+    for page in villages:
+        here = page.source.village
+        assert here is not None
+        near = [
+            Neighbour(other, _km(here.location.lat, here.location.lon, there.location.lat, there.location.lon))
+            for other in villages
+            if other is not page and (there := other.source.village) is not None and there.style.key == here.style.key
+        ]
+        near.sort(key=lambda n: (n.km, n.page.sort_key))
+        result[page.slug] = tuple(near[:NEIGHBOURS])
+    return result
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Haversine distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(a))

@@ -1,0 +1,231 @@
+"""Themes: find the chain (site theme -> what it extends -> the shipped default) and load it.
+
+A site overrides one template or one stylesheet by putting just that file in
+its own theme; everything else falls through to the parent.  An override can
+extend the template it replaces with ``{% extends "default:village.html" %}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import posixpath
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+import jinja2
+
+from .config import SiteConfig
+from .errors import Problem, VillageSiteError, error
+from .fields import FieldReader
+from .frontmatter import read_text
+from .yamlfile import parse_yaml
+
+THEME_FILE = "theme.yaml"
+DEFAULT_THEME = "default"
+
+
+def builtin_themes_dir() -> Path:
+    """Themes shipped with villagesite: inside the wheel, or at the top of a source checkout."""
+    packaged = Path(__file__).parent / "themes"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).parent.parent / "themes"
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    name: str
+    path: Path
+    extends: str | None
+    strings: Mapping[str, Mapping[str, str]]
+    """Language -> key -> translated UI string."""
+
+    @property
+    def templates(self) -> Path:
+        return self.path / "templates"
+
+    @property
+    def static(self) -> Path:
+        return self.path / "static"
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeChain:
+    themes: tuple[Theme, ...]
+    """Most specific first; the shipped default is last."""
+
+    def template_dirs(self) -> list[Path]:
+        return [theme.templates for theme in self.themes if theme.templates.is_dir()]
+
+    def string(self, language: str, key: str) -> str:
+        for theme in self.themes:
+            value = theme.strings.get(language, {}).get(key)
+            if value is not None:
+                return value
+        return key
+
+    def display_path(self, file: Path, site_root: Path) -> str:
+        """How a theme file is named in messages."""
+        try:
+            return file.resolve().relative_to(site_root).as_posix()
+        except ValueError:
+            for theme in self.themes:
+                theme_root = theme.path.resolve()
+                if file.resolve().is_relative_to(theme_root):
+                    return f"({theme.name} theme of villagesite) {file.resolve().relative_to(theme_root).as_posix()}"
+            return str(file)
+
+
+def resolve_themes(config: SiteConfig) -> ThemeChain:
+    """The theme named in site.yaml, its parents, then the shipped default; raise on a bad chain."""
+    chain: list[Theme] = []
+    seen: set[Path] = set()
+    name: str | None = config.theme
+    while name is not None:
+        path = _find_theme(config, name, seen)
+        if path is None:
+            available = sorted(
+                {
+                    p.name
+                    for d in (config.themes_dir, builtin_themes_dir())
+                    if d.is_dir()
+                    for p in d.iterdir()
+                    if p.is_dir()
+                }
+            )
+            where = "site.yaml" if not chain else _rel(chain[-1].path / THEME_FILE, config.root)
+            raise VillageSiteError(
+                [
+                    error(
+                        where,
+                        None,
+                        f"there is no theme '{name}'",
+                        field="theme" if not chain else "extends",
+                        hint=f"themes found: {', '.join(available)}",
+                    )
+                ]
+            )
+        theme = _load_theme(config, name, path)
+        chain.append(theme)
+        seen.add(path.resolve())
+        name = theme.extends
+        if name is None and path.resolve() != (builtin_themes_dir() / DEFAULT_THEME).resolve():
+            name = DEFAULT_THEME
+    return ThemeChain(tuple(chain))
+
+
+def _rel(path: Path, root: Path) -> str:
+    return Path(os.path.relpath(path.resolve(), root)).as_posix()
+
+
+def _find_theme(config: SiteConfig, name: str, seen: set[Path]) -> Path | None:
+    for base in (config.themes_dir, builtin_themes_dir()):
+        candidate = base / name
+        if candidate.is_dir() and candidate.resolve() not in seen:
+            return candidate
+    return None
+
+
+def _load_theme(config: SiteConfig, name: str, path: Path) -> Theme:
+    theme_file = path / THEME_FILE
+    if not theme_file.is_file():
+        return Theme(name, path, None, MappingProxyType({}))
+    rel = _rel(theme_file, config.root)
+    text = read_text(theme_file, rel)
+    parsed = text if isinstance(text, Problem) else parse_yaml(text, rel)
+    if isinstance(parsed, Problem):
+        raise VillageSiteError([parsed])
+    problems: list[Problem] = []
+    data = parsed.data if isinstance(parsed.data, dict) else {}
+    fields = FieldReader(data, parsed, rel, problems)
+    fields.reject_unknown({"name", "extends", "strings", "description", "license"})
+    extends = fields.text("extends")
+    strings: dict[str, Mapping[str, str]] = {}
+    section = fields.section("strings")
+    for language, table in section.data.items() if section else ():
+        if not isinstance(table, dict):
+            section.fail(str(language), "expected key: text pairs")  # type: ignore[union-attr]
+            continue
+        strings[str(language)] = MappingProxyType({str(k): str(v) for k, v in table.items()})
+    if problems:
+        raise VillageSiteError(problems)
+    return Theme(name, path, extends, MappingProxyType(strings))
+
+
+def make_environment(chain: ThemeChain) -> jinja2.Environment:
+    """A Jinja environment over the chain, with ``<theme>:`` prefixes to reach a parent's template."""
+    by_name: dict[str, jinja2.BaseLoader] = {}
+    for theme in chain.themes:  # a later (more general) theme wins the prefix: "default:" is the shipped one
+        if theme.templates.is_dir():
+            by_name[theme.name] = jinja2.FileSystemLoader(theme.templates)
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader(chain.template_dirs()),
+            jinja2.PrefixLoader(by_name, delimiter=":"),
+        ]
+    )
+    return jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(("html", "xml"), default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
+
+
+@dataclass(frozen=True, slots=True)
+class StaticAsset:
+    name: str
+    """As a template names it: ``style.css``."""
+    url: str
+    """Site path with a content hash: ``/theme/style.3f9a1c2b7d.css``."""
+    content: bytes
+
+
+def theme_assets(chain: ThemeChain) -> dict[str, StaticAsset]:
+    """Every static file of the chain (the most specific theme wins), named by content hash.
+
+    ``url()`` references between theme files in CSS are rewritten to the hashed
+    names, so a changed image gets a new URL in the stylesheet that uses it.
+    """
+    files: dict[str, Path] = {}
+    for theme in reversed(chain.themes):
+        if theme.static.is_dir():
+            for path in sorted(theme.static.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    files[path.relative_to(theme.static).as_posix()] = path
+    assets: dict[str, StaticAsset] = {}
+    for name in sorted(files, key=lambda n: n.endswith(".css")):  # CSS last: it refers to the others
+        content = files[name].read_bytes()
+        if name.endswith(".css"):
+            content = _rewrite_css(name, content, assets)
+        digest = hashlib.sha256(content).hexdigest()[:10]
+        stem, dot, ext = name.rpartition(".")
+        hashed = f"{stem}.{digest}.{ext}" if dot else f"{name}.{digest}"
+        assets[name] = StaticAsset(name, f"/theme/{hashed}", content)
+    return assets
+
+
+def _rewrite_css(name: str, content: bytes, assets: dict[str, StaticAsset]) -> bytes:
+    folder = name.rpartition("/")[0]
+
+    def replace(match: re.Match[str]) -> str:
+        target = match.group(2)
+        key = posixpath.normpath(f"{folder}/{target}" if folder else target)
+        asset = assets.get(key)
+        if asset is None or ":" in target or target.startswith(("/", "#")):
+            return match.group(0)
+        relative = asset.url.removeprefix("/theme/")
+        if folder:
+            relative = "../" * (folder.count("/") + 1) + relative
+        return f"url({relative})"
+
+    return _CSS_URL.sub(replace, content.decode("utf-8")).encode("utf-8")

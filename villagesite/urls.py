@@ -1,0 +1,68 @@
+"""URLs of the site: where each page lives, and how links are written under ``base_url``.
+
+Inside villagesite every URL is a *site path* such as ``/villages/shawan/``.
+Only when HTML is written are they prefixed with the path of ``base_url``, so
+the same build works at a domain's root or under a sub-path.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from .config import SiteConfig
+from .schema import Kind
+
+SECTION_OF_KIND = {Kind.VILLAGE: "villages", Kind.STORY: "stories", Kind.EVENT: "events"}
+
+RESERVED_SLUGS = frozenset(
+    {
+        "villages",
+        "stories",
+        "events",
+        "styles",
+        "cities",
+        "tags",
+        "theme",
+        "img",
+        "pages",
+        "data",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "404",
+        "en",
+        "zh-hant",
+        "zh-hans",
+    }
+)
+"""Top-level names that free pages cannot take, since the site uses them."""
+
+
+def language_prefix(config: SiteConfig, language: str) -> str:
+    """'' for the content language, '/en' for other languages."""
+    return "" if language == config.language else "/" + language.lower()
+
+
+def page_path(kind: Kind, slug: str, prefix: str = "") -> str:
+    """The site path of a page: ``/villages/<slug>/``, ``/<slug>/`` for a free page."""
+    if kind is Kind.PAGE:
+        return f"{prefix}/{slug}/"
+    return f"{prefix}/{SECTION_OF_KIND[kind]}/{slug}/"
+
+
+def output_file(site_path: str) -> str:
+    """The file a site path is written to: ``/a/`` -> ``a/index.html``."""
+    rel = site_path.lstrip("/")
+    return rel + "index.html" if rel.endswith("/") or rel == "" else rel
+
+
+def link(config: SiteConfig, site_path: str) -> str:
+    """A link that works under ``base_url``: ``/villages/a/`` -> ``/sub/villages/a/``."""
+    if site_path.startswith(("http://", "https://", "mailto:", "tel:", "#")):
+        return site_path
+    return config.base_path + quote(site_path.lstrip("/"), safe="/#?=&%:@~+")
+
+
+def absolute(config: SiteConfig, site_path: str) -> str:
+    """A full URL when ``base_url`` has a host, else the same as :func:`link`."""
+    return config.origin + link(config, site_path)

@@ -1,0 +1,114 @@
+"""Read YAML while remembering the line of every key, for messages editors can act on.
+
+PyYAML's ``safe_load`` forgets where values came from.  We compose the node
+tree once, construct the data from it (the same work ``safe_load`` does), and
+keep a map from each key path (``location.lat``, ``gallery[2].alt``) to its
+line in the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .errors import Problem, error
+
+
+@dataclass(frozen=True, slots=True)
+class YamlDocument:
+    data: Any
+    lines: dict[str, int] = field(default_factory=dict)
+    """Key path -> 1-based line in the file."""
+    first_line: int = 1
+
+    def line_of(self, key_path: str) -> int:
+        """The line of a key, else of its nearest parent, else of the block."""
+        while key_path:
+            if key_path in self.lines:
+                return self.lines[key_path]
+            cut = max(key_path.rfind("."), key_path.rfind("["))
+            key_path = key_path[:cut] if cut > 0 else ""
+        return self.first_line
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps an impossible date (``2027-13-01``) as text for the schema to report."""
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> object:  # type: ignore[override]
+        try:
+            return super().construct_yaml_timestamp(node)  # type: ignore[no-untyped-call]
+        except ValueError:
+            return self.construct_scalar(node)  # type: ignore[arg-type]
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+def join_key(parent: str, key: object) -> str:
+    if isinstance(key, int):
+        return f"{parent}[{key}]"
+    return f"{parent}.{key}" if parent else str(key)
+
+
+def _record_lines(node: yaml.Node, path: str, offset: int, lines: dict[str, int]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key_path = join_key(path, key_node.value)
+            lines.setdefault(key_path, key_node.start_mark.line + offset)
+            _record_lines(value_node, key_path, offset, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            key_path = join_key(path, index)
+            lines.setdefault(key_path, item.start_mark.line + offset)
+            _record_lines(item, key_path, offset, lines)
+
+
+def parse_yaml(text: str, rel_path: str, first_line: int = 1) -> YamlDocument | Problem:
+    """Parse ``text`` whose first line is line ``first_line`` of ``rel_path``.
+
+    Returns the document, or a problem naming the line of the syntax error in
+    the file (not in the block).
+    """
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark is not None else first_line
+        what = exc.problem or exc.context or "invalid YAML"
+        return error(
+            rel_path,
+            line,
+            f"YAML syntax error: {what}",
+            hint=_syntax_hint(what, text, mark.line if mark is not None else None),
+        )
+    except yaml.YAMLError as exc:  # e.g. a reader error on a control character
+        return error(rel_path, first_line, f"YAML error: {exc}")
+    finally:
+        loader.dispose()
+    lines: dict[str, int] = {}
+    if node is not None:
+        _record_lines(node, "", first_line, lines)
+    return YamlDocument(data, lines, first_line)
+
+
+def _syntax_hint(problem: str, text: str, line_index: int | None) -> str | None:
+    source_line = ""
+    if line_index is not None:
+        all_lines = text.splitlines()
+        if 0 <= line_index < len(all_lines):
+            source_line = all_lines[line_index]
+    if "\t" in source_line or "found character '\\t'" in problem:
+        return "indent with spaces, not tabs"
+    if "：" in source_line and ":" not in source_line:
+        return "use an ASCII colon ':' after a field name, not the full-width '：'"
+    if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
+        return "a '[' or '{' is not closed; put quotes around text that starts with '[' or '{'"
+    if "found character '@'" in problem or "found character '`'" in problem:
+        return "put quotes around a value that starts with '@' or '`'"
+    if "mapping values are not allowed" in problem:
+        return "put quotes around a value that contains ': '"
+    return None
