@@ -101,3 +101,12 @@ def test_front_matter_text_is_escaped(site):
     page = (root / "output/villages/a/index.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;村" in page
+
+
+def test_misspelt_link_gets_the_closest_page(site):
+    root, _ = build_one(site, "见[沙湾](../shawn/)与[沙湾](../shawan)。\n")
+    checked = run_cli("check", "--site", root)
+    assert checked.err.splitlines() == [
+        "content/villages/fengjian/index.md:9: body: link '../shawn/' leads to no page or file (did you mean '/villages/shawan/'?)",
+        "1 error",
+    ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 import threading
 import xml.etree.ElementTree as etree
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -25,8 +25,8 @@ from .errors import Problem, Severity, SourceLocation, did_you_mean
 from .schema import ImageRef
 from .slugs import slugify
 
-Resolver = Callable[[str], "str | None"]
-"""Content path (``/villages/shawan/``) -> site path, or None when nothing is there."""
+Targets = Mapping[str, str]
+"""Content path (``/villages/shawan/``) -> site path of what is there."""
 
 SAFE_TAGS = {
     "a",
@@ -123,7 +123,7 @@ class _DocumentState:
     folder: str
     body: str
     body_line: int
-    resolve: Resolver
+    targets: Targets
     link: Callable[[str], str]
     link_severity: Severity
     nearby_files: tuple[str, ...]
@@ -170,14 +170,16 @@ class _ContentLinks(Treeprocessor):
         joined = path if path.startswith("/") else posixpath.join(self.state.folder, path)
         content_path = posixpath.normpath(joined) + trailing
         content_path = content_path.replace("//", "/")
-        site_path = self.state.resolve(content_path)
+        site_path = self.state.targets.get(content_path)
+        if site_path is None and not trailing:  # ../shawan means the folder ../shawan/
+            site_path = self.state.targets.get(content_path + "/")
         if site_path is None:
-            self._report(target, is_image)
+            self._report(target, content_path, is_image)
             return None
         suffix = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
         return self.state.link(site_path) + suffix
 
-    def _report(self, target: str, is_image: bool) -> None:
+    def _report(self, target: str, content_path: str, is_image: bool) -> None:
         state = self.state
         line = self._line_of(target)
         if is_image:
@@ -186,7 +188,8 @@ class _ContentLinks(Treeprocessor):
             severity = Severity.ERROR
         else:
             message = f"link '{target}' leads to no page or file"
-            hint = "link a page by its folder, e.g. ../shawan/ or /villages/shawan/"
+            close = [path for path in self.state.targets if not path.endswith(".md")]
+            hint = did_you_mean(content_path, close, cutoff=0.75) or "link a page by its folder, e.g. ../shawan/"
             severity = state.link_severity
         state.problems.append(Problem(SourceLocation(state.rel_path, line), message, "body", hint, severity))
 
@@ -233,7 +236,7 @@ def render_markdown(
     rel_path: str,
     folder: str,
     body_line: int,
-    resolve: Resolver,
+    targets: Targets,
     link: Callable[[str], str],
     link_severity: Severity,
     nearby_files: tuple[str, ...] = (),
@@ -246,7 +249,7 @@ def render_markdown(
     problems: list[Problem] = []
     images: list[ImageRef] = []
     processor.state = _DocumentState(
-        rel_path, folder, body, body_line, resolve, link, link_severity, nearby_files, problems, images
+        rel_path, folder, body, body_line, targets, link, link_severity, nearby_files, problems, images
     )
     html = md.convert(body)
     safe = nh3.clean(

@@ -178,7 +178,7 @@ def assemble_site(
             rel_path=source.rel_path,
             folder=source.folder,
             body_line=source.body_line,
-            resolve=targets.get,
+            targets=targets,
             link=lambda path: link(config, path),
             link_severity=link_severity,
             nearby_files=source.bundle_files,
