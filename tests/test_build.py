@@ -190,3 +190,27 @@ def test_summary_past_120_characters_is_a_warning(site):
     result = run_cli("build", "--site", root)
     assert result.code == 0
     assert "summary: is 130 characters long; keep it under 120" in result.err
+
+
+def test_story_naming_a_draft_village_builds_without_it(site):
+    files = three_villages()
+    files["content/villages/secret/index.md"] = village("未完成村", extra="draft: true\n")
+    files["content/stories/shuangpinai/index.md"] = STORY.replace(
+        "villages: [fengjian]", "villages: [fengjian, secret]"
+    )
+    root = site(files)
+    assert run_cli("check", "--site", root).code == 0
+    assert run_cli("build", "--site", root).code == 0
+    assert "未完成村" not in html(root, "stories/shuangpinai/index.html")
+
+
+def test_a_draft_that_would_collide_is_caught_before_it_is_published(site):
+    files = three_villages()
+    files["content/villages/copy/index.md"] = village("复制", extra="draft: true\nslug: fengjian\n")
+    root = site(files)
+    result = run_cli("check", "--site", root)
+    assert result.code == 1
+    assert (
+        "content/villages/copy/index.md:8: slug: the URL slug 'fengjian' is also used by content/villages/fengjian/index.md"
+        in result.err
+    )

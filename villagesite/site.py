@@ -156,18 +156,16 @@ def assemble_site(
 ) -> tuple[Site, list[Problem]]:
     """Build the site model; problems are returned, the caller decides whether they stop the build."""
     problems: list[Problem] = []
-    published = _published_sources(config, content.sources, drafts, problems)
-    slugs = _assign_slugs(published, problems)
+    originals = _original_language(config, content.sources, problems)
+    # Slugs of drafts too: a draft that would collide is caught before it is published.
+    slugs = _assign_slugs(originals, problems)
+    published = [s for s in originals if drafts or not s.common.draft]
     urls = {
         source.rel_path: page_path(source.kind, slugs[source.rel_path], language_prefix(config, source.language))
         for source in published
     }
     targets, resources = _link_targets(config, published, urls)
-    by_slug = {(s.kind, slugs[s.rel_path]): s for s in published}
-    everything = {(s.kind, s.name) for s in content.sources} | {
-        (s.kind, slugify(s.common.title)) for s in content.sources
-    }
-    _check_references(published, by_slug, everything, problems)
+    _check_references(published, {(s.kind, slugs[s.rel_path]): s for s in originals}, problems)
 
     pages: list[Page] = []
     link_severity = Severity.ERROR if strict_links else Severity.WARNING
@@ -199,13 +197,10 @@ def assemble_site(
     return _collect(config, pages, resources, content.data), problems
 
 
-def _published_sources(
-    config: SiteConfig, sources: tuple[Source, ...], drafts: bool, problems: list[Problem]
-) -> list[Source]:
+def _original_language(config: SiteConfig, sources: tuple[Source, ...], problems: list[Problem]) -> list[Source]:
+    """Pages in the content language; translations are checked but not published yet."""
     result = []
     for source in sources:
-        if source.common.draft and not drafts:
-            continue
         if source.language != config.language:
             problems.append(
                 warning(
@@ -264,11 +259,13 @@ def _assign_slugs(sources: list[Source], problems: list[Problem]) -> dict[str, s
             )
         other = taken.get((space, slug))
         if other is not None:
+            # Name the file whose own 'slug:' caused it, when only one of them has one.
+            blamed, innocent = (other, source) if other.common.slug and not source.common.slug else (source, other)
             problems.append(
                 error(
-                    source.rel_path,
-                    source.line_of("slug"),
-                    f"the URL slug '{slug}' is also used by {other.rel_path}",
+                    blamed.rel_path,
+                    blamed.line_of("slug"),
+                    f"the URL slug '{slug}' is also used by {innocent.rel_path}",
                     field="slug",
                     hint="give one of them another 'slug:'",
                 )
@@ -301,10 +298,9 @@ def _link_targets(
 def _check_references(
     sources: list[Source],
     by_slug: dict[tuple[Kind, str], Source],
-    everything: set[tuple[Kind, str]],
     problems: list[Problem],
 ) -> None:
-    """A story's villages and an event's village must name published villages (drafts are left out quietly)."""
+    """A story's villages and an event's village must name villages (drafts count, and are left out quietly)."""
     village_slugs = sorted(slug for kind, slug in by_slug if kind is Kind.VILLAGE)
     for source in sources:
         named: list[tuple[str, str]] = []
@@ -313,7 +309,7 @@ def _check_references(
         elif source.event is not None:
             named = [("village", source.event.village)]
         for field, slug in named:
-            if (Kind.VILLAGE, slug) in by_slug or (Kind.VILLAGE, slug) in everything:
+            if (Kind.VILLAGE, slug) in by_slug:
                 continue
             problems.append(
                 error(
