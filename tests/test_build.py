@@ -214,3 +214,16 @@ def test_a_draft_that_would_collide_is_caught_before_it_is_published(site):
         "content/villages/copy/index.md:8: slug: the URL slug 'fengjian' is also used by content/villages/fengjian/index.md"
         in result.err
     )
+
+
+def test_a_link_to_a_file_outside_content_is_not_published(site, tmp_path: Path):
+    secret = tmp_path / "home-position.txt"
+    secret.write_text("22.81,113.15")
+    root = site(three_villages())
+    (root / "content/villages/fengjian/notes.txt").symlink_to(secret)
+    result = run_cli("build", "--site", root)
+    assert result.code == 0
+    assert (
+        "content/villages/fengjian/notes.txt: is a link to a file outside content/ and is not published" in result.err
+    )
+    assert not (root / "output/villages/fengjian/notes.txt").exists()

@@ -134,7 +134,7 @@ def _load_section(
                 error(rel, None, "the folder has no index.md", hint=f"create {rel}/index.md with front matter")
             )
             continue
-        bundle = tuple(_bundle_files(entry))
+        bundle = tuple(_bundle_files(config, entry, problems))
         folder = f"/{section_dir.name}/{entry.name}/"
         _append(load_source(config, index, kind, config.language, folder, entry.name, bundle), sources, problems)
         for translation in sorted(entry.glob("index.*.md")):
@@ -154,7 +154,7 @@ def _load_pages(config: SiteConfig, pages_dir: Path, sources: list[Source], prob
             _append(loaded, sources, problems)
         elif entry.is_dir() and (entry / "index.md").is_file():
             folder = f"/pages/{entry.name}/"
-            bundle = tuple(_bundle_files(entry))
+            bundle = tuple(_bundle_files(config, entry, problems))
             _append(
                 load_source(config, entry / "index.md", Kind.PAGE, config.language, folder, entry.name, bundle),
                 sources,
@@ -187,12 +187,19 @@ def _load_data(data_dir: Path, data: dict[str, Any], problems: list[Problem]) ->
             data[entry.stem] = parsed.data
 
 
-def _bundle_files(folder: Path) -> list[str]:
+def _bundle_files(config: SiteConfig, folder: Path, problems: list[Problem]) -> list[str]:
+    """The photos and other files of a page bundle; links that lead out of content/ are refused."""
     files = []
+    content_root = config.content_dir.resolve()
     for path in sorted(folder.rglob("*")):
         rel_parts = path.relative_to(folder).parts
-        if path.is_file() and path.suffix != ".md" and not any(is_ignored(part) for part in rel_parts):
-            files.append("/".join(rel_parts))
+        if not path.is_file() or path.suffix == ".md" or any(is_ignored(part) for part in rel_parts):
+            continue
+        if path.is_symlink() and not path.resolve().is_relative_to(content_root):
+            rel = path.relative_to(config.root).as_posix()
+            problems.append(warning(rel, None, "is a link to a file outside content/ and is not published"))
+            continue
+        files.append("/".join(rel_parts))
     return files
 
 
