@@ -14,9 +14,10 @@ from pathlib import Path
 from .config import SiteConfig
 from .content import is_ignored, load_content
 from .errors import BuildFailed, Problem, VillageSiteError, error, sorted_problems
+from .model import Site
 from .outputs import FEED_PATH, SITEMAP_PATH, atom_feed, robots_txt, sitemap_xml
 from .render import Rendered, Renderer
-from .site import Site, assemble_site
+from .site import assemble_site
 from .themes import make_environment, resolve_themes, theme_assets
 from .urls import output_file
 from .write import StagedOutput

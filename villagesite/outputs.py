@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
-from .site import Page, Site
+from .model import Page, Site
 from .urls import absolute
 
 FEED_PATH = "/feed.xml"

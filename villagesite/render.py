@@ -19,8 +19,8 @@ import jinja2
 from markupsafe import Markup
 
 from .errors import VillageSiteError, error
+from .model import Listing, Page, Site
 from .schema import STYLES
-from .site import Listing, Page, Site
 from .themes import StaticAsset, ThemeChain
 from .urls import absolute, link
 

@@ -6,149 +6,27 @@ story's ``villages:`` can name any page).  Everything it returns is frozen.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from .config import SiteConfig
 from .content import ContentSet, Source
 from .errors import Problem, Severity, did_you_mean, error, warning
+from .listings import grouped_listings, neighbours, style_listings
 from .markdown_html import render_markdown
-from .schema import STYLES, EventFields, ImageRef, Kind, StoryFields, StyleFamily, VillageFields
+from .model import Listing, Page, Resource, Site
+from .schema import STYLES, ImageRef, Kind
 from .slugs import is_slug, place_slug, slugify
 from .urls import RESERVED_SLUGS, language_prefix, link, page_path
 
-NEIGHBOURS = 4
 TEMPLATE_OF_KIND = {
     Kind.VILLAGE: "village.html",
     Kind.STORY: "story.html",
     Kind.EVENT: "event.html",
     Kind.PAGE: "page.html",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """A published page: everything a template needs to show it."""
-
-    source: Source
-    slug: str
-    url: str
-    """Site path, e.g. ``/villages/fengjian/``."""
-    html: str
-    """The rendered, sanitised Markdown body."""
-    toc: tuple[tuple[int, str, str], ...]
-    images: tuple[ImageRef, ...]
-    """Images named in the body."""
-    template: str
-
-    @property
-    def kind(self) -> Kind:
-        return self.source.kind
-
-    @property
-    def title(self) -> str:
-        return self.source.common.title
-
-    @property
-    def language(self) -> str:
-        return self.source.language
-
-    @property
-    def title_en(self) -> str | None:
-        return self.source.common.title_en
-
-    @property
-    def summary(self) -> str | None:
-        return self.source.common.summary
-
-    @property
-    def date(self) -> dt.date | None:
-        return self.source.common.date
-
-    @property
-    def cover(self) -> ImageRef | None:
-        return self.source.common.cover
-
-    @property
-    def village(self) -> VillageFields | None:
-        return self.source.village
-
-    @property
-    def story(self) -> StoryFields | None:
-        return self.source.story
-
-    @property
-    def event(self) -> EventFields | None:
-        return self.source.event
-
-    @property
-    def extra(self) -> Mapping[str, Any]:
-        """Front-matter fields the content model does not know, for themes."""
-        return self.source.extra
-
-    @property
-    def sort_key(self) -> tuple[str, str]:
-        return (slugify(self.title), self.title)
-
-
-@dataclass(frozen=True, slots=True)
-class Listing:
-    """A page that lists villages: all of them, one style, one city or one tag."""
-
-    kind: str
-    """``villages``, ``style``, ``city`` or ``tag``."""
-    key: str
-    """The style key, city name or tag as written."""
-    title: str
-    url: str
-    villages: tuple[Page, ...]
-    style: StyleFamily | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Resource:
-    """A file of a page bundle, copied beside its page."""
-
-    path: Path
-    url: str
-
-
-@dataclass(frozen=True, slots=True)
-class Neighbour:
-    page: Page
-    km: float
-
-
-@dataclass(frozen=True, slots=True)
-class Site:
-    config: SiteConfig
-    pages: tuple[Page, ...]
-    villages: tuple[Page, ...]
-    stories: tuple[Page, ...]
-    """Newest first."""
-    events: tuple[Page, ...]
-    """Soonest first."""
-    free_pages: tuple[Page, ...]
-    all_villages: Listing
-    styles: tuple[Listing, ...]
-    cities: tuple[Listing, ...]
-    tags: tuple[Listing, ...]
-    village_by_slug: Mapping[str, Page]
-    stories_of: Mapping[str, tuple[Page, ...]]
-    events_of: Mapping[str, tuple[Page, ...]]
-    neighbours_of: Mapping[str, tuple[Neighbour, ...]]
-    resources: tuple[Resource, ...]
-    data: Mapping[str, Any]
-
-    def listing_urls(self) -> list[str]:
-        listings = [self.all_villages, *self.styles, *self.cities, *self.tags]
-        return [listing.url for listing in listings]
 
 
 def assemble_site(
@@ -379,68 +257,13 @@ def _collect(config: SiteConfig, pages: list[Page], resources: list[Resource], d
         events=tuple(events),
         free_pages=tuple(free_pages),
         all_villages=Listing("villages", "", "全部古村落", "/villages/", tuple(villages)),
-        styles=tuple(_style_listings(villages)),
-        cities=tuple(_grouped_listings("city", "/cities/", villages, lambda v: [v.city], place_slug)),
-        tags=tuple(_grouped_listings("tag", "/tags/", villages, lambda v: list(v.tags), slugify)),
+        styles=tuple(style_listings(villages)),
+        cities=tuple(grouped_listings("city", "/cities/", villages, lambda v: [v.city], place_slug)),
+        tags=tuple(grouped_listings("tag", "/tags/", villages, lambda v: list(v.tags), slugify)),
         village_by_slug=MappingProxyType(village_by_slug),
         stories_of=MappingProxyType({k: tuple(v) for k, v in stories_of.items()}),
         events_of=MappingProxyType({k: tuple(v) for k, v in events_of.items()}),
-        neighbours_of=MappingProxyType(_neighbours(villages)),
+        neighbours_of=MappingProxyType(neighbours(villages)),
         resources=tuple(sorted(resources, key=lambda r: r.url)),
         data=data,
     )
-
-
-def _style_listings(villages: list[Page]) -> list[Listing]:
-    return [
-        Listing(
-            "style",
-            key,
-            f"{family.name}古村落",
-            f"/styles/{key}/",
-            tuple(v for v in villages if v.source.village and v.source.village.style.key == key),
-            family,
-        )
-        for key, family in STYLES.items()
-    ]
-
-
-def _grouped_listings(kind: str, prefix: str, villages: list[Page], keys_of: Any, slug_of: Any) -> list[Listing]:
-    """One listing per distinct value; values whose slugs collide get -2, -3 in name order."""
-    groups: dict[str, list[Page]] = defaultdict(list)
-    for village in villages:
-        assert village.source.village is not None
-        for value in dict.fromkeys(keys_of(village.source.village)):
-            groups[value].append(village)
-    used: dict[str, int] = {}
-    listings = []
-    for value in sorted(groups, key=lambda name: (slug_of(name), name)):
-        base = slug_of(value) or "x"
-        used[base] = used.get(base, 0) + 1
-        slug = base if used[base] == 1 else f"{base}-{used[base]}"
-        listings.append(Listing(kind, value, value, f"{prefix}{slug}/", tuple(groups[value])))
-    return listings
-
-
-def _neighbours(villages: list[Page]) -> dict[str, tuple[Neighbour, ...]]:
-    """The nearest villages of the same style, by great-circle distance."""
-    result: dict[str, tuple[Neighbour, ...]] = {}
-    for page in villages:
-        here = page.source.village
-        assert here is not None
-        near = [
-            Neighbour(other, _km(here.location.lat, here.location.lon, there.location.lat, there.location.lon))
-            for other in villages
-            if other is not page and (there := other.source.village) is not None and there.style.key == here.style.key
-        ]
-        near.sort(key=lambda n: (n.km, n.page.sort_key))
-        result[page.slug] = tuple(near[:NEIGHBOURS])
-    return result
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Haversine distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(a))

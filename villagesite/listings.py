@@ -1,0 +1,74 @@
+"""Collections of villages: per style, city and tag, and the nearest neighbours of each."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from .model import Listing, Neighbour, Page
+from .schema import STYLES, VillageFields
+
+NEIGHBOURS = 4
+"""How many neighbours of the same style a village page shows."""
+
+
+def style_listings(villages: list[Page]) -> list[Listing]:
+    return [
+        Listing(
+            "style",
+            key,
+            f"{family.name}古村落",
+            f"/styles/{key}/",
+            tuple(v for v in villages if v.source.village and v.source.village.style.key == key),
+            family,
+        )
+        for key, family in STYLES.items()
+    ]
+
+
+def grouped_listings(
+    kind: str,
+    prefix: str,
+    villages: list[Page],
+    keys_of: Callable[[VillageFields], Iterable[str]],
+    slug_of: Callable[[str], str],
+) -> list[Listing]:
+    """One listing per distinct value; values whose slugs collide get -2, -3 in name order."""
+    groups: dict[str, list[Page]] = defaultdict(list)
+    for village in villages:
+        assert village.source.village is not None
+        for value in dict.fromkeys(keys_of(village.source.village)):
+            groups[value].append(village)
+    used: dict[str, int] = {}
+    listings = []
+    for value in sorted(groups, key=lambda name: (slug_of(name), name)):
+        base = slug_of(value) or "x"
+        used[base] = used.get(base, 0) + 1
+        slug = base if used[base] == 1 else f"{base}-{used[base]}"
+        listings.append(Listing(kind, value, value, f"{prefix}{slug}/", tuple(groups[value])))
+    return listings
+
+
+def neighbours(villages: list[Page]) -> dict[str, tuple[Neighbour, ...]]:
+    """The nearest villages of the same style, by great-circle distance."""
+    result: dict[str, tuple[Neighbour, ...]] = {}
+    for page in villages:
+        here = page.source.village
+        assert here is not None
+        near = [
+            Neighbour(other, _km(here.location.lat, here.location.lon, there.location.lat, there.location.lon))
+            for other in villages
+            if other is not page and (there := other.source.village) is not None and there.style.key == here.style.key
+        ]
+        near.sort(key=lambda n: (n.km, n.page.sort_key))
+        result[page.slug] = tuple(near[:NEIGHBOURS])
+    return result
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Haversine distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(a))

@@ -1,0 +1,137 @@
+"""The site model: frozen records of published pages and of the listings that show them.
+
+Relations are by slug or URL through :class:`Site`, never back-pointers, so
+every record can be built once and never changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .config import SiteConfig
+from .content import Source
+from .schema import EventFields, ImageRef, Kind, StoryFields, StyleFamily, VillageFields
+from .slugs import slugify
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A published page: everything a template needs to show it."""
+
+    source: Source
+    slug: str
+    url: str
+    """Site path, e.g. ``/villages/fengjian/``."""
+    html: str
+    """The rendered, sanitised Markdown body."""
+    toc: tuple[tuple[int, str, str], ...]
+    images: tuple[ImageRef, ...]
+    """Images named in the body."""
+    template: str
+
+    @property
+    def kind(self) -> Kind:
+        return self.source.kind
+
+    @property
+    def title(self) -> str:
+        return self.source.common.title
+
+    @property
+    def language(self) -> str:
+        return self.source.language
+
+    @property
+    def title_en(self) -> str | None:
+        return self.source.common.title_en
+
+    @property
+    def summary(self) -> str | None:
+        return self.source.common.summary
+
+    @property
+    def date(self) -> dt.date | None:
+        return self.source.common.date
+
+    @property
+    def cover(self) -> ImageRef | None:
+        return self.source.common.cover
+
+    @property
+    def village(self) -> VillageFields | None:
+        return self.source.village
+
+    @property
+    def story(self) -> StoryFields | None:
+        return self.source.story
+
+    @property
+    def event(self) -> EventFields | None:
+        return self.source.event
+
+    @property
+    def extra(self) -> Mapping[str, Any]:
+        """Front-matter fields the content model does not know, for themes."""
+        return self.source.extra
+
+    @property
+    def sort_key(self) -> tuple[str, str]:
+        return (slugify(self.title), self.title)
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """A page that lists villages: all of them, one style, one city or one tag."""
+
+    kind: str
+    """``villages``, ``style``, ``city`` or ``tag``."""
+    key: str
+    """The style key, city name or tag as written."""
+    title: str
+    url: str
+    villages: tuple[Page, ...]
+    style: StyleFamily | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """A file of a page bundle, copied beside its page."""
+
+    path: Path
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbour:
+    page: Page
+    km: float
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    config: SiteConfig
+    pages: tuple[Page, ...]
+    villages: tuple[Page, ...]
+    stories: tuple[Page, ...]
+    """Newest first."""
+    events: tuple[Page, ...]
+    """Soonest first."""
+    free_pages: tuple[Page, ...]
+    all_villages: Listing
+    styles: tuple[Listing, ...]
+    cities: tuple[Listing, ...]
+    tags: tuple[Listing, ...]
+    village_by_slug: Mapping[str, Page]
+    stories_of: Mapping[str, tuple[Page, ...]]
+    events_of: Mapping[str, tuple[Page, ...]]
+    neighbours_of: Mapping[str, tuple[Neighbour, ...]]
+    resources: tuple[Resource, ...]
+    data: Mapping[str, Any]
+
+    def listing_urls(self) -> list[str]:
+        listings = [self.all_villages, *self.styles, *self.cities, *self.tags]
+        return [listing.url for listing in listings]
