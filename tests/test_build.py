@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -42,7 +43,6 @@ def test_every_page_listing_and_machine_file_is_written(site):
         "index.html",
         "villages/index.html",
         "villages/fengjian/index.html",
-        "villages/fengjian/cover.jpg",
         "styles/cantonese/index.html",
         "styles/hakka/index.html",
         "styles/teochew/index.html",
@@ -66,6 +66,9 @@ def test_every_page_listing_and_machine_file_is_written(site):
     ]:
         assert rel in files, rel
     assert html(root, "styles/hakka/index.html").count('class="card ') == 1
+    # The cover is published as variants; the original (with its EXIF) never is.
+    assert "villages/fengjian/cover.jpg" not in files
+    assert any(re.fullmatch(r"img/cover\.[0-9a-f]{10}\.64\.webp", rel) for rel in files)
     water = html(root, "tags/shui-xiang/index.html")
     assert "逢简村" in water and "沙湾古镇" in water and "自力村" not in water
 
@@ -90,7 +93,7 @@ def test_links_work_under_a_sub_path_and_sitemap_is_absolute_with_a_host(site):
     assert run_cli("build", "--site", root).code == 0
     page = html(root, "villages/fengjian/index.html")
     assert 'href="/guangdong/villages/shawan/"' in page
-    assert 'src="/guangdong/villages/fengjian/cover.jpg"' in page
+    assert re.search(r'srcset="/guangdong/img/cover\.[0-9a-f]{10}\.64\.webp 64w"', page)
     assert '<link rel="canonical" href="https://example.org/guangdong/villages/fengjian/">' in page
     locs = [
         el.text

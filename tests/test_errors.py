@@ -81,13 +81,24 @@ def test_failed_build_leaves_previous_output_byte_for_byte(site):
         ),
         pytest.param(
             {
-                "content/villages/a/index.md": village("甲村", extra="cover: front.jpg\n"),
+                "content/villages/a/index.md": village("甲村", extra="cover: {src: front.jpg, alt: 正门}\n"),
                 "content/villages/a/fornt.jpg": photo_bytes(),
             },
             [
-                "content/villages/a/index.md:7: cover: image 'front.jpg' is not in the page's folder (did you mean 'fornt.jpg'?)"
+                "content/villages/a/index.md:7: cover.src: image 'front.jpg' is not in the page's folder (did you mean 'fornt.jpg'?)"
             ],
             id="missing-cover",
+        ),
+        pytest.param(
+            {
+                "content/villages/a/index.md": village("甲村", extra="cover: front.jpg\n"),
+                "content/villages/a/front.jpg": photo_bytes(),
+            },
+            [
+                "content/villages/a/index.md:7: cover: needs alt text: describe the image for people who cannot see it"
+                " (write it as '{src: front.jpg, alt: 描述图片}')"
+            ],
+            id="cover-without-alt",
         ),
         pytest.param(
             {

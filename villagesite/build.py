@@ -1,34 +1,42 @@
 """The build: the only place that knows the order of the stages.
 
-``check`` runs every stage but writing; ``build`` also writes, and only when
-nothing is wrong.  Neither prints: they return reports for the CLI.
+``check`` runs every stage but encoding photos and writing; ``build`` does all
+of them, and writes only when nothing is wrong.  Neither prints: they return
+reports, and take a progress callback, for the CLI.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import SiteConfig
 from .content import is_ignored, load_content
+from .encode import ImageCache, Processed, Progress, process_images
 from .errors import BuildFailed, Problem, VillageSiteError, error, sorted_problems
+from .images import ImageAsset, image_problem, plan_variants, read_source
 from .model import Site
 from .outputs import FEED_PATH, SITEMAP_PATH, atom_feed, robots_txt, sitemap_xml
 from .render import Rendered, Renderer
 from .site import assemble_site
 from .themes import make_environment, resolve_themes, theme_assets
 from .urls import output_file
-from .write import StagedOutput
+from .write import FromFile, StagedOutput
+
+CACHE_ENV = "VILLAGESITE_CACHE_DIR"
+"""Where to keep encoded photos between builds, when not ``.villagesite-cache/`` in the site (CI caches)."""
 
 
 @dataclass(frozen=True, slots=True)
-class Plan:
-    """Everything the build would write: output path -> bytes, or -> a file to copy."""
+class Prepared:
+    """The checked site and its planned photos: everything before encoding and rendering."""
 
     site: Site
-    files: dict[str, bytes | Path]
+    photos: tuple[ImageAsset, ...]
     problems: tuple[Problem, ...]
 
 
@@ -39,26 +47,42 @@ class BuildReport:
     """Pages by kind: village, story, event, page, listing."""
     files: int
     seconds: float
+    photos_encoded: int = 0
+    photos_cached: int = 0
     warnings: tuple[Problem, ...] = field(default=())
 
 
-def plan_site(config: SiteConfig, *, drafts: bool = False, strict_links: bool = False) -> Plan:
-    """Load, check, assemble and render everything in memory; raise BuildFailed on any error."""
+def prepare(config: SiteConfig, *, drafts: bool = False, strict_links: bool = False) -> Prepared:
+    """Load and check content, assemble the site, read photo headers; raise BuildFailed on any error."""
     # Content first: its errors are what editors need to see, even if the theme is broken too.
     content = load_content(config)
     site, site_problems = assemble_site(config, content, drafts=drafts, strict_links=strict_links)
     problems = [*content.problems, *site_problems]
+    assets: list[ImageAsset] = []
+    for photo in site.photos.values():
+        source = read_source(photo.path, photo.url)
+        if isinstance(source, str):
+            problems += [image_problem(use, use.src, source, photo.nearby) for use in photo.uses]
+        else:
+            assets.append(plan_variants(source, config.images))
     if any(p.is_error for p in problems):
         raise BuildFailed(problems)
+    return Prepared(site, tuple(assets), tuple(problems))
 
+
+def render_files(
+    config: SiteConfig, prepared: Prepared, images: Mapping[str, Processed]
+) -> dict[str, bytes | FromFile]:
+    """Every output file: pages, listings, machine-read files, theme assets, bundle files, photo variants."""
+    site = prepared.site
     chain = resolve_themes(config)
     assets = theme_assets(chain)
-    renderer = Renderer(site, make_environment(chain), chain, assets)
-    files: dict[str, bytes | Path] = {}
+    renderer = Renderer(site, make_environment(chain), chain, assets, images)
+    files: dict[str, bytes | FromFile] = {}
     collisions: list[Problem] = []
 
-    def add(rel: str, content: bytes | Path, origin: str) -> None:
-        if rel in files:
+    def add(rel: str, content: bytes | FromFile, origin: str) -> None:
+        if rel in files and files[rel] != content:
             collisions.append(
                 error(
                     origin,
@@ -90,17 +114,26 @@ def plan_site(config: SiteConfig, *, drafts: bool = False, strict_links: bool = 
     add(FEED_PATH.lstrip("/"), atom_feed(site), "feed")
     add("robots.txt", robots_txt(site), "robots.txt")
 
-    # Files copied as they are: theme assets, page bundles, the site's static/ folder.
+    # Files as they are: theme assets, bundle files, the site's static/ folder, photo variants.
     for asset in assets.values():
         add(asset.url.lstrip("/"), asset.content, f"theme static/{asset.name}")
     for resource in site.resources:
-        add(resource.url.lstrip("/"), resource.path, resource.url)
+        add(resource.url.lstrip("/"), FromFile(resource.path), resource.url)
     for path in _static_files(config.static_dir):
         rel = path.relative_to(config.static_dir).as_posix()
-        add(rel, path, f"static/{rel}")
+        add(rel, FromFile(path), f"static/{rel}")
+    cache = ImageCache(cache_dir(config))
+    for processed in images.values():
+        for variant in processed.asset.variants:
+            # The same photo in two folders gives the same variant names: written once.
+            add(variant.url.lstrip("/"), FromFile(cache.variant_path(variant), link=True), processed.asset.source.url)
     if collisions:
         raise BuildFailed(collisions)
-    return Plan(site, files, tuple(problems))
+    return files
+
+
+def cache_dir(config: SiteConfig) -> Path:
+    return Path(os.environ.get(CACHE_ENV) or config.root / ".villagesite-cache")
 
 
 def _static_files(static_dir: Path) -> list[Path]:
@@ -114,15 +147,19 @@ def _static_files(static_dir: Path) -> list[Path]:
 
 
 def check(config: SiteConfig, *, drafts: bool = False) -> list[Problem]:
-    """Every problem in the site (broken links count as errors); nothing is written."""
+    """Every problem in the site (broken links count as errors); nothing is encoded or written."""
     try:
-        plan = plan_site(config, drafts=drafts, strict_links=True)
+        prepared = prepare(config, drafts=drafts, strict_links=True)
+        # Render with photos as planned (no placeholders) to find template errors too.
+        render_files(config, prepared, {a.source.url: Processed(a, "") for a in prepared.photos})
     except VillageSiteError as exc:
         return list(exc.problems)
-    return sorted_problems(plan.problems)
+    return sorted_problems(prepared.problems)
 
 
-def build(config: SiteConfig, *, output: Path | None = None, drafts: bool = False) -> BuildReport:
+def build(
+    config: SiteConfig, *, output: Path | None = None, drafts: bool = False, progress: Progress | None = None
+) -> BuildReport:
     """Build the site into ``output`` (default ``output/`` in the site); raise BuildFailed on errors.
 
     The previous output stays untouched unless the whole build succeeds.
@@ -130,23 +167,32 @@ def build(config: SiteConfig, *, output: Path | None = None, drafts: bool = Fals
     started = time.perf_counter()
     output = (output or config.root / "output").resolve()
     _check_output_location(config, output)
-    plan = plan_site(config, drafts=drafts)
+    prepared = prepare(config, drafts=drafts)
+    cache = ImageCache(cache_dir(config))
+    encoded = process_images(prepared.photos, cache, progress=progress)
+    if encoded.failures:
+        raise BuildFailed(
+            image_problem(use, use.src, message, prepared.site.photos[url].nearby)
+            for url, message in encoded.failures.items()
+            for use in prepared.site.photos[url].uses
+        )
+    files = render_files(config, prepared, encoded.images)
     with StagedOutput(output) as staged:
-        for rel in sorted(plan.files):
-            content = plan.files[rel]
-            if isinstance(content, Path):
-                staged.copy(rel, content)
-            else:
-                staged.write(rel, content)
+        for rel in sorted(files):
+            staged.put(rel, files[rel])
         staged.publish()
-    counts = Counter(page.kind.value for page in plan.site.pages)
-    counts["listing"] = len(plan.site.listing_urls())
+    cache.prune()
+    site = prepared.site
+    counts = Counter(page.kind.value for page in site.pages)
+    counts["listing"] = len(site.listing_urls())
     return BuildReport(
         output,
         dict(counts),
-        len(plan.files),
+        len(files),
         time.perf_counter() - started,
-        tuple(p for p in sorted_problems(plan.problems) if not p.is_error),
+        encoded.encoded,
+        encoded.cached,
+        tuple(p for p in sorted_problems(prepared.problems) if not p.is_error),
     )
 
 

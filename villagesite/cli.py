@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
@@ -86,7 +86,7 @@ def _build(args: argparse.Namespace) -> int:
     config = load_config(args.site)
     if args.base_url:
         config = with_base_url(config, args.base_url)
-    report = build(config, output=args.output, drafts=args.drafts)
+    report = build(config, output=args.output, drafts=args.drafts, progress=_progress_bar())
     _print_problems(report.warnings)
     names = {"village": "villages", "story": "stories", "event": "events", "page": "pages", "listing": "listings"}
     summary = ", ".join(_count(report.pages.get(kind, 0), kind, plural) for kind, plural in names.items())
@@ -95,7 +95,8 @@ def _build(args: argparse.Namespace) -> int:
         if report.output and report.output.is_relative_to(config.root)
         else report.output
     )
-    print(f"Built {summary}: {report.files} files in {where}/ in {report.seconds:.2f} s")
+    photos = f"photos: {report.photos_encoded} encoded, {report.photos_cached} from the cache"
+    print(f"Built {summary}; {photos}; {report.files} files in {where}/ in {report.seconds:.2f} s")
     return 0
 
 
@@ -108,6 +109,20 @@ def _check(args: argparse.Namespace) -> int:
         return 1
     print("No problems found." if not problems else "No errors.")
     return 0
+
+
+def _progress_bar() -> Callable[[int, int], None] | None:
+    """A one-line bar on a terminal while photos are encoded; nothing when output is a file or a pipe."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        filled = 30 * done // total
+        print(f"\rphotos [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}", end="", file=sys.stderr, flush=True)
+        if done == total:
+            print(file=sys.stderr)
+
+    return show
 
 
 def _count(number: int, singular: str, plural: str) -> str:

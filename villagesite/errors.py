@@ -70,7 +70,11 @@ def warning(path: str, line: int | None, message: str, *, field: str | None = No
 
 def did_you_mean(word: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str | None:
     """Return a "did you mean 'x'?" hint for the closest choice, if one is close."""
-    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    options = list(choices)
+    for option in options:  # 'cover.jpg' for 'cover.JPG': web hosts tell capitals apart
+        if option.lower() == word.lower() and option != word:
+            return f"did you mean '{option}'?"
+    matches = difflib.get_close_matches(word, options, n=1, cutoff=cutoff)
     return f"did you mean '{matches[0]}'?" if matches else None
 
 

@@ -22,7 +22,6 @@ from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
 
 from .errors import Problem, Severity, SourceLocation, did_you_mean
-from .schema import ImageRef
 from .slugs import slugify
 
 Targets = Mapping[str, str]
@@ -110,11 +109,22 @@ def _heading_id(text: str, separator: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class BodyImage:
+    """An image in a body: the site path of the file, as written, and its line."""
+
+    url: str
+    src: str
+    line: int
+    content_path: str
+    """Where the file is: ``/villages/fengjian/bridge.jpg`` is ``content/villages/fengjian/bridge.jpg``."""
+
+
+@dataclass(frozen=True, slots=True)
 class RenderedBody:
     html: str
     toc: tuple[tuple[int, str, str], ...]
     """(level, id, text) of each heading, for a table of contents."""
-    images: tuple[ImageRef, ...]
+    images: tuple[BodyImage, ...]
 
 
 @dataclass(slots=True)
@@ -128,7 +138,7 @@ class _DocumentState:
     link_severity: Severity
     nearby_files: tuple[str, ...]
     problems: list[Problem]
-    images: list[ImageRef]
+    images: list[BodyImage]
 
 
 class _ContentLinks(Treeprocessor):
@@ -139,29 +149,32 @@ class _ContentLinks(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
             if element.tag == "a" and element.get("href"):
-                new = self._resolve(element.get("href", ""), is_image=False)
-                if new is not None:
-                    element.set("href", new)
+                resolved = self._resolve(element.get("href", ""), is_image=False)
+                if resolved is not None:
+                    element.set("href", self.state.link(resolved[0]) + resolved[1])
             elif element.tag == "img" and element.get("src") is not None:
-                src = element.get("src", "")
-                new = self._resolve(src, is_image=True)
-                line = self._line_of(src)
-                alt = element.get("alt")
-                if new is not None:
-                    element.set("src", new)
-                    self.state.images.append(ImageRef(src, alt, element.get("title"), line, "body"))
-                if not alt:
-                    self.state.problems.append(
-                        Problem(
-                            SourceLocation(self.state.rel_path, line),
-                            f"image '{src}' has no alt text",
-                            "body",
-                            "write ![what the photo shows](file.jpg)",
-                            Severity.WARNING,
-                        )
-                    )
+                self._image(element)
 
-    def _resolve(self, target: str, *, is_image: bool) -> str | None:
+    def _image(self, element: etree.Element) -> None:
+        src = element.get("src", "")
+        line = self._line_of(src)
+        resolved = self._resolve(src, is_image=True)
+        if resolved is not None:
+            element.set("src", self.state.link(resolved[0]))
+            self.state.images.append(BodyImage(resolved[0], src, line, resolved[2]))
+        alt = element.get("alt")
+        if not alt:
+            self.state.problems.append(
+                Problem(
+                    SourceLocation(self.state.rel_path, line),
+                    f"image '{src}' has no alt text: describe it for people who cannot see it",
+                    "body",
+                    'write ![what the photo shows](file.jpg), or ![""](file.jpg) for a purely decorative image',
+                )
+            )
+
+    def _resolve(self, target: str, *, is_image: bool) -> tuple[str, str, str] | None:
+        """The site path a link leads to, the ?query#fragment to keep, and the content path; None if external."""
         parts = urlsplit(target)
         if parts.scheme or parts.netloc or not parts.path:
             return None  # external, or a #fragment on this page
@@ -177,14 +190,25 @@ class _ContentLinks(Treeprocessor):
             self._report(target, content_path, is_image)
             return None
         suffix = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
-        return self.state.link(site_path) + suffix
+        return site_path, suffix, content_path
 
     def _report(self, target: str, content_path: str, is_image: bool) -> None:
         state = self.state
         line = self._line_of(target)
         if is_image:
-            message = f"image '{target}' is not in the page's folder"
-            hint = did_you_mean(target, state.nearby_files)
+            outside = not posixpath.normpath(posixpath.join("/content" + state.folder, target)).startswith("/content/")
+            if (
+                outside
+                or target.startswith("/")
+                and not content_path.startswith(("/villages/", "/stories/", "/events/", "/pages/"))
+            ):
+                message = f"image '{target}' is outside the content folder"
+                hint = "photos must be files inside content/, usually beside index.md"
+            else:
+                message = f"image '{target}' is not in the page's folder"
+                hint = (
+                    did_you_mean(target, state.nearby_files) or "put the photo beside index.md and write its file name"
+                )
             severity = Severity.ERROR
         else:
             message = f"link '{target}' leads to no page or file"
@@ -247,7 +271,7 @@ def render_markdown(
     processor = md.treeprocessors["villagesite_links"]
     assert isinstance(processor, _ContentLinks)
     problems: list[Problem] = []
-    images: list[ImageRef] = []
+    images: list[BodyImage] = []
     processor.state = _DocumentState(
         rel_path, folder, body, body_line, targets, link, link_severity, nearby_files, problems, images
     )

@@ -106,6 +106,29 @@ class Resource:
 
 
 @dataclass(frozen=True, slots=True)
+class ImageUse:
+    """Where content names a photo: messages about the photo point here."""
+
+    rel_path: str
+    line: int
+    field: str
+    src: str
+    """As written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Photo:
+    """A photo some page shows: turned into variants; the original is never published."""
+
+    path: Path
+    url: str
+    """The site path the original would have; templates and bodies name the photo by it."""
+    uses: tuple[ImageUse, ...]
+    nearby: tuple[str, ...]
+    """Other files of its folder, for "did you mean"."""
+
+
+@dataclass(frozen=True, slots=True)
 class Neighbour:
     page: Page
     km: float
@@ -130,6 +153,9 @@ class Site:
     events_of: Mapping[str, tuple[Page, ...]]
     neighbours_of: Mapping[str, tuple[Neighbour, ...]]
     resources: tuple[Resource, ...]
+    """Bundle files copied as they are (not photos)."""
+    photos: Mapping[str, Photo]
+    """Site path of each photo shown -> where it is and who shows it."""
     data: Mapping[str, Any]
 
     def listing_urls(self) -> list[str]:

@@ -8,6 +8,7 @@ and line, together with the page being rendered.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,9 +19,11 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .encode import Processed
 from .errors import VillageSiteError, error
 from .model import Listing, Page, Site
-from .schema import STYLES
+from .picture import BODY_SIZES, picture_html, responsive_body
+from .schema import STYLES, ImageRef
 from .themes import StaticAsset, ThemeChain
 from .urls import absolute, link
 
@@ -36,13 +39,21 @@ class Renderer:
     """Renders pages of one site with one theme chain."""
 
     def __init__(
-        self, site: Site, env: jinja2.Environment, chain: ThemeChain, assets: Mapping[str, StaticAsset]
+        self,
+        site: Site,
+        env: jinja2.Environment,
+        chain: ThemeChain,
+        assets: Mapping[str, StaticAsset],
+        images: Mapping[str, Processed],
     ) -> None:
         self.site = site
         self.env = env
         self.chain = chain
         self.assets = assets
+        self.images = images
         config = site.config
+        self.link = functools.partial(link, config)
+        self.images_by_link = {self.link(url): image for url, image in images.items()}
         # Globals of the environment (not render context), so imported macros see them too.
         env.globals.update(
             {
@@ -53,6 +64,8 @@ class Renderer:
                 "abs_url": lambda path: absolute(config, path),
                 "asset": self._asset,
                 "resource": lambda page, src: link(config, page.url + src),
+                "picture": self._picture,
+                "image_url": self._image_url,
                 "t": lambda key: chain.string(config.language, key),
                 "markup": Markup,
                 "date_zh": date_zh,
@@ -64,6 +77,40 @@ class Renderer:
         if asset is None:
             raise LookupError(f"the theme has no static file '{name}' (looked for static/{name})")
         return link(self.site.config, asset.url)
+
+    def _processed(self, page: Page, ref: ImageRef) -> Processed:
+        image = self.images.get(page.url + ref.src)
+        if image is None:
+            raise LookupError(f"'{ref.src}' is not a photo of {page.source.rel_path}")
+        return image
+
+    def _picture(
+        self,
+        page: Page,
+        ref: ImageRef | None,
+        sizes: str = BODY_SIZES,
+        hero: bool = False,
+        class_: str | None = None,
+        caption: bool = True,
+    ) -> Markup:
+        """Responsive markup for a photo named in ``page``'s front matter (cover, gallery item, ...)."""
+        if ref is None:
+            return Markup("")
+        image = self._processed(page, ref)
+        alt = ref.alt if ref.alt is not None else page.title
+        return picture_html(
+            image,
+            alt=alt,
+            link=self.link,
+            sizes=sizes,
+            hero=hero,
+            caption=ref.caption if caption else None,
+            css_class=class_,
+        )
+
+    def _image_url(self, page: Page, ref: ImageRef, width: int = 1200) -> str:
+        """The full URL of a variant at least ``width`` wide in the fallback format (for Open Graph)."""
+        return absolute(self.site.config, self._processed(page, ref).asset.nearest(width).url)
 
     def render(self, template: str, url: str, source: str | None, **context: Any) -> Rendered:
         """Render one output; template errors become a message with file:line."""
@@ -106,7 +153,8 @@ class Renderer:
 
     def page(self, page: Page) -> Rendered:
         site = self.site
-        context: dict[str, Any] = {"page": page}
+        content = Markup(responsive_body(page.html, self.images_by_link, self.link))
+        context: dict[str, Any] = {"page": page, "content": content}
         if page.source.village is not None:
             context |= {
                 "stories": site.stories_of.get(page.slug, ()),

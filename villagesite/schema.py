@@ -178,7 +178,7 @@ def read_common(fields: FieldReader, kind: Kind) -> CommonFields:
         date=fields.date("date", required=kind is Kind.STORY),
         updated=fields.date("updated"),
         draft=fields.boolean("draft"),
-        cover=read_image(fields, "cover", alt_required=False),
+        cover=read_image(fields, "cover", alt_required=True),
         template=fields.text("template"),
     )
 
@@ -256,7 +256,7 @@ def _attractions(fields: FieldReader) -> list[Attraction]:
     for item in fields.item_readers("attractions"):
         item.reject_unknown({"name", "description", "image", "location"})
         name = item.text("name", required=True)
-        image = read_image(item, "image", alt_required=False)
+        image = read_image(item, "image", alt_required=True)
         if name:
             result.append(Attraction(name, item.text("description"), image, item.geo("location")))
     return result
@@ -270,7 +270,7 @@ def _specialties(fields: FieldReader) -> list[Specialty]:
         specialty = Specialty(
             name or "",
             item.text("description"),
-            read_image(item, "image", alt_required=False),
+            read_image(item, "image", alt_required=True),
             item.text("season"),
             item.url("shop_url"),
         )

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from .config import SiteConfig
 from .content import ContentSet, Source
 from .errors import Problem, Severity, did_you_mean, error, warning
+from .images import is_photo
 from .listings import grouped_listings, neighbours, style_listings
-from .markdown_html import render_markdown
-from .model import Listing, Page, Resource, Site
+from .markdown_html import BodyImage, render_markdown
+from .model import ImageUse, Listing, Page, Photo, Resource, Site
 from .schema import STYLES, ImageRef, Kind
 from .slugs import is_slug, place_slug, slugify
 from .urls import RESERVED_SLUGS, language_prefix, link, page_path
@@ -46,9 +48,10 @@ def assemble_site(
     _check_references(published, {(s.kind, slugs[s.rel_path]): s for s in originals}, problems)
 
     pages: list[Page] = []
+    photo_uses: dict[str, list[ImageUse]] = defaultdict(list)
+    photo_files: dict[str, tuple[Path, tuple[str, ...]]] = {}
     link_severity = Severity.ERROR if strict_links else Severity.WARNING
     for source in published:
-        _check_images(source, problems)
         rendered, found = render_markdown(
             source.body,
             rel_path=source.rel_path,
@@ -60,6 +63,9 @@ def assemble_site(
             nearby_files=source.bundle_files,
         )
         problems.extend(found)
+        for photo_url, path, use in _photo_uses(config, source, urls[source.rel_path], rendered.images, problems):
+            photo_uses[photo_url].append(use)
+            photo_files.setdefault(photo_url, (path, source.bundle_files))
         template = source.common.template or TEMPLATE_OF_KIND[source.kind]
         pages.append(
             Page(
@@ -72,7 +78,11 @@ def assemble_site(
                 template,
             )
         )
-    return _collect(config, pages, resources, content.data), problems
+    photos = {
+        url: Photo(photo_files[url][0], url, tuple(uses), photo_files[url][1])
+        for url, uses in sorted(photo_uses.items())
+    }
+    return _collect(config, pages, resources, photos, content.data), problems
 
 
 def _original_language(config: SiteConfig, sources: tuple[Source, ...], problems: list[Problem]) -> list[Source]:
@@ -169,8 +179,22 @@ def _link_targets(
             for name in source.bundle_files:
                 resource_url = url + name
                 targets[source.folder + name] = resource_url
-                resources.append(Resource(config.root / "content" / source.folder.strip("/") / name, resource_url))
+                if not is_photo(name):  # photos are published as variants, never as originals
+                    resources.append(Resource(bundle_path(config, source, name), resource_url))
     return targets, resources
+
+
+def bundle_path(config: SiteConfig, source: Source, name: str) -> Path:
+    return config.content_dir / source.folder.strip("/") / name
+
+
+def _front_matter_images(source: Source) -> list[ImageRef]:
+    refs: list[ImageRef] = [source.common.cover] if source.common.cover else []
+    if source.village:
+        refs.extend(source.village.gallery)
+        refs.extend(a.image for a in source.village.attractions if a.image)
+        refs.extend(s.image for s in source.village.specialties if s.image)
+    return refs
 
 
 def _check_references(
@@ -200,31 +224,42 @@ def _check_references(
             )
 
 
-def _check_images(source: Source, problems: list[Problem]) -> None:
-    """Images named in front matter must be files in the page's own folder."""
-    refs: list[ImageRef] = []
-    if source.common.cover:
-        refs.append(source.common.cover)
-    if source.village:
-        refs.extend(source.village.gallery)
-        refs.extend(a.image for a in source.village.attractions if a.image)
-        refs.extend(s.image for s in source.village.specialties if s.image)
-    for ref in refs:
-        if ref.src in source.bundle_files and source.folder != "/pages/":
-            continue
-        problems.append(
-            error(
-                source.rel_path,
-                ref.line,
-                f"image '{ref.src}' is not in the page's folder",
-                field=ref.field,
-                hint=did_you_mean(ref.src, source.bundle_files)
-                or "put the photo beside index.md and write its file name",
+def _photo_uses(
+    config: SiteConfig, source: Source, url: str, body_images: tuple[BodyImage, ...], problems: list[Problem]
+) -> list[tuple[str, Path, ImageUse]]:
+    """The photos a page shows; a front-matter image must be a photo in the page's own folder."""
+    uses = []
+    for ref in _front_matter_images(source):
+        if ref.src in source.bundle_files and source.folder != "/pages/" and is_photo(ref.src):
+            uses.append(
+                (
+                    url + ref.src,
+                    bundle_path(config, source, ref.src),
+                    ImageUse(source.rel_path, ref.line, ref.field, ref.src),
+                )
             )
-        )
+            continue
+        if "/" in ref.src or "\\" in ref.src:
+            message, hint = (
+                f"image '{ref.src}' is not in the page's folder",
+                "name a photo beside index.md, without a folder path",
+            )
+        elif ref.src in source.bundle_files:
+            message, hint = f"'{ref.src}' is not a photo", "use a JPEG, PNG, WebP, HEIC or AVIF file"
+        else:
+            message = f"image '{ref.src}' is not in the page's folder"
+            hint = did_you_mean(ref.src, source.bundle_files) or "put the photo beside index.md and write its file name"
+        problems.append(error(source.rel_path, ref.line, message, field=ref.field, hint=hint))
+    for image in body_images:
+        if is_photo(image.src):
+            origin = config.content_dir / image.content_path.strip("/")
+            uses.append((image.url, origin, ImageUse(source.rel_path, image.line, "body", image.src)))
+    return uses
 
 
-def _collect(config: SiteConfig, pages: list[Page], resources: list[Resource], data: Mapping[str, Any]) -> Site:
+def _collect(
+    config: SiteConfig, pages: list[Page], resources: list[Resource], photos: dict[str, Photo], data: Mapping[str, Any]
+) -> Site:
     by_kind: dict[Kind, list[Page]] = defaultdict(list)
     for page in pages:
         by_kind[page.kind].append(page)
@@ -265,5 +300,6 @@ def _collect(config: SiteConfig, pages: list[Page], resources: list[Resource], d
         events_of=MappingProxyType({k: tuple(v) for k, v in events_of.items()}),
         neighbours_of=MappingProxyType(neighbours(villages)),
         resources=tuple(sorted(resources, key=lambda r: r.url)),
+        photos=MappingProxyType(photos),
         data=data,
     )

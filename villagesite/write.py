@@ -9,9 +9,19 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import VillageSiteError, error
+
+
+@dataclass(frozen=True, slots=True)
+class FromFile:
+    """An output that is an existing file: copied, or hard-linked when it never changes in place."""
+
+    path: Path
+    link: bool = False
+
 
 MARKER = ".villagesite"
 """A file in every output folder: villagesite only ever replaces folders it made."""
@@ -39,16 +49,18 @@ class StagedOutput:
         if self.staging.exists():  # not published: an error, Ctrl-C, or a bug
             shutil.rmtree(self.staging, ignore_errors=True)
 
-    def write(self, rel: str, content: bytes) -> None:
+    def put(self, rel: str, content: bytes | FromFile) -> None:
         target = self.staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
-        self.written += 1
-
-    def copy(self, rel: str, source: Path) -> None:
-        target = self.staging / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        elif content.link:
+            try:
+                os.link(content.path, target)  # cache files are replaced, never changed in place
+            except OSError:
+                shutil.copyfile(content.path, target)
+        else:
+            shutil.copyfile(content.path, target)
         self.written += 1
 
     def publish(self) -> None:

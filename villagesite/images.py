@@ -1,0 +1,170 @@
+"""Photos named by content -> planned variants: which widths and formats, under which names.
+
+Only image headers are read here (size, orientation, transparency), so this
+stage is cheap and runs in ``check`` too.  Decoding and encoding happen in
+:mod:`villagesite.encode`, in worker processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pillow_heif
+from PIL import Image, UnidentifiedImageError
+
+from .config import ImageConfig
+from .errors import Problem, did_you_mean, error
+from .model import ImageUse
+from .slugs import slugify
+
+pillow_heif.register_heif_opener()  # iPhones save HEIC; Pillow reads it through libheif
+
+PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".avif", ".tif", ".tiff"})
+"""Files turned into variants; the originals (with their EXIF and GPS) are never published."""
+MAX_PIXELS = 200_000_000
+"""A larger image is refused (a decompression bomb, or a mistake); 200 MP phone photos pass."""
+PIPELINE_VERSION = 1
+"""Bump when encoding changes, so cached variants are made again."""
+AVIF_QUALITY_OFFSET = 20
+"""AVIF at quality q-20 is about the size and look of WebP and JPEG at q (docs/images.md)."""
+MIME = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
+EXTENSION = {"avif": "avif", "webp": "webp", "jpeg": "jpg", "png": "png"}
+_SWAPPED = {5, 6, 7, 8}  # EXIF orientations that turn the picture by 90 degrees
+
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+
+def is_photo(name: str) -> bool:
+    return Path(name).suffix.lower() in PHOTO_SUFFIXES
+
+
+@dataclass(frozen=True, slots=True)
+class ImageSource:
+    """What the header of a photo says, and the hash of its bytes."""
+
+    path: Path
+    url: str
+    """Site path the original would have: the key templates and Markdown use."""
+    digest: str
+    width: int
+    """Upright width, after the EXIF orientation."""
+    height: int
+    has_alpha: bool
+    format: str
+    orientation: int
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    width: int
+    height: int
+    format: str
+    """``avif``, ``webp``, ``jpeg`` or ``png``."""
+    quality: int
+    key: str
+    """Cache key: the source's hash and everything that shapes the encoded bytes."""
+    url: str
+    """Site path, e.g. ``/img/shi-qiao.3f9a1c2b7d.960.webp``."""
+
+    @property
+    def mime(self) -> str:
+        return MIME[self.format]
+
+
+@dataclass(frozen=True, slots=True)
+class ImageAsset:
+    """A photo with its planned variants, best format first."""
+
+    source: ImageSource
+    variants: tuple[Variant, ...]
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(v.format for v in self.variants))
+
+    @property
+    def fallback(self) -> str:
+        """The format every browser shows: the last one."""
+        return self.formats[-1]
+
+    def of_format(self, fmt: str) -> tuple[Variant, ...]:
+        return tuple(v for v in self.variants if v.format == fmt)
+
+    def nearest(self, width: int, fmt: str | None = None) -> Variant:
+        """The smallest variant at least ``width`` wide (else the largest), in ``fmt`` or the fallback."""
+        candidates = self.of_format(fmt or self.fallback)
+        wide_enough = [v for v in candidates if v.width >= width]
+        return min(wide_enough, key=lambda v: v.width) if wide_enough else max(candidates, key=lambda v: v.width)
+
+
+def read_source(path: Path, url: str) -> ImageSource | str:
+    """Read a photo's header; return a message saying what is wrong instead when it cannot be used."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return "does not exist"
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror}"
+    if not data:
+        return "is empty (0 bytes); copy the photo again"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                width, height = image.size
+                orientation = _orientation(image)
+                has_alpha = image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in image.info
+                fmt = image.format or "?"
+    except Image.DecompressionBombError:
+        return f"has too many pixels; the limit is {MAX_PIXELS // 1_000_000} megapixels"
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return "is not a photo villagesite can read (JPEG, PNG, WebP, HEIC or AVIF), or the file is damaged"
+    if width * height > MAX_PIXELS:
+        return f"is {width}x{height} ({width * height // 1_000_000} megapixels); the limit is {MAX_PIXELS // 1_000_000}"
+    if orientation in _SWAPPED:
+        width, height = height, width
+    digest = hashlib.sha256(data).hexdigest()
+    return ImageSource(path, url, digest, width, height, has_alpha, fmt, orientation)
+
+
+def _orientation(image: Image.Image) -> int:
+    try:
+        value = image.getexif().get(0x0112, 1)
+    except Exception:  # a damaged EXIF block must not stop the photo  # noqa: BLE001
+        return 1
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def plan_variants(source: ImageSource, config: ImageConfig) -> ImageAsset:
+    """Widths never above the photo's own; PNG instead of JPEG where the photo is transparent."""
+    widths = sorted({min(w, source.width) for w in config.widths})
+    formats = [f for f in config.formats if f != "png"]
+    if source.has_alpha:
+        formats = [f for f in formats if f != "jpeg"] + ["png"]
+    elif not formats:
+        formats = ["jpeg"]
+    stem = slugify(source.path.stem) or "image"
+    variants = []
+    for fmt in formats:
+        quality = max(1, config.quality - AVIF_QUALITY_OFFSET) if fmt == "avif" else config.quality
+        for width in widths:
+            height = max(1, round(source.height * width / source.width))
+            key = hashlib.sha256(f"{source.digest}:{width}:{fmt}:{quality}:{PIPELINE_VERSION}".encode()).hexdigest()[
+                :20
+            ]
+            url = f"/img/{stem}.{key[:10]}.{width}.{EXTENSION[fmt]}"
+            variants.append(Variant(width, height, fmt, quality, key, url))
+    return ImageAsset(source, tuple(variants))
+
+
+def image_problem(use: ImageUse, src: str, message: str, nearby: Iterable[str]) -> Problem:
+    """A problem with a photo, reported where content names it."""
+    choices = list(nearby)
+    hint = did_you_mean(src, choices)
+    if message == "does not exist" and hint is None:
+        hint = "put the photo beside index.md and write its file name"
+    return error(use.rel_path, use.line, f"image '{src}' {message}", field=use.field, hint=hint)
