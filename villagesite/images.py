@@ -163,8 +163,8 @@ def plan_variants(source: ImageSource, config: ImageConfig) -> ImageAsset:
 
 def image_problem(use: ImageUse, src: str, message: str, nearby: Iterable[str]) -> Problem:
     """A problem with a photo, reported where content names it."""
-    choices = list(nearby)
-    hint = did_you_mean(src, choices)
-    if message == "does not exist" and hint is None:
-        hint = "put the photo beside index.md and write its file name"
+    hint = None
+    if message == "does not exist":
+        hint = did_you_mean(src, [name for name in nearby if name != src])
+        hint = hint or "put the photo beside index.md and write its file name"
     return error(use.rel_path, use.line, f"image '{src}' {message}", field=use.field, hint=hint)
