@@ -36,7 +36,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("host")
-    result = run_cli("build", "--site", REPO, "--output", root / "sub", "--base-url", "/sub/")
+    with pytest.MonkeyPatch.context() as patch:  # encode into a temporary cache, not the checkout's
+        patch.setenv("VILLAGESITE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "example-cache"))
+        result = run_cli("build", "--site", REPO, "--output", root / "sub", "--base-url", "/sub/")
     assert result.code == 0, result.err
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

@@ -16,7 +16,9 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("example") / "out"
-    result = run_cli("build", "--site", REPO, "--output", output, "--base-url", "/sub/")
+    with pytest.MonkeyPatch.context() as patch:  # encode into a temporary cache, not the checkout's
+        patch.setenv("VILLAGESITE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "example-cache"))
+        result = run_cli("build", "--site", REPO, "--output", output, "--base-url", "/sub/")
     assert result.code == 0, result.err
     return output
 

@@ -18,7 +18,7 @@ from .config import SiteConfig
 from .content import is_ignored, load_content
 from .encode import ImageCache, Processed, Progress, process_images
 from .errors import BuildFailed, Problem, VillageSiteError, error, sorted_problems
-from .images import ImageAsset, image_problem, plan_variants, read_source
+from .images import ImageAsset, SourceIndex, image_problem, plan_variants, read_source
 from .model import Site
 from .outputs import FEED_PATH, SITEMAP_PATH, atom_feed, robots_txt, sitemap_xml
 from .render import Rendered, Renderer
@@ -52,7 +52,9 @@ class BuildReport:
     warnings: tuple[Problem, ...] = field(default=())
 
 
-def prepare(config: SiteConfig, *, drafts: bool = False, strict_links: bool = False) -> Prepared:
+def prepare(
+    config: SiteConfig, *, drafts: bool = False, strict_links: bool = False, index: SourceIndex | None = None
+) -> Prepared:
     """Load and check content, assemble the site, read photo headers; raise BuildFailed on any error."""
     # Content first: its errors are what editors need to see, even if the theme is broken too.
     content = load_content(config)
@@ -60,7 +62,7 @@ def prepare(config: SiteConfig, *, drafts: bool = False, strict_links: bool = Fa
     problems = [*content.problems, *site_problems]
     assets: list[ImageAsset] = []
     for photo in site.photos.values():
-        source = read_source(photo.path, photo.url)
+        source = index.read(photo.path, photo.url) if index else read_source(photo.path, photo.url)
         if isinstance(source, str):
             problems += [image_problem(use, use.src, source, photo.nearby) for use in photo.uses]
         else:
@@ -167,8 +169,9 @@ def build(
     started = time.perf_counter()
     output = (output or config.root / "output").resolve()
     _check_output_location(config, output)
-    prepared = prepare(config, drafts=drafts)
     cache = ImageCache(cache_dir(config))
+    index = SourceIndex(cache.root / "sources.json")
+    prepared = prepare(config, drafts=drafts, index=index)
     encoded = process_images(prepared.photos, cache, progress=progress)
     if encoded.failures:
         raise BuildFailed(
@@ -181,6 +184,7 @@ def build(
         for rel in sorted(files):
             staged.put(rel, files[rel])
         staged.publish()
+    index.save()
     cache.prune()
     site = prepared.site
     counts = Counter(page.kind.value for page in site.pages)

@@ -26,7 +26,7 @@ IMAGE_FORMATS = ("avif", "webp", "jpeg", "png")
 class ImageConfig:
     widths: tuple[int, ...] = (480, 960, 1600)
     """Widths in pixels of the variants made of every photo (never upscaled)."""
-    formats: tuple[str, ...] = ("webp", "jpeg")
+    formats: tuple[str, ...] = ("avif", "webp", "jpeg")
     """Encodings of each variant, best first; the last is the fallback."""
     quality: int = 80
     """Encoder quality, 1-100."""

@@ -21,6 +21,7 @@ import time
 import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,6 +140,9 @@ def _run(jobs: list[tuple[ImageAsset, list[Variant], bool]], cache: ImageCache, 
         for future in as_completed(futures):
             try:
                 yield futures[future], future.result()
+            except BrokenProcessPool as exc:
+                # Not the photo's fault: a worker was killed (out of memory?) or could not start.
+                raise RuntimeError(f"a photo worker process stopped unexpectedly: {exc}") from exc
             except Exception as exc:  # noqa: BLE001
                 yield futures[future], exc
 
