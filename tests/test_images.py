@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli, snapshot, village
-from photos import BLUE, RED, heic, jpeg, phone_jpeg, png_with_alpha
+from photos import BLUE, RED, heic, jpeg, phone_jpeg, png_with_alpha, tagged_red_jpeg
 from PIL import Image
 
 from villagesite import build, load_config
@@ -302,3 +302,22 @@ def test_symlink_out_of_content_is_refused(site, tmp_path):
     assert (
         "content/villages/fengjian/index.md:7: cover.src: image 'cover.jpg' is not in the page's folder" in result.err
     )
+
+
+def test_colours_are_converted_through_the_photos_profile(site):
+    root = photo_site(site, **{"content/villages/fengjian/cover.jpg": tagged_red_jpeg()})
+    assert run_cli("build", "--site", root).code == 0
+    for path in variants(root, "cover"):
+        with Image.open(path) as image:
+            assert "icc_profile" not in image.info
+            pixel = image.convert("RGB").getpixel((5, 5))
+        assert _close(pixel, (0, 255, 0)), f"{path.name}: {pixel} (stored red means green in its profile)"
+
+
+def test_progress_is_reported_and_the_summary_counts_photos(site):
+    root = photo_site(site)
+    calls: list[tuple[int, int]] = []
+    build(load_config(root), progress=lambda done, total: calls.append((done, total)))
+    assert calls[0] == (0, 2) and calls[-1] == (2, 2) and len(calls) == 3
+    result = run_cli("build", "--site", root)
+    assert "photos: 0 encoded, 2 from the cache" in result.out
