@@ -51,19 +51,41 @@ def grouped_listings(
 
 
 def neighbours(villages: list[Page]) -> dict[str, tuple[Neighbour, ...]]:
-    """The nearest villages of the same style, by great-circle distance."""
+    """The nearest villages of the same style, by great-circle distance.
+
+    Villages are sorted by latitude and searched outwards from each one: the
+    latitude difference alone bounds the distance, so the search stops early
+    (n log n for a province's villages, not all pairs).
+    """
     result: dict[str, tuple[Neighbour, ...]] = {}
+    by_style: dict[str, list[tuple[float, float, Page]]] = defaultdict(list)
     for page in villages:
         here = page.source.village
         assert here is not None
-        near = [
-            Neighbour(other, _km(here.location.lat, here.location.lon, there.location.lat, there.location.lon))
-            for other in villages
-            if other is not page and (there := other.source.village) is not None and there.style.key == here.style.key
-        ]
-        near.sort(key=lambda n: (n.km, n.page.sort_key))
-        result[page.slug] = tuple(near[:NEIGHBOURS])
+        by_style[here.style.key].append((here.location.lat, here.location.lon, page))
+    for group in by_style.values():
+        group.sort(key=lambda item: (item[0], item[2].sort_key))
+        for index, (lat, lon, page) in enumerate(group):
+            found: list[Neighbour] = []
+            for step in (1, -1):
+                other = index + step
+                while 0 <= other < len(group):
+                    other_lat, other_lon, other_page = group[other]
+                    if len(found) >= NEIGHBOURS and _KM_PER_DEGREE * abs(other_lat - lat) > _kth(found):
+                        break
+                    found.append(Neighbour(other_page, _km(lat, lon, other_lat, other_lon)))
+                    other += step
+            found.sort(key=lambda n: (n.km, n.page.sort_key))
+            result[page.slug] = tuple(found[:NEIGHBOURS])
     return result
+
+
+_KM_PER_DEGREE = 6371.0 * math.pi / 180
+
+
+def _kth(found: list[Neighbour]) -> float:
+    """The distance of the NEIGHBOURS-th nearest found so far."""
+    return sorted(n.km for n in found)[NEIGHBOURS - 1]
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
