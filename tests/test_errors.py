@@ -37,7 +37,7 @@ def test_failed_build_leaves_previous_output_byte_for_byte(site):
     assert result.code == 1
     assert "location.lat: 95 is out of range" in result.err
     assert snapshot(root / "output") == before
-    assert sorted(p.name for p in root.iterdir()) == ["content", "output", "site.yaml"]
+    assert sorted(p.name for p in root.iterdir()) == [".villagesite-cache", "content", "output", "site.yaml"]
 
 
 @pytest.mark.parametrize(
@@ -228,4 +228,4 @@ def test_interrupted_swap_is_recovered(site):
     (root / ".output.building-999999").mkdir()  # a build that died
     assert run_cli("build", "--site", root).code == 0
     assert snapshot(root / "output") == before
-    assert sorted(p.name for p in root.iterdir()) == ["content", "output", "site.yaml"]
+    assert sorted(p.name for p in root.iterdir()) == [".villagesite-cache", "content", "output", "site.yaml"]

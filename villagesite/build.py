@@ -25,7 +25,7 @@ from .render import Rendered, Renderer
 from .site import assemble_site
 from .themes import make_environment, resolve_themes, theme_assets
 from .urls import output_file
-from .write import FromFile, StagedOutput
+from .write import FromFile, WriteReport, manifest_path, write_output
 
 CACHE_ENV = "VILLAGESITE_CACHE_DIR"
 """Where to keep encoded photos between builds, when not ``.villagesite-cache/`` in the site (CI caches)."""
@@ -50,6 +50,8 @@ class BuildReport:
     photos_encoded: int = 0
     photos_cached: int = 0
     warnings: tuple[Problem, ...] = field(default=())
+    written: WriteReport | None = None
+    """Which files this build wrote and removed."""
 
 
 def prepare(
@@ -160,11 +162,17 @@ def check(config: SiteConfig, *, drafts: bool = False) -> list[Problem]:
 
 
 def build(
-    config: SiteConfig, *, output: Path | None = None, drafts: bool = False, progress: Progress | None = None
+    config: SiteConfig,
+    *,
+    output: Path | None = None,
+    drafts: bool = False,
+    clean: bool = False,
+    progress: Progress | None = None,
 ) -> BuildReport:
     """Build the site into ``output`` (default ``output/`` in the site); raise BuildFailed on errors.
 
-    The previous output stays untouched unless the whole build succeeds.
+    The previous output stays untouched unless the whole build succeeds; then
+    only new and changed files are written (all of them with ``clean``).
     """
     started = time.perf_counter()
     output = (output or config.root / "output").resolve()
@@ -180,10 +188,7 @@ def build(
             for use in prepared.site.photos[url].uses
         )
     files = render_files(config, prepared, encoded.images)
-    with StagedOutput(output) as staged:
-        for rel in sorted(files):
-            staged.put(rel, files[rel])
-        staged.publish()
+    written = write_output(output, files, manifest_path(cache.root, output), clean=clean)
     index.save()
     cache.prune()
     site = prepared.site
@@ -197,6 +202,7 @@ def build(
         encoded.encoded,
         encoded.cached,
         tuple(p for p in sorted_problems(prepared.problems) if not p.is_error),
+        written,
     )
 
 

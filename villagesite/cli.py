@@ -52,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     _site_option(build_cmd)
     build_cmd.add_argument("--output", type=Path, help="where to write the site (default: output/ in the site)")
     build_cmd.add_argument("--drafts", action="store_true", help="include pages with draft: true")
+    build_cmd.add_argument("--clean", action="store_true", help="write every file again, not only what changed")
     build_cmd.add_argument(
         "--base-url", help="publish at this address instead of base_url in site.yaml, e.g. /preview/"
     )
@@ -86,7 +87,7 @@ def _build(args: argparse.Namespace) -> int:
     config = load_config(args.site)
     if args.base_url:
         config = with_base_url(config, args.base_url)
-    report = build(config, output=args.output, drafts=args.drafts, progress=_progress_bar())
+    report = build(config, output=args.output, drafts=args.drafts, clean=args.clean, progress=_progress_bar())
     _print_problems(report.warnings)
     names = {"village": "villages", "story": "stories", "event": "events", "page": "pages", "listing": "listings"}
     summary = ", ".join(_count(report.pages.get(kind, 0), kind, plural) for kind, plural in names.items())
@@ -96,7 +97,10 @@ def _build(args: argparse.Namespace) -> int:
         else report.output
     )
     photos = f"photos: {report.photos_encoded} encoded, {report.photos_cached} from the cache"
-    print(f"Built {summary}; {photos}; {report.files} files in {where}/ in {report.seconds:.2f} s")
+    changes = ""
+    if report.written is not None:
+        changes = f" ({len(report.written.written)} written, {len(report.written.removed)} removed)"
+    print(f"Built {summary}; {photos}; {report.files} files in {where}/{changes} in {report.seconds:.2f} s")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -67,13 +68,20 @@ def neighbours(villages: list[Page]) -> dict[str, tuple[Neighbour, ...]]:
         group.sort(key=lambda item: (item[0], item[2].sort_key))
         for index, (lat, lon, page) in enumerate(group):
             found: list[Neighbour] = []
+            nearest: list[float] = []  # negated distances: a max-heap of the best NEIGHBOURS so far
             for step in (1, -1):
                 other = index + step
                 while 0 <= other < len(group):
                     other_lat, other_lon, other_page = group[other]
-                    if len(found) >= NEIGHBOURS and _KM_PER_DEGREE * abs(other_lat - lat) > _kth(found):
+                    # The small margin keeps ties (equal distances are ordered by name) despite float rounding.
+                    if len(nearest) == NEIGHBOURS and _KM_PER_DEGREE * abs(other_lat - lat) > -nearest[0] + 1e-6:
                         break
-                    found.append(Neighbour(other_page, _km(lat, lon, other_lat, other_lon)))
+                    km = _km(lat, lon, other_lat, other_lon)
+                    found.append(Neighbour(other_page, km))
+                    if len(nearest) < NEIGHBOURS:
+                        heapq.heappush(nearest, -km)
+                    elif km < -nearest[0]:
+                        heapq.heapreplace(nearest, -km)
                     other += step
             found.sort(key=lambda n: (n.km, n.page.sort_key))
             result[page.slug] = tuple(found[:NEIGHBOURS])
@@ -81,11 +89,6 @@ def neighbours(villages: list[Page]) -> dict[str, tuple[Neighbour, ...]]:
 
 
 _KM_PER_DEGREE = 6371.0 * math.pi / 180
-
-
-def _kth(found: list[Neighbour]) -> float:
-    """The distance of the NEIGHBOURS-th nearest found so far."""
-    return sorted(n.km for n in found)[NEIGHBOURS - 1]
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -1,18 +1,37 @@
-"""Write the output beside the old one, then swap it in: a failed build changes nothing.
+"""Write the output so that a failed or interrupted build never leaves a broken site.
 
-The new site is written to a sibling folder (same file system, so the swap is
-two renames).  If the process dies between the renames, the next build puts
-the previous output back before doing anything else.
+Two ways, both all-or-nothing:
+
+- **Full**: when there is no previous output (or ``--clean``), everything is
+  written to a sibling folder, which is then swapped in (two renames).
+- **Incremental**: when a previous build's manifest says what the output holds,
+  only new and changed files are written, to a staging folder; then a journal
+  listing the moves and deletions is saved (the commit point) and applied.
+  Unchanged files are not touched: their mtime stays, and a live-reloading
+  browser is not disturbed.
+
+Whatever happens before the commit point leaves the output as it was; a build
+that dies after it is completed by the next one, which first replays the
+journal.  Every folder that is replaced or changed must carry the marker file
+villagesite leaves, so it never touches a folder it did not make.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import VillageSiteError, error
+
+MARKER = ".villagesite"
+"""A file in every output folder: villagesite only ever replaces folders it made."""
+MARKER_TEXT = b"This folder was built by villagesite and is replaced on every build.\n"
+MANIFEST_VERSION = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,62 +42,129 @@ class FromFile:
     link: bool = False
 
 
-MARKER = ".villagesite"
-"""A file in every output folder: villagesite only ever replaces folders it made."""
-MARKER_TEXT = b"This folder was built by villagesite and is replaced on every build.\n"
+Content = bytes | FromFile
 
 
-class StagedOutput:
-    """A folder being filled with a new build; :meth:`publish` swaps it in."""
+@dataclass(frozen=True, slots=True)
+class WriteReport:
+    written: tuple[str, ...]
+    removed: tuple[str, ...]
+    unchanged: int
 
-    def __init__(self, output: Path) -> None:
-        self.output = output
-        self.old = output.with_name(output.name + ".old")
-        self.staging = output.with_name(f".{output.name}.building-{os.getpid()}")
-        self.written = 0
 
-    def __enter__(self) -> StagedOutput:
-        recover(self.output)
-        _check_replaceable(self.output)
-        if self.staging.exists():
-            shutil.rmtree(self.staging)
-        self.staging.mkdir(parents=True)
-        return self
+def fingerprint(content: Content) -> str:
+    """What identifies an output's bytes: their hash, or the source file's identity (cheaper than reading it)."""
+    if isinstance(content, bytes):
+        return hashlib.sha256(content).hexdigest()[:32]
+    stat = content.path.stat()
+    return f"file:{content.path}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
 
-    def __exit__(self, *exc: object) -> None:
-        if self.staging.exists():  # not published: an error, Ctrl-C, or a bug
-            shutil.rmtree(self.staging, ignore_errors=True)
 
-    def put(self, rel: str, content: bytes | FromFile) -> None:
-        target = self.staging / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        elif content.link:
-            try:
-                os.link(content.path, target)  # cache files are replaced, never changed in place
-            except OSError:
-                shutil.copyfile(content.path, target)
-        else:
+def write_output(output: Path, files: Mapping[str, Content], manifest: Path, *, clean: bool = False) -> WriteReport:
+    """Make ``output`` hold exactly ``files``; only what changed is written unless ``clean``."""
+    recover(output)
+    _check_replaceable(output)
+    planned = {rel: fingerprint(content) for rel, content in files.items()}
+    previous = None if clean else _load_manifest(manifest, output)
+    if previous is None:
+        _write_full(output, files)
+        _save_manifest(manifest, planned)
+        return WriteReport(tuple(sorted(files)), (), 0)
+    changed = sorted(rel for rel, mark in planned.items() if previous.get(rel) != mark or not (output / rel).exists())
+    removed = sorted(rel for rel in previous if rel not in planned)
+    if changed or removed:
+        _write_incremental(output, files, changed, removed)
+        _save_manifest(manifest, planned)
+    return WriteReport(tuple(changed), tuple(removed), len(planned) - len(changed))
+
+
+def _put(target: Path, content: Content) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        target.write_bytes(content)
+    elif content.link:
+        try:
+            os.link(content.path, target)  # cache files are replaced, never changed in place
+        except OSError:
             shutil.copyfile(content.path, target)
-        self.written += 1
+    else:
+        shutil.copyfile(content.path, target)
 
-    def publish(self) -> None:
-        (self.staging / MARKER).write_bytes(MARKER_TEXT)
-        if self.old.exists():
-            shutil.rmtree(self.old)
-        if self.output.exists():
-            os.rename(self.output, self.old)
-        os.rename(self.staging, self.output)
-        if self.old.exists():
-            shutil.rmtree(self.old, ignore_errors=True)
+
+def _staging(output: Path) -> Path:
+    return output.with_name(f".{output.name}.building-{os.getpid()}")
+
+
+def _journal(output: Path) -> Path:
+    return output.with_name(f".{output.name}.journal.json")
+
+
+def _write_full(output: Path, files: Mapping[str, Content]) -> None:
+    staging = _staging(output)
+    old = output.with_name(output.name + ".old")
+    try:
+        for rel in sorted(files):
+            _put(staging / rel, files[rel])
+        (staging / MARKER).write_bytes(MARKER_TEXT)
+        if old.exists():
+            shutil.rmtree(old)
+        if output.exists():
+            os.rename(output, old)
+        os.rename(staging, output)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_incremental(output: Path, files: Mapping[str, Content], changed: list[str], removed: list[str]) -> None:
+    staging = _staging(output)
+    try:
+        for rel in changed:
+            _put(staging / rel, files[rel])
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    journal = _journal(output)
+    temporary = journal.with_name(journal.name + ".tmp")
+    temporary.write_text(json.dumps({"staging": staging.name, "moves": changed, "deletes": removed}), encoding="utf-8")
+    os.replace(temporary, journal)  # the commit point
+    _replay(output, journal)
+
+
+def _replay(output: Path, journal: Path) -> None:
+    """Apply a committed journal; safe to run again after being cut off."""
+    entry = json.loads(journal.read_text(encoding="utf-8"))
+    staging = output.parent / entry["staging"]
+    for rel in entry["moves"]:
+        source = staging / rel
+        if source.exists():
+            (output / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, output / rel)
+    for rel in entry["deletes"]:
+        target = output / rel
+        target.unlink(missing_ok=True)
+        _remove_empty_parents(target.parent, output)
+    journal.unlink()
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_empty_parents(folder: Path, output: Path) -> None:
+    while folder != output and folder.is_relative_to(output):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
 
 
 def recover(output: Path) -> None:
-    """Undo a swap that was cut off halfway, and clear folders of builds that died."""
+    """Finish or undo what a build that died left behind, before anything else."""
+    journal = _journal(output)
+    if journal.exists():
+        _replay(output, journal)
     old = output.with_name(output.name + ".old")
     if old.exists() and not output.exists():
-        os.rename(old, output)
+        os.rename(old, output)  # cut off between the two renames of a full write
     for stale in output.parent.glob(f".{output.name}.building-*"):
         pid = stale.name.rpartition("-")[2]
         if pid.isdigit() and not _alive(int(pid)):
@@ -107,3 +193,29 @@ def _check_replaceable(output: Path) -> None:
                 )
             ]
         )
+
+
+def manifest_path(cache: Path, output: Path) -> Path:
+    """One manifest per output folder (a preview and the real build share the cache)."""
+    return cache / "outputs" / f"{hashlib.sha256(str(output).encode()).hexdigest()[:16]}.json"
+
+
+def _load_manifest(manifest: Path, output: Path) -> dict[str, str] | None:
+    if not (output / MARKER).exists():
+        return None
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION or not isinstance(data.get("files"), dict):
+        return None
+    return {str(k): str(v) for k, v in data["files"].items()}
+
+
+def _save_manifest(manifest: Path, planned: Mapping[str, str]) -> None:
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    temporary = manifest.with_name(manifest.name + ".tmp")
+    temporary.write_text(
+        json.dumps({"version": MANIFEST_VERSION, "files": dict(sorted(planned.items()))}), encoding="utf-8"
+    )
+    os.replace(temporary, manifest)

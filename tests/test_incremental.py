@@ -1,0 +1,134 @@
+"""Rebuilds write exactly what changed: unchanged files keep their bytes and mtime; removed pages go."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import run_cli, snapshot, village
+
+from villagesite import build, load_config
+from villagesite import write as write_module
+
+
+def site_files() -> dict[str, str | bytes]:
+    return {
+        "content/villages/fengjian/index.md": village("逢简村", extra="tags: [水乡]\n", body="水乡正文。"),
+        "content/villages/shawan/index.md": village(
+            "沙湾古镇", city="广州市", lat=22.9, lon=113.33, extra="tags: [水乡]\n"
+        ),
+        "content/villages/weilong/index.md": village("围龙村", style="hakka", city="梅州市", lat=24.3, lon=116.1),
+        "content/pages/about.md": "---\ntitle: 关于\n---\n",
+    }
+
+
+def mtimes(output: Path) -> dict[str, int]:
+    return {p.relative_to(output).as_posix(): p.stat().st_mtime_ns for p in output.rglob("*") if p.is_file()}
+
+
+def test_a_second_build_writes_nothing(site):
+    root = site(site_files())
+    config = load_config(root)
+    first = build(config)
+    assert len(first.written.written) == first.files
+    before = mtimes(root / "output")
+    second = build(config)
+    assert second.written.written == () and second.written.removed == ()
+    assert mtimes(root / "output") == before
+
+
+def test_editing_a_village_body_rewrites_only_its_page(site):
+    root = site(site_files())
+    config = load_config(root)
+    build(config)
+    before = mtimes(root / "output")
+    (root / "content/villages/fengjian/index.md").write_text(
+        village("逢简村", extra="tags: [水乡]\n", body="改过的正文。"), encoding="utf-8"
+    )
+    report = build(config)
+    assert report.written.written == ("villages/fengjian/index.html",)
+    after = mtimes(root / "output")
+    assert {rel for rel in after if after[rel] != before[rel]} == {"villages/fengjian/index.html"}
+
+
+def test_renaming_a_village_rewrites_the_pages_that_show_its_name(site):
+    root = site(site_files())
+    config = load_config(root)
+    build(config)
+    (root / "content/villages/fengjian/index.md").write_text(
+        village("逢简水乡", extra="tags: [水乡]\n", body="水乡正文。"), encoding="utf-8"
+    )
+    report = build(config)
+    assert set(report.written.written) == {
+        "villages/fengjian/index.html",  # its own page
+        "villages/shawan/index.html",  # a neighbour of the same style lists it
+        "index.html",
+        "villages/index.html",
+        "styles/cantonese/index.html",  # listings that show it
+        "cities/foshan/index.html",
+        "tags/shui-xiang/index.html",
+    }
+
+
+def test_a_deleted_village_takes_its_outputs_with_it(site):
+    root = site(site_files())
+    config = load_config(root)
+    build(config)
+    for path in (root / "content/villages/weilong").iterdir():
+        path.unlink()
+    (root / "content/villages/weilong").rmdir()
+    report = build(config)
+    assert "villages/weilong/index.html" in report.written.removed
+    assert "cities/meizhou/index.html" in report.written.removed
+    assert not (root / "output/villages/weilong").exists()
+    assert not (root / "output/cities/meizhou").exists()
+
+
+def test_incremental_output_equals_a_clean_build(site, tmp_path):
+    root = site(site_files())
+    config = load_config(root)
+    build(config)
+    (root / "content/villages/fengjian/index.md").write_text(
+        village("逢简村", extra="tags: [古桥]\n"), encoding="utf-8"
+    )
+    (root / "content/pages/about.md").unlink()
+    build(config)
+    build(config, output=tmp_path / "clean", clean=True)
+    assert snapshot(root / "output") == snapshot(tmp_path / "clean")
+
+
+def test_clean_writes_everything_again(site):
+    root = site(site_files())
+    build(load_config(root))
+    result = run_cli("build", "--site", root, "--clean")
+    assert result.code == 0
+    report = build(load_config(root), clean=True)
+    assert len(report.written.written) == report.files
+
+
+def test_a_build_cut_off_after_its_commit_is_completed_by_the_next(site, tmp_path, monkeypatch):
+    root = site(site_files())
+    config = load_config(root)
+    build(config)
+    (root / "content/villages/fengjian/index.md").write_text(village("逢简村", body="新的正文。"), encoding="utf-8")
+    real_replace = write_module.os.replace
+    calls = {"n": 0}
+
+    def dying_replace(source, target):
+        calls["n"] += 1
+        if calls["n"] == 2:  # after the journal is committed, during the first move
+            raise KeyboardInterrupt
+        return real_replace(source, target)
+
+    monkeypatch.setattr(write_module.os, "replace", dying_replace)
+    with pytest.raises(KeyboardInterrupt):
+        build(config)
+    monkeypatch.setattr(write_module.os, "replace", real_replace)
+    journal = root / ".output.journal.json"
+    assert json.loads(journal.read_text())["moves"]
+    build(config)
+    assert not journal.exists()
+    build(config, output=tmp_path / "clean", clean=True)
+    assert snapshot(root / "output") == snapshot(tmp_path / "clean")
+    assert "新的正文。" in (root / "output/villages/fengjian/index.html").read_text(encoding="utf-8")
