@@ -132,3 +132,26 @@ def test_a_build_cut_off_after_its_commit_is_completed_by_the_next(site, tmp_pat
     build(config, output=tmp_path / "clean", clean=True)
     assert snapshot(root / "output") == snapshot(tmp_path / "clean")
     assert "新的正文。" in (root / "output/villages/fengjian/index.html").read_text(encoding="utf-8")
+
+
+def test_an_unchanged_site_is_not_built_again_and_keeps_its_warnings(site):
+    files = site_files()
+    files["content/villages/shawan/index.md"] = village("沙湾古镇", extra="titel: 错字\n")
+    root = site(files)
+    first = run_cli("build", "--site", root)
+    again = run_cli("build", "--site", root)
+    assert again.code == 0
+    assert again.err == first.err and "did you mean 'title'?" in again.err
+    assert "(0 written, 0 removed)" in again.out
+    drafts = run_cli("build", "--site", root, "--drafts")  # other settings: built again
+    assert "0 written" in drafts.out and drafts.code == 0
+
+
+def test_saving_a_file_unchanged_builds_again_but_writes_nothing(site):
+    root = site(site_files())
+    config = load_config(root)
+    build(config)
+    page = root / "content/villages/fengjian/index.md"
+    page.write_text(page.read_text(encoding="utf-8"), encoding="utf-8")
+    report = build(config)
+    assert report.written.written == () and report.seconds > 0

@@ -7,25 +7,27 @@ reports, and take a progress callback, for the CLI.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import SiteConfig
 from .content import is_ignored, load_content
 from .encode import ImageCache, Processed, Progress, process_images
-from .errors import BuildFailed, Problem, VillageSiteError, error, sorted_problems
+from .errors import BuildFailed, Problem, VillageSiteError, error, sorted_problems, warning
 from .images import ImageAsset, SourceIndex, image_problem, plan_variants, read_source
+from .inputs import input_fingerprint
 from .model import Site
 from .outputs import FEED_PATH, SITEMAP_PATH, atom_feed, robots_txt, sitemap_xml
 from .render import Rendered, Renderer
 from .site import assemble_site
 from .themes import make_environment, resolve_themes, theme_assets
 from .urls import output_file
-from .write import FromFile, WriteReport, manifest_path, write_output
+from .write import MARKER, FromFile, WriteReport, manifest_path, write_output
 
 CACHE_ENV = "VILLAGESITE_CACHE_DIR"
 """Where to keep encoded photos between builds, when not ``.villagesite-cache/`` in the site (CI caches)."""
@@ -178,6 +180,16 @@ def build(
     output = (output or config.root / "output").resolve()
     _check_output_location(config, output)
     cache = ImageCache(cache_dir(config))
+    manifest = manifest_path(cache.root, output)
+    inputs = input_fingerprint(config, drafts=drafts)
+    previous = None if clean else load_report(manifest.with_suffix(".report.json"), inputs, output)
+    if previous is not None:
+        return replace(
+            previous,
+            seconds=time.perf_counter() - started,
+            photos_encoded=0,
+            written=WriteReport((), (), previous.files),
+        )
     index = SourceIndex(cache.root / "sources.json")
     prepared = prepare(config, drafts=drafts, index=index)
     encoded = process_images(prepared.photos, cache, progress=progress)
@@ -188,13 +200,13 @@ def build(
             for use in prepared.site.photos[url].uses
         )
     files = render_files(config, prepared, encoded.images)
-    written = write_output(output, files, manifest_path(cache.root, output), clean=clean)
+    written = write_output(output, files, manifest, clean=clean)
     index.save()
     cache.prune()
     site = prepared.site
     counts = Counter(page.kind.value for page in site.pages)
     counts["listing"] = len(site.listing_urls())
-    return BuildReport(
+    report = BuildReport(
         output,
         dict(counts),
         len(files),
@@ -204,6 +216,38 @@ def build(
         tuple(p for p in sorted_problems(prepared.problems) if not p.is_error),
         written,
     )
+    save_report(manifest.with_suffix(".report.json"), inputs, report)
+    return report
+
+
+def save_report(path: Path, inputs: str, report: BuildReport) -> None:
+    """Remember what was built from which inputs, for the next build to skip an unchanged site."""
+    warnings = [[p.location.path, p.location.line, p.message, p.field, p.hint] for p in report.warnings]
+    data = {
+        "inputs": inputs,
+        "pages": report.pages,
+        "files": report.files,
+        "photos": report.photos_encoded + report.photos_cached,
+        "warnings": warnings,
+    }
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def load_report(path: Path, inputs: str, output: Path) -> BuildReport | None:
+    """The last build's report when its inputs are the same as now and its output is still there."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data["inputs"] != inputs or not (output / MARKER).exists():
+            return None
+        warnings = tuple(
+            warning(path_, line, message, field=field_, hint=hint)
+            for path_, line, message, field_, hint in data["warnings"]
+        )
+        return BuildReport(output, dict(data["pages"]), int(data["files"]), 0.0, 0, int(data["photos"]), warnings)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _check_output_location(config: SiteConfig, output: Path) -> None:

@@ -66,28 +66,35 @@ def neighbours(villages: list[Page]) -> dict[str, tuple[Neighbour, ...]]:
         by_style[here.style.key].append((here.location.lat, here.location.lon, page))
     for group in by_style.values():
         group.sort(key=lambda item: (item[0], item[2].sort_key))
-        for index, (lat, lon, page) in enumerate(group):
-            found: list[Neighbour] = []
+        # Radians and cosines once per village, not once per pair.
+        points = [(math.radians(lat), math.radians(lon), math.cos(math.radians(lat))) for lat, lon, _ in group]
+        for index, (lat, _lon, page) in enumerate(group):
+            phi, lam, cos_phi = points[index]
+            found: list[tuple[float, int]] = []
             nearest: list[float] = []  # negated distances: a max-heap of the best NEIGHBOURS so far
             for step in (1, -1):
                 other = index + step
                 while 0 <= other < len(group):
-                    other_lat, other_lon, other_page = group[other]
                     # The small margin keeps ties (equal distances are ordered by name) despite float rounding.
-                    if len(nearest) == NEIGHBOURS and _KM_PER_DEGREE * abs(other_lat - lat) > -nearest[0] + 1e-6:
+                    if len(nearest) == NEIGHBOURS and _KM_PER_DEGREE * abs(group[other][0] - lat) > -nearest[0] + 1e-6:
                         break
-                    km = _km(lat, lon, other_lat, other_lon)
-                    found.append(Neighbour(other_page, km))
+                    phi2, lam2, cos_phi2 = points[other]
+                    a = math.sin((phi2 - phi) / 2) ** 2 + cos_phi * cos_phi2 * math.sin((lam2 - lam) / 2) ** 2
+                    km = _EARTH_KM * 2 * math.asin(math.sqrt(a))
                     if len(nearest) < NEIGHBOURS:
                         heapq.heappush(nearest, -km)
-                    elif km < -nearest[0]:
-                        heapq.heapreplace(nearest, -km)
+                        found.append((km, other))
+                    elif km <= -nearest[0] + 1e-6:
+                        if km < -nearest[0]:
+                            heapq.heapreplace(nearest, -km)
+                        found.append((km, other))
                     other += step
-            found.sort(key=lambda n: (n.km, n.page.sort_key))
-            result[page.slug] = tuple(found[:NEIGHBOURS])
+            found.sort(key=lambda item: (item[0], group[item[1]][2].sort_key))
+            result[page.slug] = tuple(Neighbour(group[other][2], km) for km, other in found[:NEIGHBOURS])
     return result
 
 
+_EARTH_KM = 6371.0
 _KM_PER_DEGREE = 6371.0 * math.pi / 180
 
 
@@ -96,4 +103,4 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(a))
+    return _EARTH_KM * 2 * math.asin(math.sqrt(a))
