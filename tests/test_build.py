@@ -230,3 +230,32 @@ def test_a_link_to_a_file_outside_content_is_not_published(site, tmp_path: Path)
         "content/villages/fengjian/notes.txt: is a link to a file outside content/ and is not published" in result.err
     )
     assert not (root / "output/villages/fengjian/notes.txt").exists()
+
+
+def test_long_listings_are_split_into_linked_pages(site):
+    files: dict[str, str | bytes] = {
+        f"content/villages/v{i:03d}/index.md": village(f"村{i:03d}", lat=22 + i / 1000, extra="tags: [水乡]\n")
+        for i in range(130)
+    }
+    root = site(files)
+    assert run_cli("build", "--site", root).code == 0
+    first, second, third = (
+        html(root, rel)
+        for rel in (
+            "tags/shui-xiang/index.html",
+            "tags/shui-xiang/page/2/index.html",
+            "tags/shui-xiang/page/3/index.html",
+        )
+    )
+    assert (
+        first.count('class="card ') == 60 and second.count('class="card ') == 60 and third.count('class="card ') == 10
+    )
+    assert '<link rel="next" href="/tags/shui-xiang/page/2/">' in first and 'rel="prev"' not in first
+    assert (
+        '<link rel="prev" href="/tags/shui-xiang/">' in second
+        and '<link rel="next" href="/tags/shui-xiang/page/3/">' in second
+    )
+    assert '<a aria-current="page" href="/tags/shui-xiang/page/2/">2</a>' in second
+    assert "<title>水乡（第 2 页） · 测试古村</title>" in second
+    assert "<loc>/tags/shui-xiang/page/3/</loc>" in html(root, "sitemap.xml")
+    assert not (root / "output/tags/shui-xiang/page/4").exists()

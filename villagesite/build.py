@@ -105,8 +105,9 @@ def render_files(
     # Pages, then the listings and indexes that show them.
     for page in site.pages:
         add_rendered(renderer.page(page), page.source.rel_path)
-    for listing in (site.all_villages, *site.styles, *site.cities, *site.tags):
-        add_rendered(renderer.listing(listing), listing.url)
+    for listing in site.listings:
+        for paging in listing.pages():
+            add_rendered(renderer.listing(listing, paging), paging.url)
     add_rendered(renderer.index("home.html", "/"), "home")
     add_rendered(renderer.index("terms.html", "/cities/", title="城市", listings=site.cities), "/cities/")
     add_rendered(renderer.index("terms.html", "/tags/", title="标签", listings=site.tags), "/tags/")
@@ -205,7 +206,7 @@ def build(
     cache.prune()
     site = prepared.site
     counts = Counter(page.kind.value for page in site.pages)
-    counts["listing"] = len(site.listing_urls())
+    counts["listing"] = len(site.listings)
     report = BuildReport(
         output,
         dict(counts),

@@ -83,6 +83,10 @@ class Page:
         return (slugify(self.title), self.title)
 
 
+LISTING_PAGE_SIZE = 60
+"""Villages per listing page: a phone on a slow network should not load thousands of cards."""
+
+
 @dataclass(frozen=True, slots=True)
 class Listing:
     """A page that lists villages: all of them, one style, one city or one tag."""
@@ -95,6 +99,37 @@ class Listing:
     url: str
     villages: tuple[Page, ...]
     style: StyleFamily | None = None
+
+    def pages(self, size: int = LISTING_PAGE_SIZE) -> tuple[ListingPage, ...]:
+        """The listing cut into pages of ``size``: ``/tags/shui-xiang/``, ``/tags/shui-xiang/page/2/``, ..."""
+        total = max(1, -(-len(self.villages) // size))
+        urls = [self.url if n == 1 else f"{self.url}page/{n}/" for n in range(1, total + 1)]
+        return tuple(
+            ListingPage(
+                number=n,
+                total=total,
+                url=urls[n - 1],
+                villages=self.villages[(n - 1) * size : n * size],
+                previous=urls[n - 2] if n > 1 else None,
+                next=urls[n] if n < total else None,
+                urls=tuple(urls),
+            )
+            for n in range(1, total + 1)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ListingPage:
+    """One page of a listing."""
+
+    number: int
+    total: int
+    url: str
+    villages: tuple[Page, ...]
+    previous: str | None
+    next: str | None
+    urls: tuple[str, ...]
+    """Every page's URL, for page numbers."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +193,10 @@ class Site:
     """Site path of each photo shown -> where it is and who shows it."""
     data: Mapping[str, Any]
 
+    @property
+    def listings(self) -> tuple[Listing, ...]:
+        return (self.all_villages, *self.styles, *self.cities, *self.tags)
+
     def listing_urls(self) -> list[str]:
-        listings = [self.all_villages, *self.styles, *self.cities, *self.tags]
-        return [listing.url for listing in listings]
+        """Every page of every listing."""
+        return [page.url for listing in self.listings for page in listing.pages()]

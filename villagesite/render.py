@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from .encode import Processed
 from .errors import VillageSiteError, error
-from .model import Listing, Page, Site
+from .model import Listing, ListingPage, Page, Site
 from .picture import BODY_SIZES, picture_html, responsive_body
 from .schema import STYLES, ImageRef
 from .themes import StaticAsset, ThemeChain
@@ -169,8 +169,8 @@ class Renderer:
             context["village"] = site.village_by_slug.get(page.source.event.village)
         return self.render(page.template, page.url, page.source.rel_path, **context)
 
-    def listing(self, listing: Listing) -> Rendered:
-        return self.render("listing.html", listing.url, None, listing=listing)
+    def listing(self, listing: Listing, paging: ListingPage) -> Rendered:
+        return self.render("listing.html", paging.url, None, listing=listing, paging=paging)
 
     def index(self, template: str, url: str, **context: Any) -> Rendered:
         return self.render(template, url, None, **context)
