@@ -78,44 +78,33 @@ def parse_yaml(text: str, rel_path: str, first_line: int = 1) -> YamlDocument | 
     Returns the document, or a problem naming the line of the syntax error in
     the file (not in the block).
     """
-    loader = _FastLoader(text)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        node, data = _compose(_FastLoader, text)
     except yaml.YAMLError:
         # Errors are rare: parse again with the pure-Python loader for its clearer message.
-        return _parse_slowly(text, rel_path, first_line)
-    finally:
-        loader.dispose()
+        try:
+            node, data = _compose(_Loader, text)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + first_line if mark is not None else first_line
+            what = exc.problem or exc.context or "invalid YAML"
+            hint = _syntax_hint(what, text, mark.line if mark is not None else None)
+            return error(rel_path, line, f"YAML syntax error: {what}", hint=hint)
+        except yaml.YAMLError as exc:  # e.g. a reader error on a control character
+            return error(rel_path, first_line, f"YAML error: {exc}")
     lines: dict[str, int] = {}
     if node is not None:
         _record_lines(node, "", first_line, lines)
     return YamlDocument(data, lines, first_line)
 
 
-def _parse_slowly(text: str, rel_path: str, first_line: int) -> YamlDocument | Problem:
-    loader = _Loader(text)
+def _compose(loader_class: type[yaml.SafeLoader], text: str) -> tuple[yaml.Node | None, Any]:
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + first_line if mark is not None else first_line
-        what = exc.problem or exc.context or "invalid YAML"
-        return error(
-            rel_path,
-            line,
-            f"YAML syntax error: {what}",
-            hint=_syntax_hint(what, text, mark.line if mark is not None else None),
-        )
-    except yaml.YAMLError as exc:  # e.g. a reader error on a control character
-        return error(rel_path, first_line, f"YAML error: {exc}")
+        return node, loader.construct_document(node) if node is not None else None
     finally:
         loader.dispose()
-    lines: dict[str, int] = {}
-    if node is not None:
-        _record_lines(node, "", first_line, lines)
-    return YamlDocument(data, lines, first_line)
 
 
 def _syntax_hint(problem: str, text: str, line_index: int | None) -> str | None:
