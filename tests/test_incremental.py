@@ -155,3 +155,29 @@ def test_saving_a_file_unchanged_builds_again_but_writes_nothing(site):
     page.write_text(page.read_text(encoding="utf-8"), encoding="utf-8")
     report = build(config)
     assert report.written.written == () and report.seconds > 0
+
+
+def test_markdown_of_unchanged_pages_is_reused_unless_a_link_now_leads_elsewhere(site):
+    from villagesite.build import prepare
+    from villagesite.markdown_cache import MarkdownCache
+
+    files = site_files()
+    files["content/villages/weilong/index.md"] = village("围龙村", style="hakka", body="见[新村](../xincun/)。")
+    root = site(files)
+    config = load_config(root)
+    build(config)  # a warning: ../xincun/ leads nowhere yet
+    cache_file = root / ".villagesite-cache/markdown.json"
+    cache = MarkdownCache(cache_file)
+    prepare(config, markdown=cache)
+    # Every body came from the cache but the one with a broken link: its "did you mean" compares
+    # the link with every page, so it is converted again each time until the link is fixed.
+    assert cache.hits == 3
+
+    (root / "content/villages/xincun").mkdir()
+    (root / "content/villages/xincun/index.md").write_text(village("新村"), encoding="utf-8")
+    cache = MarkdownCache(cache_file)
+    prepared = prepare(config, markdown=cache)
+    # The new page is converted, and so is the body whose link now reaches it; the others are reused.
+    assert cache.hits == 3
+    weilong = next(p for p in prepared.site.pages if p.slug == "weilong")
+    assert '<a href="/villages/xincun/">新村</a>' in weilong.html

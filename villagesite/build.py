@@ -21,6 +21,7 @@ from .encode import ImageCache, Processed, Progress, process_images
 from .errors import BuildFailed, Problem, VillageSiteError, error, sorted_problems, warning
 from .images import ImageAsset, SourceIndex, image_problem, plan_variants, read_source
 from .inputs import input_fingerprint
+from .markdown_cache import MarkdownCache
 from .model import Site
 from .outputs import FEED_PATH, SITEMAP_PATH, atom_feed, robots_txt, sitemap_xml
 from .render import Rendered, Renderer
@@ -57,12 +58,17 @@ class BuildReport:
 
 
 def prepare(
-    config: SiteConfig, *, drafts: bool = False, strict_links: bool = False, index: SourceIndex | None = None
+    config: SiteConfig,
+    *,
+    drafts: bool = False,
+    strict_links: bool = False,
+    index: SourceIndex | None = None,
+    markdown: MarkdownCache | None = None,
 ) -> Prepared:
     """Load and check content, assemble the site, read photo headers; raise BuildFailed on any error."""
     # Content first: its errors are what editors need to see, even if the theme is broken too.
     content = load_content(config)
-    site, site_problems = assemble_site(config, content, drafts=drafts, strict_links=strict_links)
+    site, site_problems = assemble_site(config, content, drafts=drafts, strict_links=strict_links, markdown=markdown)
     problems = [*content.problems, *site_problems]
     assets: list[ImageAsset] = []
     for photo in site.photos.values():
@@ -156,7 +162,9 @@ def _static_files(static_dir: Path) -> list[Path]:
 def check(config: SiteConfig, *, drafts: bool = False) -> list[Problem]:
     """Every problem in the site (broken links count as errors); nothing is encoded or written."""
     try:
-        prepared = prepare(config, drafts=drafts, strict_links=True)
+        # The Markdown cache is read, not written: check changes nothing on disk.
+        markdown = MarkdownCache(cache_dir(config) / "markdown.json")
+        prepared = prepare(config, drafts=drafts, strict_links=True, markdown=markdown)
         # Render with photos as planned (no placeholders) to find template errors too.
         render_files(config, prepared, {a.source.url: Processed(a, "") for a in prepared.photos})
     except VillageSiteError as exc:
@@ -192,7 +200,8 @@ def build(
             written=WriteReport((), (), previous.files),
         )
     index = SourceIndex(cache.root / "sources.json")
-    prepared = prepare(config, drafts=drafts, index=index)
+    markdown = MarkdownCache(cache.root / "markdown.json")
+    prepared = prepare(config, drafts=drafts, index=index, markdown=markdown)
     encoded = process_images(prepared.photos, cache, progress=progress)
     if encoded.failures:
         raise BuildFailed(
@@ -203,6 +212,7 @@ def build(
     files = render_files(config, prepared, encoded.images)
     written = write_output(output, files, manifest, clean=clean)
     index.save()
+    markdown.save()
     cache.prune()
     site = prepared.site
     counts = Counter(page.kind.value for page in site.pages)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 import threading
 import xml.etree.ElementTree as etree
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -125,6 +125,28 @@ class RenderedBody:
     toc: tuple[tuple[int, str, str], ...]
     """(level, id, text) of each heading, for a table of contents."""
     images: tuple[BodyImage, ...]
+    lookups: tuple[tuple[str, str | None], ...] = ()
+    """Every content path the body's links asked for, and the answer: what the HTML depends on."""
+    read_all_targets: bool = False
+    """A message compared the link with every page (a "did you mean"): it depends on all of them."""
+
+
+class _RecordingTargets:
+    """The link targets, remembering what was asked of them."""
+
+    def __init__(self, targets: Targets) -> None:
+        self.targets = targets
+        self.lookups: dict[str, str | None] = {}
+        self.read_all = False
+
+    def get(self, key: str) -> str | None:
+        value = self.targets.get(key)
+        self.lookups[key] = value
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        self.read_all = True
+        return iter(self.targets)
 
 
 @dataclass(slots=True)
@@ -133,7 +155,7 @@ class _DocumentState:
     folder: str
     body: str
     body_line: int
-    targets: Targets
+    targets: _RecordingTargets
     link: Callable[[str], str]
     link_severity: Severity
     nearby_files: tuple[str, ...]
@@ -272,8 +294,9 @@ def render_markdown(
     assert isinstance(processor, _ContentLinks)
     problems: list[Problem] = []
     images: list[BodyImage] = []
+    recording = _RecordingTargets(targets)
     processor.state = _DocumentState(
-        rel_path, folder, body, body_line, targets, link, link_severity, nearby_files, problems, images
+        rel_path, folder, body, body_line, recording, link, link_severity, nearby_files, problems, images
     )
     html = md.convert(body)
     safe = nh3.clean(
@@ -286,7 +309,8 @@ def render_markdown(
         strip_comments=True,
     )
     toc = tuple(_flatten_toc(getattr(md, "toc_tokens", [])))
-    return RenderedBody(safe, toc, tuple(images)), problems
+    lookups = tuple(sorted(recording.lookups.items()))
+    return RenderedBody(safe, toc, tuple(images), lookups, recording.read_all), problems
 
 
 def _flatten_toc(tokens: list[dict[str, object]]) -> list[tuple[int, str, str]]:

@@ -17,7 +17,8 @@ from .content import ContentSet, Source
 from .errors import Problem, Severity, did_you_mean, error, warning
 from .images import is_photo
 from .listings import grouped_listings, neighbours, style_listings
-from .markdown_html import BodyImage, render_markdown
+from .markdown_cache import MarkdownCache
+from .markdown_html import BodyImage
 from .model import ImageUse, Listing, Page, Photo, Resource, Site
 from .schema import STYLES, ImageRef, Kind
 from .slugs import is_slug, place_slug, slugify
@@ -32,7 +33,12 @@ TEMPLATE_OF_KIND = {
 
 
 def assemble_site(
-    config: SiteConfig, content: ContentSet, *, drafts: bool, strict_links: bool
+    config: SiteConfig,
+    content: ContentSet,
+    *,
+    drafts: bool,
+    strict_links: bool,
+    markdown: MarkdownCache | None = None,
 ) -> tuple[Site, list[Problem]]:
     """Build the site model; problems are returned, the caller decides whether they stop the build."""
     problems: list[Problem] = []
@@ -51,14 +57,16 @@ def assemble_site(
     photo_uses: dict[str, list[ImageUse]] = defaultdict(list)
     photo_files: dict[str, tuple[Path, tuple[str, ...]]] = {}
     link_severity = Severity.ERROR if strict_links else Severity.WARNING
+    markdown = markdown or MarkdownCache(None)
     for source in published:
-        rendered, found = render_markdown(
+        rendered, found = markdown.render(
             source.body,
             rel_path=source.rel_path,
             folder=source.folder,
             body_line=source.body_line,
             targets=targets,
             link=lambda path: link(config, path),
+            base_path=config.base_path,
             link_severity=link_severity,
             nearby_files=source.bundle_files,
         )

@@ -1,0 +1,116 @@
+"""Markdown bodies converted by an earlier build, reused when nothing they depend on changed.
+
+Converting Markdown is the costliest step of a text build (about half a
+millisecond a page).  A body's HTML depends on its text, where it is, the
+settings that shape links, and the answers to the link lookups it made; the
+cache keeps those answers and asks again, so a new or renamed page that a
+link now reaches (or no longer reaches) converts the body again.  Kept as
+JSON in the cache folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import markdown
+import nh3
+
+from .errors import Problem, Severity, SourceLocation
+from .markdown_html import BodyImage, RenderedBody, Targets, render_markdown
+
+VERSION = f"1|markdown {markdown.__version__}|nh3 {getattr(nh3, '__version__', '?')}"
+
+
+class MarkdownCache:
+    """Per page: the key of its inputs, the lookups it made, and what came out."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.used: set[str] = set()
+        self.changed = False
+        self.hits = 0
+        if path is not None:
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if data.get("version") == VERSION:
+                    self.entries = dict(data["entries"])
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                pass
+
+    def render(
+        self,
+        body: str,
+        *,
+        rel_path: str,
+        folder: str,
+        body_line: int,
+        targets: Targets,
+        link: Callable[[str], str],
+        base_path: str,
+        link_severity: Severity,
+        nearby_files: tuple[str, ...],
+    ) -> tuple[RenderedBody, list[Problem]]:
+        # Not the link severity: a body with a broken link is never cached (its hint reads every target).
+        key = hashlib.sha256(json.dumps([body, folder, body_line, base_path, nearby_files]).encode()).hexdigest()
+        self.used.add(rel_path)
+        entry = self.entries.get(rel_path)
+        if entry is not None and entry["key"] == key and all(targets.get(q) == a for q, a in entry["lookups"]):
+            self.hits += 1
+            return _decode(entry, rel_path)
+        rendered, problems = render_markdown(
+            body,
+            rel_path=rel_path,
+            folder=folder,
+            body_line=body_line,
+            targets=targets,
+            link=link,
+            link_severity=link_severity,
+            nearby_files=nearby_files,
+        )
+        if rendered.read_all_targets:
+            self.entries.pop(rel_path, None)  # its message depends on every page: convert it every time
+        else:
+            self.entries[rel_path] = _encode(key, rendered, problems)
+        self.changed = True
+        return rendered, problems
+
+    def save(self) -> None:
+        """Write what this build used (entries of deleted pages are dropped)."""
+        if self.path is None or not (self.changed or set(self.entries) - self.used):
+            return
+        kept = {rel: entry for rel, entry in sorted(self.entries.items()) if rel in self.used}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        temporary.write_text(json.dumps({"version": VERSION, "entries": kept}, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, self.path)
+
+
+def _encode(key: str, rendered: RenderedBody, problems: list[Problem]) -> dict[str, Any]:
+    return {
+        "key": key,
+        "lookups": [list(pair) for pair in rendered.lookups],
+        "html": rendered.html,
+        "toc": [list(item) for item in rendered.toc],
+        "images": [[i.url, i.src, i.line, i.content_path] for i in rendered.images],
+        "problems": [[p.location.line, p.message, p.field, p.hint, p.severity.value] for p in problems],
+    }
+
+
+def _decode(entry: dict[str, Any], rel_path: str) -> tuple[RenderedBody, list[Problem]]:
+    rendered = RenderedBody(
+        entry["html"],
+        tuple((int(level), str(ident), str(text)) for level, ident, text in entry["toc"]),
+        tuple(BodyImage(url, src, int(line), content_path) for url, src, line, content_path in entry["images"]),
+        tuple((str(q), a) for q, a in entry["lookups"]),
+    )
+    problems = [
+        Problem(SourceLocation(rel_path, line), message, field, hint, Severity(severity))
+        for line, message, field, hint, severity in entry["problems"]
+    ]
+    return rendered, problems
