@@ -19,6 +19,7 @@ from .config import SiteConfig
 from .errors import Problem, error, warning
 from .fields import FieldReader
 from .frontmatter import decode_text, read_text, split_front_matter
+from .parse_cache import ParseCache
 from .schema import (
     KEYS_BY_KIND,
     CommonFields,
@@ -79,8 +80,9 @@ def is_ignored(name: str) -> bool:
     return name.startswith((".", "~", "#")) or name.endswith(("~", ".swp", ".tmp", ".bak"))
 
 
-def load_content(config: SiteConfig) -> ContentSet:
+def load_content(config: SiteConfig, cache: ParseCache | None = None) -> ContentSet:
     """Read every content file; problems are collected, not raised."""
+    cache = cache or ParseCache(None)
     problems: list[Problem] = []
     sources: list[Source] = []
     data: dict[str, Any] = {}
@@ -96,9 +98,9 @@ def load_content(config: SiteConfig) -> ContentSet:
             continue
         rel = f"content/{entry.name}"
         if entry.name in SECTIONS and entry.is_dir():
-            _load_section(config, entry, SECTIONS[entry.name], sources, problems)
+            _load_section(config, entry, SECTIONS[entry.name], sources, problems, cache)
         elif entry.name == "pages" and entry.is_dir():
-            _load_pages(config, entry, sources, problems)
+            _load_pages(config, entry, sources, problems, cache)
         elif entry.name == "data" and entry.is_dir():
             _load_data(entry, data, problems)
         else:
@@ -109,7 +111,7 @@ def load_content(config: SiteConfig) -> ContentSet:
 
 
 def _load_section(
-    config: SiteConfig, section_dir: Path, kind: Kind, sources: list[Source], problems: list[Problem]
+    config: SiteConfig, section_dir: Path, kind: Kind, sources: list[Source], problems: list[Problem], cache: ParseCache
 ) -> None:
     for entry in sorted(section_dir.iterdir()):
         if is_ignored(entry.name):
@@ -136,27 +138,30 @@ def _load_section(
             continue
         bundle = tuple(_bundle_files(config, entry, problems))
         folder = f"/{section_dir.name}/{entry.name}/"
-        _append(load_source(config, index, kind, config.language, folder, entry.name, bundle), sources, problems)
+        _append(load_source(config, index, kind, config.language, folder, entry.name, bundle, cache), sources, problems)
         for translation in sorted(entry.glob("index.*.md")):
             match = _TRANSLATION.match(translation.name)
             if match:
                 language = match.group(1)
-                _append(load_source(config, translation, kind, language, folder, entry.name, bundle), sources, problems)
+                loaded = load_source(config, translation, kind, language, folder, entry.name, bundle, cache)
+                _append(loaded, sources, problems)
 
 
-def _load_pages(config: SiteConfig, pages_dir: Path, sources: list[Source], problems: list[Problem]) -> None:
+def _load_pages(
+    config: SiteConfig, pages_dir: Path, sources: list[Source], problems: list[Problem], cache: ParseCache
+) -> None:
     for entry in sorted(pages_dir.iterdir()):
         if is_ignored(entry.name):
             continue
         if entry.is_file() and entry.suffix == ".md":
             stem, _, language = entry.stem.partition(".")
-            loaded = load_source(config, entry, Kind.PAGE, language or config.language, "/pages/", stem, ())
+            loaded = load_source(config, entry, Kind.PAGE, language or config.language, "/pages/", stem, (), cache)
             _append(loaded, sources, problems)
         elif entry.is_dir() and (entry / "index.md").is_file():
             folder = f"/pages/{entry.name}/"
             bundle = tuple(_bundle_files(config, entry, problems))
             _append(
-                load_source(config, entry / "index.md", Kind.PAGE, config.language, folder, entry.name, bundle),
+                load_source(config, entry / "index.md", Kind.PAGE, config.language, folder, entry.name, bundle, cache),
                 sources,
                 problems,
             )
@@ -211,20 +216,36 @@ def _append(loaded: tuple[Source | None, list[Problem]], sources: list[Source], 
 
 
 def load_source(
-    config: SiteConfig, path: Path, kind: Kind, language: str, folder: str, name: str, bundle: tuple[str, ...]
+    config: SiteConfig,
+    path: Path,
+    kind: Kind,
+    language: str,
+    folder: str,
+    name: str,
+    bundle: tuple[str, ...],
+    cache: ParseCache | None = None,
 ) -> tuple[Source | None, list[Problem]]:
     """Read one file into a Source (None when an error stops it), with every problem found."""
     rel = path.relative_to(config.root).as_posix()
     try:
-        raw = path.read_bytes()
+        stat = path.stat()
+        cached = cache.get(rel, stat) if cache else None
+        if cached is None:
+            raw = path.read_bytes()
     except OSError as exc:
         return None, [error(rel, None, f"cannot read the file: {exc.strerror}")]
-    text = decode_text(raw, rel)
-    if isinstance(text, Problem):
-        return None, [text]
-    parts = split_front_matter(text, rel)
-    if isinstance(parts, Problem):
-        return None, [parts]
+    if cached is not None:
+        parts, digest = cached
+    else:
+        text = decode_text(raw, rel)
+        if isinstance(text, Problem):
+            return None, [text]
+        parsed = split_front_matter(text, rel)
+        if isinstance(parsed, Problem):
+            return None, [parsed]
+        parts, digest = parsed, hashlib.sha256(raw).hexdigest()
+        if cache:
+            cache.put(rel, stat, parts, digest)
     if not isinstance(parts.meta.data, dict):
         return None, [error(rel, 2, "the front matter must be fields such as 'title: 逢简村'")]
     problems: list[Problem] = []
@@ -250,7 +271,7 @@ def load_source(
         body=parts.body,
         body_line=parts.body_line,
         bundle_files=bundle,
-        digest=hashlib.sha256(raw).hexdigest(),
+        digest=digest,
         key_lines=MappingProxyType(parts.meta.lines),
     )
     return source, problems

@@ -318,14 +318,15 @@ def read_event(fields: FieldReader) -> EventFields | None:
     location = fields.geo("location") if isinstance(raw_location, dict) else None
     if raw_location is not None and not isinstance(raw_location, (str, dict)):
         fields.fail("location", "expected a place name or {lat, lon}")
-    if start and end and _as_datetime(end) < _as_datetime(start):
+    if start and end and _as_datetime(end, end_of_day=True) < _as_datetime(start):
         fields.fail("end", f"{end} is before start {start}")
     if start is None or village is None:
         return None
     return EventFields(start, end, village, place, location)
 
 
-def _as_datetime(value: dt.date) -> dt.datetime:
+def _as_datetime(value: dt.date, *, end_of_day: bool = False) -> dt.datetime:
+    """A date alone means the whole day: as a start, its beginning; as an end, its last moment."""
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=None)
-    return dt.datetime.combine(value, dt.time())
+    return dt.datetime.combine(value, dt.time.max if end_of_day else dt.time())
