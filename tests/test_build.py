@@ -259,3 +259,14 @@ def test_long_listings_are_split_into_linked_pages(site):
     assert "<title>水乡（第 2 页） · 测试古村</title>" in second
     assert "<loc>/tags/shui-xiang/page/3/</loc>" in html(root, "sitemap.xml")
     assert not (root / "output/tags/shui-xiang/page/4").exists()
+
+
+def test_an_event_ending_on_the_day_it_starts_is_valid(site):
+    files = three_villages()
+    files["content/events/dragon-boat/index.md"] = EVENT.replace(
+        "start: 2027-06-09", "start: 2027-06-09T09:30\nend: 2027-06-09"
+    )
+    root = site(files)
+    assert run_cli("check", "--site", root).code == 0
+    page = html(root, "events/dragon-boat/index.html") if run_cli("build", "--site", root).code == 0 else ""
+    assert "2027年6月9日 09:30" in page

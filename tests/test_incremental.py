@@ -181,20 +181,3 @@ def test_markdown_of_unchanged_pages_is_reused_unless_a_link_now_leads_elsewhere
     assert cache.hits == 3
     weilong = next(p for p in prepared.site.pages if p.slug == "weilong")
     assert '<a href="/villages/xincun/">新村</a>' in weilong.html
-
-
-def test_parsed_front_matter_comes_back_from_the_cache_as_it_was(site):
-    from villagesite.build import prepare
-    from villagesite.parse_cache import ParseCache
-
-    event = "---\ntitle: 龙舟\nstart: 2027-06-09T09:30:00\nend: 2027-06-09\nvillage: fengjian\n1: 数字键\n---\n正文\n"
-    root = site({**site_files(), "content/events/boat/index.md": event})
-    config = load_config(root)
-    build(config)
-    cache = ParseCache(root / ".villagesite-cache/parsed.json")
-    again = prepare(config, parsed=cache)
-    fresh = prepare(config)
-    assert [p.source for p in again.site.pages] == [p.source for p in fresh.site.pages]
-    boat = next(p for p in again.site.pages if p.slug == "boat")
-    assert boat.event.start.isoformat() == "2027-06-09T09:30:00"
-    assert cache.changed is False, "every file came from the cache"

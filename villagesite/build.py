@@ -24,7 +24,6 @@ from .inputs import input_fingerprint
 from .markdown_cache import MarkdownCache
 from .model import Site
 from .outputs import FEED_PATH, SITEMAP_PATH, atom_feed, robots_txt, sitemap_xml
-from .parse_cache import ParseCache
 from .render import Rendered, Renderer
 from .site import assemble_site
 from .themes import make_environment, resolve_themes, theme_assets
@@ -65,11 +64,10 @@ def prepare(
     strict_links: bool = False,
     index: SourceIndex | None = None,
     markdown: MarkdownCache | None = None,
-    parsed: ParseCache | None = None,
 ) -> Prepared:
     """Load and check content, assemble the site, read photo headers; raise BuildFailed on any error."""
     # Content first: its errors are what editors need to see, even if the theme is broken too.
-    content = load_content(config, parsed)
+    content = load_content(config)
     site, site_problems = assemble_site(config, content, drafts=drafts, strict_links=strict_links, markdown=markdown)
     problems = [*content.problems, *site_problems]
     assets: list[ImageAsset] = []
@@ -203,8 +201,7 @@ def build(
         )
     index = SourceIndex(cache.root / "sources.json")
     markdown = MarkdownCache(cache.root / "markdown.json")
-    parsed = ParseCache(cache.root / "parsed.json")
-    prepared = prepare(config, drafts=drafts, index=index, markdown=markdown, parsed=parsed)
+    prepared = prepare(config, drafts=drafts, index=index, markdown=markdown)
     encoded = process_images(prepared.photos, cache, progress=progress)
     if encoded.failures:
         raise BuildFailed(
@@ -216,7 +213,6 @@ def build(
     written = write_output(output, files, manifest, clean=clean)
     index.save()
     markdown.save()
-    parsed.save()
     cache.prune()
     site = prepared.site
     counts = Counter(page.kind.value for page in site.pages)

@@ -19,7 +19,6 @@ from .config import SiteConfig
 from .errors import Problem, error, warning
 from .fields import FieldReader
 from .frontmatter import decode_text, read_text, split_front_matter
-from .parse_cache import ParseCache
 from .schema import (
     KEYS_BY_KIND,
     CommonFields,
@@ -80,9 +79,8 @@ def is_ignored(name: str) -> bool:
     return name.startswith((".", "~", "#")) or name.endswith(("~", ".swp", ".tmp", ".bak"))
 
 
-def load_content(config: SiteConfig, cache: ParseCache | None = None) -> ContentSet:
+def load_content(config: SiteConfig) -> ContentSet:
     """Read every content file; problems are collected, not raised."""
-    cache = cache or ParseCache(None)
     problems: list[Problem] = []
     sources: list[Source] = []
     data: dict[str, Any] = {}
@@ -98,9 +96,9 @@ def load_content(config: SiteConfig, cache: ParseCache | None = None) -> Content
             continue
         rel = f"content/{entry.name}"
         if entry.name in SECTIONS and entry.is_dir():
-            _load_section(config, entry, SECTIONS[entry.name], sources, problems, cache)
+            _load_section(config, entry, SECTIONS[entry.name], sources, problems)
         elif entry.name == "pages" and entry.is_dir():
-            _load_pages(config, entry, sources, problems, cache)
+            _load_pages(config, entry, sources, problems)
         elif entry.name == "data" and entry.is_dir():
             _load_data(entry, data, problems)
         else:
@@ -111,7 +109,7 @@ def load_content(config: SiteConfig, cache: ParseCache | None = None) -> Content
 
 
 def _load_section(
-    config: SiteConfig, section_dir: Path, kind: Kind, sources: list[Source], problems: list[Problem], cache: ParseCache
+    config: SiteConfig, section_dir: Path, kind: Kind, sources: list[Source], problems: list[Problem]
 ) -> None:
     for entry in sorted(section_dir.iterdir()):
         if is_ignored(entry.name):
@@ -138,30 +136,27 @@ def _load_section(
             continue
         bundle = tuple(_bundle_files(config, entry, problems))
         folder = f"/{section_dir.name}/{entry.name}/"
-        _append(load_source(config, index, kind, config.language, folder, entry.name, bundle, cache), sources, problems)
+        _append(load_source(config, index, kind, config.language, folder, entry.name, bundle), sources, problems)
         for translation in sorted(entry.glob("index.*.md")):
             match = _TRANSLATION.match(translation.name)
             if match:
                 language = match.group(1)
-                loaded = load_source(config, translation, kind, language, folder, entry.name, bundle, cache)
-                _append(loaded, sources, problems)
+                _append(load_source(config, translation, kind, language, folder, entry.name, bundle), sources, problems)
 
 
-def _load_pages(
-    config: SiteConfig, pages_dir: Path, sources: list[Source], problems: list[Problem], cache: ParseCache
-) -> None:
+def _load_pages(config: SiteConfig, pages_dir: Path, sources: list[Source], problems: list[Problem]) -> None:
     for entry in sorted(pages_dir.iterdir()):
         if is_ignored(entry.name):
             continue
         if entry.is_file() and entry.suffix == ".md":
             stem, _, language = entry.stem.partition(".")
-            loaded = load_source(config, entry, Kind.PAGE, language or config.language, "/pages/", stem, (), cache)
+            loaded = load_source(config, entry, Kind.PAGE, language or config.language, "/pages/", stem, ())
             _append(loaded, sources, problems)
         elif entry.is_dir() and (entry / "index.md").is_file():
             folder = f"/pages/{entry.name}/"
             bundle = tuple(_bundle_files(config, entry, problems))
             _append(
-                load_source(config, entry / "index.md", Kind.PAGE, config.language, folder, entry.name, bundle, cache),
+                load_source(config, entry / "index.md", Kind.PAGE, config.language, folder, entry.name, bundle),
                 sources,
                 problems,
             )
@@ -216,36 +211,20 @@ def _append(loaded: tuple[Source | None, list[Problem]], sources: list[Source], 
 
 
 def load_source(
-    config: SiteConfig,
-    path: Path,
-    kind: Kind,
-    language: str,
-    folder: str,
-    name: str,
-    bundle: tuple[str, ...],
-    cache: ParseCache | None = None,
+    config: SiteConfig, path: Path, kind: Kind, language: str, folder: str, name: str, bundle: tuple[str, ...]
 ) -> tuple[Source | None, list[Problem]]:
     """Read one file into a Source (None when an error stops it), with every problem found."""
     rel = path.relative_to(config.root).as_posix()
     try:
-        stat = path.stat()
-        cached = cache.get(rel, stat) if cache else None
-        if cached is None:
-            raw = path.read_bytes()
+        raw = path.read_bytes()
     except OSError as exc:
         return None, [error(rel, None, f"cannot read the file: {exc.strerror}")]
-    if cached is not None:
-        parts, digest = cached
-    else:
-        text = decode_text(raw, rel)
-        if isinstance(text, Problem):
-            return None, [text]
-        parsed = split_front_matter(text, rel)
-        if isinstance(parsed, Problem):
-            return None, [parsed]
-        parts, digest = parsed, hashlib.sha256(raw).hexdigest()
-        if cache:
-            cache.put(rel, stat, parts, digest)
+    text = decode_text(raw, rel)
+    if isinstance(text, Problem):
+        return None, [text]
+    parts = split_front_matter(text, rel)
+    if isinstance(parts, Problem):
+        return None, [parts]
     if not isinstance(parts.meta.data, dict):
         return None, [error(rel, 2, "the front matter must be fields such as 'title: 逢简村'")]
     problems: list[Problem] = []
@@ -271,7 +250,7 @@ def load_source(
         body=parts.body,
         body_line=parts.body_line,
         bundle_files=bundle,
-        digest=digest,
+        digest=hashlib.sha256(raw).hexdigest(),
         key_lines=MappingProxyType(parts.meta.lines),
     )
     return source, problems
