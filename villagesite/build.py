@@ -24,6 +24,7 @@ from .inputs import input_fingerprint
 from .markdown_cache import MarkdownCache
 from .model import Site
 from .outputs import FEED_PATH, SITEMAP_PATH, atom_feed, robots_txt, sitemap_xml
+from .parallel import map_in_processes
 from .render import Rendered, Renderer
 from .site import assemble_site
 from .themes import make_environment, resolve_themes, theme_assets
@@ -109,11 +110,12 @@ def render_files(
         add(output_file(rendered.url), rendered.html.encode("utf-8"), origin)
 
     # Pages, then the listings and indexes that show them.
-    for page in site.pages:
-        add_rendered(renderer.page(page), page.source.rel_path)
-    for listing in site.listings:
-        for paging in listing.pages():
-            add_rendered(renderer.listing(listing, paging), paging.url)
+    # The bulk of the templates, spread over worker processes on large sites.
+    for page, rendered in zip(site.pages, map_in_processes(renderer.page, site.pages), strict=True):
+        add_rendered(rendered, page.source.rel_path)
+    pagings = [(listing, paging) for listing in site.listings for paging in listing.pages()]
+    for rendered in map_in_processes(lambda pair: renderer.listing(*pair), pagings):
+        add_rendered(rendered, rendered.url)
     add_rendered(renderer.index("home.html", "/"), "home")
     add_rendered(renderer.index("terms.html", "/cities/", title="城市", listings=site.cities), "/cities/")
     add_rendered(renderer.index("terms.html", "/tags/", title="标签", listings=site.tags), "/tags/")

@@ -92,6 +92,10 @@ class VillageSiteError(Exception):
         self.problems = tuple(sorted_problems(problems))
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[VillageSiteError], tuple[tuple[Problem, ...]]]:
+        """Keep the problems when the error crosses from a worker process."""
+        return (type(self), (self.problems,))
+
 
 class BuildFailed(VillageSiteError):
     """The build found errors; nothing was written."""

@@ -13,7 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,20 @@ import nh3
 
 from .errors import Problem, Severity, SourceLocation
 from .markdown_html import BodyImage, RenderedBody, Targets, render_markdown
+from .parallel import map_in_processes
 
 VERSION = f"1|markdown {markdown.__version__}|nh3 {getattr(nh3, '__version__', '?')}"
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A page body to convert, with what its HTML depends on besides the link targets."""
+
+    rel_path: str
+    text: str
+    folder: str
+    line: int
+    nearby_files: tuple[str, ...]
 
 
 class MarkdownCache:
@@ -43,42 +56,56 @@ class MarkdownCache:
             except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 pass
 
-    def render(
+    def convert_all(
         self,
-        body: str,
+        bodies: Sequence[Body],
         *,
-        rel_path: str,
-        folder: str,
-        body_line: int,
         targets: Targets,
         link: Callable[[str], str],
         base_path: str,
         link_severity: Severity,
-        nearby_files: tuple[str, ...],
-    ) -> tuple[RenderedBody, list[Problem]]:
-        # Not the link severity: a body with a broken link is never cached (its hint reads every target).
-        key = hashlib.sha256(json.dumps([body, folder, body_line, base_path, nearby_files]).encode()).hexdigest()
-        self.used.add(rel_path)
-        entry = self.entries.get(rel_path)
-        if entry is not None and entry["key"] == key and all(targets.get(q) == a for q, a in entry["lookups"]):
-            self.hits += 1
-            return _decode(entry, rel_path)
-        rendered, problems = render_markdown(
-            body,
-            rel_path=rel_path,
-            folder=folder,
-            body_line=body_line,
-            targets=targets,
-            link=link,
-            link_severity=link_severity,
-            nearby_files=nearby_files,
-        )
-        if rendered.read_all_targets:
-            self.entries.pop(rel_path, None)  # its message depends on every page: convert it every time
-        else:
-            self.entries[rel_path] = _encode(key, rendered, problems)
-        self.changed = True
-        return rendered, problems
+    ) -> list[tuple[RenderedBody, list[Problem]]]:
+        """Each body's HTML: from the cache where nothing it depends on changed, else converted.
+
+        Conversions are spread over worker processes when there are enough of them.
+        """
+        results: list[tuple[RenderedBody, list[Problem]] | None] = []
+        missing: list[tuple[int, Body, str]] = []
+        for index, body in enumerate(bodies):
+            # Not the link severity: a body with a broken link is never cached (its hint reads every target).
+            key = hashlib.sha256(
+                json.dumps([body.text, body.folder, body.line, base_path, body.nearby_files]).encode()
+            ).hexdigest()
+            self.used.add(body.rel_path)
+            entry = self.entries.get(body.rel_path)
+            if entry is not None and entry["key"] == key and all(targets.get(q) == a for q, a in entry["lookups"]):
+                self.hits += 1
+                results.append(_decode(entry, body.rel_path))
+            else:
+                results.append(None)
+                missing.append((index, body, key))
+
+        def convert(body: Body) -> tuple[RenderedBody, list[Problem]]:
+            return render_markdown(
+                body.text,
+                rel_path=body.rel_path,
+                folder=body.folder,
+                body_line=body.line,
+                targets=targets,
+                link=link,
+                link_severity=link_severity,
+                nearby_files=body.nearby_files,
+            )
+
+        converted = map_in_processes(convert, [body for _, body, _ in missing])
+        for (index, body, key), (rendered, problems) in zip(missing, converted, strict=True):
+            results[index] = (rendered, problems)
+            if rendered.read_all_targets:
+                self.entries.pop(body.rel_path, None)  # its message depends on every page: convert it every time
+            else:
+                self.entries[body.rel_path] = _encode(key, rendered, problems)
+            self.changed = True
+        return [result for result in results if result is not None]
 
     def save(self) -> None:
         """Write what this build used (entries of deleted pages are dropped)."""

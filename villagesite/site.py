@@ -17,7 +17,7 @@ from .content import ContentSet, Source
 from .errors import Problem, Severity, did_you_mean, error, warning
 from .images import is_photo
 from .listings import grouped_listings, neighbours, style_listings
-from .markdown_cache import MarkdownCache
+from .markdown_cache import Body, MarkdownCache
 from .markdown_html import BodyImage
 from .model import ImageUse, Listing, Page, Photo, Resource, Site
 from .schema import STYLES, ImageRef, Kind
@@ -58,18 +58,15 @@ def assemble_site(
     photo_files: dict[str, tuple[Path, tuple[str, ...]]] = {}
     link_severity = Severity.ERROR if strict_links else Severity.WARNING
     markdown = markdown or MarkdownCache(None)
-    for source in published:
-        rendered, found = markdown.render(
-            source.body,
-            rel_path=source.rel_path,
-            folder=source.folder,
-            body_line=source.body_line,
-            targets=targets,
-            link=lambda path: link(config, path),
-            base_path=config.base_path,
-            link_severity=link_severity,
-            nearby_files=source.bundle_files,
-        )
+    bodies = [Body(s.rel_path, s.body, s.folder, s.body_line, s.bundle_files) for s in published]
+    converted = markdown.convert_all(
+        bodies,
+        targets=targets,
+        link=lambda path: link(config, path),
+        base_path=config.base_path,
+        link_severity=link_severity,
+    )
+    for source, (rendered, found) in zip(published, converted, strict=True):
         problems.extend(found)
         for photo_url, path, use in _photo_uses(config, source, urls[source.rel_path], rendered.images, problems):
             photo_uses[photo_url].append(use)

@@ -1,0 +1,46 @@
+"""Work spread over forked processes gives the same site, and the same messages, as one process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import run_cli, snapshot, village
+
+from villagesite import parallel
+
+
+def many_villages(count: int = 30) -> dict[str, str | bytes]:
+    return {
+        f"content/villages/v{i:02d}/index.md": village(
+            f"村{i}", lat=22 + i / 100, body=f"## 历史\n\n见[下一村](../v{(i + 1) % count:02d}/)。"
+        )
+        for i in range(count)
+    }
+
+
+@pytest.fixture
+def forked(monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    assert parallel.workers_for(30) > 1 or (parallel.os.cpu_count() or 1) == 1
+
+
+def test_forked_build_equals_a_single_process_build(site, tmp_path: Path, monkeypatch):
+    root = site(many_villages())
+    assert run_cli("build", "--site", root, "--output", tmp_path / "one").code == 0
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    assert run_cli("build", "--site", root, "--output", tmp_path / "many", "--clean").code == 0
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "many")
+
+
+def test_template_error_in_a_worker_keeps_its_message(site, forked):
+    files = many_villages()
+    files["site.yaml"] = "title: 测试古村\ntheme: broken\n"
+    files["themes/broken/templates/village.html"] = (
+        '{% extends "default:village.html" %}\n{% block content %}{{ page.nope }}{% endblock %}\n'
+    )
+    root = site(files)
+    result = run_cli("build", "--site", root)
+    assert result.code == 1
+    assert result.err.splitlines()[0].startswith("themes/broken/templates/village.html:2: template error: ")
+    assert "while rendering content/villages/v00/index.md" in result.err
