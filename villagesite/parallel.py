@@ -44,11 +44,20 @@ def map_in_processes(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
             parts = pool.map(_run_share, range(workers))
     finally:
         _job = None
-    return [result for part in parts for result in part]
+    results: list[R] = []
+    for part in parts:
+        if isinstance(part, BaseException):
+            raise part  # the first failing item in order, as one process would have reported it
+        results.extend(part)
+    return results
 
 
-def _run_share(index: int) -> list[Any]:
+def _run_share(index: int) -> list[Any] | BaseException:
+    """One worker's contiguous share of the items; an error is returned, so the parent picks the first."""
     assert _job is not None
     function, items, workers = _job
     size = -(-len(items) // workers)
-    return [function(item) for item in items[index * size : (index + 1) * size]]
+    try:
+        return [function(item) for item in items[index * size : (index + 1) * size]]
+    except Exception as exc:  # noqa: BLE001 - re-raised in the parent, in item order
+        return exc
