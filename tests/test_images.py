@@ -276,26 +276,34 @@ def test_bad_photos_fail_cleanly_and_keep_the_last_good_output(site, files, expe
 
 def test_photo_over_the_pixel_limit_is_refused(site):
     root = photo_site(site)
+    assert run_cli("build", "--site", root).code == 0
+    before = snapshot(root / "output")
     huge = root / "content/villages/fengjian/cover.jpg"
     Image.new("1", (20000, 12000)).save(huge.with_suffix(".png"), "PNG")
     (root / "content/villages/fengjian/index.md").write_text(
         village("逢简村", extra="cover: {src: cover.png, alt: 巨图}\n"), encoding="utf-8"
     )
-    result = run_cli("check", "--site", root)
-    assert result.err.splitlines()[0] == (
-        "content/villages/fengjian/index.md:7: cover.src: image 'cover.png' is 20000x12000 (240 megapixels);"
-        " the limit is 200"
-    )
+    for command in ("check", "build"):
+        result = run_cli(command, "--site", root)
+        assert result.code == 1
+        assert result.err.splitlines()[0] == (
+            "content/villages/fengjian/index.md:7: cover.src: image 'cover.png' is 20000x12000 (240 megapixels);"
+            " the limit is 200"
+        )
+    assert snapshot(root / "output") == before
 
 
 def test_symlink_out_of_content_is_refused(site, tmp_path):
     outside = tmp_path / "home.jpg"
     outside.write_bytes(phone_jpeg())
     root = photo_site(site)
+    assert run_cli("build", "--site", root).code == 0
+    before = snapshot(root / "output")
     (root / "content/villages/fengjian/cover.jpg").unlink()
     (root / "content/villages/fengjian/cover.jpg").symlink_to(outside)
-    result = run_cli("check", "--site", root)
+    result = run_cli("build", "--site", root)
     assert result.code == 1
+    assert snapshot(root / "output") == before
     assert (
         "content/villages/fengjian/cover.jpg: is a link to a file outside content/ and is not published" in result.err
     )
