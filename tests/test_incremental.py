@@ -181,3 +181,61 @@ def test_markdown_of_unchanged_pages_is_reused_unless_a_link_now_leads_elsewhere
     assert cache.hits == 3
     weilong = next(p for p in prepared.site.pages if p.slug == "weilong")
     assert '<a href="/villages/xincun/">新村</a>' in weilong.html
+
+
+def count_renders(monkeypatch) -> list[str]:
+    from villagesite.render import Renderer
+
+    rendered: list[str] = []
+    real = Renderer.render
+
+    def counting(self, template, url, source, **context):
+        rendered.append(url)
+        return real(self, template, url, source, **context)
+
+    monkeypatch.setattr(Renderer, "render", counting)
+    return rendered
+
+
+def test_a_body_edit_renders_only_its_page(site, monkeypatch):
+    root = site(site_files())
+    config = load_config(root)
+    build(config)
+    rendered = count_renders(monkeypatch)
+    (root / "content/villages/shawan/index.md").write_text(
+        village("沙湾古镇", city="广州市", lat=22.9, lon=113.33, extra="tags: [水乡]\n", body="新的正文。"),
+        encoding="utf-8",
+    )
+    report = build(config)
+    assert rendered == ["/villages/shawan/"]
+    assert report.written.written == ("villages/shawan/index.html",)
+
+
+def test_a_page_that_shows_another_pages_body_follows_it(site, monkeypatch):
+    files = site_files()
+    files["site.yaml"] = "title: 测试古村\ntheme: mine\n"
+    files["themes/mine/templates/home.html"] = (
+        '{% extends "default:home.html" %}\n'
+        "{% block content %}{% for v in site.villages %}{{ v.html | safe }}{% endfor %}{{ super() }}{% endblock %}\n"
+    )
+    root = site(files)
+    config = load_config(root)
+    build(config)
+    rendered = count_renders(monkeypatch)
+    (root / "content/villages/fengjian/index.md").write_text(
+        village("逢简村", extra="tags: [水乡]\n", body="首页也显示的正文。"), encoding="utf-8"
+    )
+    build(config)
+    assert sorted(rendered) == ["/", "/villages/fengjian/"]
+    assert "首页也显示的正文。" in (root / "output/index.html").read_text(encoding="utf-8")
+
+
+def test_a_title_edit_renders_everything_again(site, monkeypatch):
+    root = site(site_files())
+    config = load_config(root)
+    first = build(config)
+    rendered = count_renders(monkeypatch)
+    (root / "content/pages/about.md").write_text("---\ntitle: 关于我们\n---\n", encoding="utf-8")
+    build(config)
+    html_outputs = [rel for rel in first.written.written if rel.endswith(".html")]
+    assert len(rendered) == len(html_outputs)

@@ -7,14 +7,16 @@ reports, and take a progress callback, for the CLI.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from . import deps
 from .config import SiteConfig
 from .content import is_ignored, load_content
 from .encode import ImageCache, Processed, Progress, process_images
@@ -22,14 +24,14 @@ from .errors import BuildFailed, Problem, VillageSiteError, error, sorted_proble
 from .images import ImageAsset, SourceIndex, image_problem, plan_variants, read_source
 from .inputs import input_fingerprint
 from .markdown_cache import MarkdownCache
-from .model import Listing, ListingPage, Page, Site
+from .model import Site
 from .outputs import FEED_PATH, SITEMAP_PATH, atom_feed, robots_txt, sitemap_xml
 from .parallel import map_in_processes
 from .render import Rendered, Renderer
 from .site import assemble_site
 from .themes import make_environment, resolve_themes, theme_assets
 from .urls import output_file
-from .write import MARKER, FromFile, WriteReport, manifest_path, write_output
+from .write import MARKER, Content, FromFile, Unchanged, WriteReport, load_manifest, manifest_path, write_output
 
 CACHE_ENV = "VILLAGESITE_CACHE_DIR"
 """Where to keep encoded photos between builds, when not ``.villagesite-cache/`` in the site (CI caches)."""
@@ -84,17 +86,29 @@ def prepare(
 
 
 def render_files(
-    config: SiteConfig, prepared: Prepared, images: Mapping[str, Processed]
-) -> dict[str, bytes | FromFile]:
-    """Every output file: pages, listings, machine-read files, theme assets, bundle files, photo variants."""
+    config: SiteConfig,
+    prepared: Prepared,
+    images: Mapping[str, Processed],
+    previous: Mapping[str, dict[str, str]] | None = None,
+) -> tuple[dict[str, Content], dict[str, dict[str, str]]]:
+    """Every output file, and what each rendered one was made from.
+
+    A page whose recorded inputs (``previous``) are unchanged is not rendered
+    again: it stays as the last build wrote it (see :mod:`villagesite.deps`).
+    """
     site = prepared.site
     chain = resolve_themes(config)
     assets = theme_assets(chain)
-    renderer = Renderer(site, make_environment(chain), chain, assets, images)
-    files: dict[str, bytes | FromFile] = {}
+    environment = make_environment(chain, deps.RecordingEnvironment)
+    renderer = Renderer(site, environment, chain, assets, images)
+    files: dict[str, Content] = {}
+    made_from: dict[str, dict[str, str]] = {}
     collisions: list[Problem] = []
+    previous = previous or {}
+    structure = deps.structure(site, images, chain, assets)
+    bodies = {page.url: deps.page_body(page, images) for page in site.pages}
 
-    def add(rel: str, content: bytes | FromFile, origin: str) -> None:
+    def add(rel: str, content: Content, origin: str) -> None:
         if rel in files and files[rel] != content:
             collisions.append(
                 error(
@@ -106,30 +120,53 @@ def render_files(
             )
         files[rel] = content
 
-    def add_rendered(rendered: Rendered, origin: str) -> None:
-        add(output_file(rendered.url), rendered.html.encode("utf-8"), origin)
+    def render(job: tuple[str, str | None, Callable[[], Rendered]]) -> tuple[str, bytes, dict[str, str]]:
+        """Render one output, recording the bodies its template reads; encoded where rendered."""
+        rel, own_body, make = job
+        environment.reads = set()
+        try:
+            html = make().html
+            return rel, html.encode("utf-8"), deps.dependencies(structure, own_body, environment.reads, bodies)
+        finally:
+            environment.reads = None
 
-    # Pages, then the listings and indexes that show them: the bulk of the templates, spread over
-    # worker processes on large sites. Encoded where rendered: UTF-8 bytes are half the size of the str.
-    def page_file(page: Page) -> tuple[str, bytes]:
-        rendered = renderer.page(page)
-        return output_file(rendered.url), rendered.html.encode("utf-8")
-
-    def listing_file(pair: tuple[Listing, ListingPage]) -> tuple[str, bytes]:
-        rendered = renderer.listing(*pair)
-        return output_file(rendered.url), rendered.html.encode("utf-8")
-
-    for page, (rel, content) in zip(site.pages, map_in_processes(page_file, site.pages), strict=True):
-        add(rel, content, page.source.rel_path)
-    pagings = [(listing, paging) for listing in site.listings for paging in listing.pages()]
-    for rel, content in map_in_processes(listing_file, pagings):
-        add(rel, content, "/" + rel)
-    add_rendered(renderer.index("home.html", "/"), "home")
-    add_rendered(renderer.index("terms.html", "/cities/", title="城市", listings=site.cities), "/cities/")
-    add_rendered(renderer.index("terms.html", "/tags/", title="标签", listings=site.tags), "/tags/")
-    add_rendered(renderer.index("stories.html", "/stories/"), "/stories/")
-    add_rendered(renderer.index("events.html", "/events/"), "/events/")
-    add("404.html", renderer.index("404.html", "/404.html").html.encode("utf-8"), "404")
+    # Every template output: pages, the pages of every listing, the indexes.
+    jobs: list[tuple[str, str | None, Callable[[], Rendered]]] = [
+        (output_file(page.url), bodies[page.url], functools.partial(renderer.page, page)) for page in site.pages
+    ]
+    jobs += [
+        (output_file(paging.url), None, functools.partial(renderer.listing, listing, paging))
+        for listing in site.listings
+        for paging in listing.pages()
+    ]
+    jobs += [
+        ("index.html", None, functools.partial(renderer.index, "home.html", "/")),
+        (
+            "cities/index.html",
+            None,
+            functools.partial(renderer.index, "terms.html", "/cities/", title="城市", listings=site.cities),
+        ),
+        (
+            "tags/index.html",
+            None,
+            functools.partial(renderer.index, "terms.html", "/tags/", title="标签", listings=site.tags),
+        ),
+        ("stories/index.html", None, functools.partial(renderer.index, "stories.html", "/stories/")),
+        ("events/index.html", None, functools.partial(renderer.index, "events.html", "/events/")),
+        ("404.html", None, functools.partial(renderer.index, "404.html", "/404.html")),
+    ]
+    stale = []
+    for job in jobs:
+        rel, own_body, _ = job
+        if deps.still_current(previous.get(rel), structure, own_body, bodies):
+            add(rel, Unchanged(), rel)
+            made_from[rel] = previous[rel]
+        else:
+            stale.append(job)
+    # The templates that must run, spread over worker processes on large sites.
+    for rel, content, made in map_in_processes(render, stale):
+        add(rel, content, rel)
+        made_from[rel] = made
 
     # Machine-read outputs.
     public = [p.url for p in site.pages] + site.listing_urls() + ["/", "/cities/", "/tags/", "/stories/", "/events/"]
@@ -152,7 +189,7 @@ def render_files(
             add(variant.url.lstrip("/"), FromFile(cache.variant_path(variant), link=True), processed.asset.source.url)
     if collisions:
         raise BuildFailed(collisions)
-    return files
+    return files, made_from
 
 
 def cache_dir(config: SiteConfig) -> Path:
@@ -176,7 +213,7 @@ def check(config: SiteConfig, *, drafts: bool = False) -> list[Problem]:
         markdown = MarkdownCache(cache_dir(config) / "markdown.json")
         prepared = prepare(config, drafts=drafts, strict_links=True, markdown=markdown)
         # Render with photos as planned (no placeholders) to find template errors too.
-        render_files(config, prepared, {a.source.url: Processed(a, "") for a in prepared.photos})
+        render_files(config, prepared, {a.source.url: Processed(a, "") for a in prepared.photos})  # no skipping
     except VillageSiteError as exc:
         return list(exc.problems)
     return sorted_problems(prepared.problems)
@@ -219,8 +256,11 @@ def build(
             for url, message in encoded.failures.items()
             for use in prepared.site.photos[url].uses
         )
-    files = render_files(config, prepared, encoded.images)
-    written = write_output(output, files, manifest, clean=clean)
+    last = None if clean else load_manifest(manifest, output)
+    # Skip only pages whose file is still there: a page deleted by hand is rendered again.
+    current = {rel: made for rel, made in last.deps.items() if (output / rel).is_file()} if last else {}
+    files, made_from = render_files(config, prepared, encoded.images, current)
+    written = write_output(output, files, manifest, previous=last, deps=made_from)
     index.save()
     markdown.save()
     cache.prune()

@@ -156,7 +156,9 @@ def _load_theme(config: SiteConfig, name: str, path: Path) -> Theme:
     return Theme(name, path, extends, MappingProxyType(strings))
 
 
-def make_environment(chain: ThemeChain) -> jinja2.Environment:
+def make_environment(
+    chain: ThemeChain, environment_class: type[jinja2.Environment] = jinja2.Environment
+) -> jinja2.Environment:
     """A Jinja environment over the chain, with ``<theme>:`` prefixes to reach a parent's template."""
     by_name: dict[str, jinja2.BaseLoader] = {}
     for theme in chain.themes:  # a later (more general) theme wins the prefix: "default:" is the shipped one
@@ -168,7 +170,7 @@ def make_environment(chain: ThemeChain) -> jinja2.Environment:
             jinja2.PrefixLoader(by_name, delimiter=":"),
         ]
     )
-    return jinja2.Environment(
+    return environment_class(
         loader=loader,
         autoescape=jinja2.select_autoescape(("html", "xml"), default_for_string=True),
         undefined=jinja2.StrictUndefined,

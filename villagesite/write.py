@@ -32,7 +32,7 @@ from .errors import VillageSiteError, error
 MARKER = ".villagesite"
 """A file in every output folder: villagesite only ever replaces folders it made."""
 MARKER_TEXT = b"This folder was built by villagesite and is replaced on every build.\n"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,20 @@ class FromFile:
     link: bool = False
 
 
-Content = bytes | FromFile
+@dataclass(frozen=True, slots=True)
+class Unchanged:
+    """An output the build did not render again: its inputs are as the manifest recorded them."""
+
+
+Content = bytes | FromFile | Unchanged
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """What the output holds (fingerprint per file) and what each rendered file was made from."""
+
+    files: dict[str, str]
+    deps: dict[str, dict[str, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +66,7 @@ class WriteReport:
     unchanged: int
 
 
-def fingerprint(content: Content) -> str:
+def fingerprint(content: bytes | FromFile) -> str:
     """What identifies an output's bytes: their hash, or the source file's identity (cheaper than reading it)."""
     if isinstance(content, bytes):
         return hashlib.sha256(content).hexdigest()[:32]
@@ -61,21 +74,39 @@ def fingerprint(content: Content) -> str:
     return f"file:{content.path}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
 
 
-def write_output(output: Path, files: Mapping[str, Content], manifest: Path, *, clean: bool = False) -> WriteReport:
-    """Make ``output`` hold exactly ``files``; only what changed is written unless ``clean``."""
+def write_output(
+    output: Path,
+    files: Mapping[str, Content],
+    manifest: Path,
+    *,
+    previous: Manifest | None,
+    deps: Mapping[str, dict[str, str]],
+) -> WriteReport:
+    """Make ``output`` hold exactly ``files``: all of them when there is no ``previous`` manifest,
+    else only what changed.  ``Unchanged`` entries keep the file the previous build wrote."""
     recover(output)
     _check_replaceable(output)
-    planned = {rel: fingerprint(content) for rel, content in files.items()}
-    previous = None if clean else _load_manifest(manifest, output)
     if previous is None:
+        if any(isinstance(content, Unchanged) for content in files.values()):
+            raise AssertionError("an output was skipped without a previous manifest")
+        planned = {rel: fingerprint(content) for rel, content in files.items()}
         _write_full(output, files)
-        _save_manifest(manifest, planned)
+        _save_manifest(manifest, Manifest(planned, dict(deps)))
         return WriteReport(tuple(sorted(files)), (), 0)
-    changed = sorted(rel for rel, mark in planned.items() if previous.get(rel) != mark or not (output / rel).exists())
-    removed = sorted(rel for rel in previous if rel not in planned)
-    if changed or removed:
-        _write_incremental(output, files, changed, removed)
-        _save_manifest(manifest, planned)
+    planned = {
+        rel: previous.files[rel] if isinstance(content, Unchanged) else fingerprint(content)
+        for rel, content in files.items()
+    }
+    changed = sorted(
+        rel
+        for rel, mark in planned.items()
+        if not isinstance(files[rel], Unchanged) and (previous.files.get(rel) != mark or not (output / rel).exists())
+    )
+    removed = sorted(rel for rel in previous.files if rel not in planned)
+    if changed or removed or deps != previous.deps:
+        if changed or removed:
+            _write_incremental(output, files, changed, removed)
+        _save_manifest(manifest, Manifest(planned, dict(deps)))
     return WriteReport(tuple(changed), tuple(removed), len(planned) - len(changed))
 
 
@@ -213,22 +244,25 @@ def manifest_path(cache: Path, output: Path) -> Path:
     return cache / "outputs" / f"{hashlib.sha256(str(output).encode()).hexdigest()[:16]}.json"
 
 
-def _load_manifest(manifest: Path, output: Path) -> dict[str, str] | None:
+def load_manifest(manifest: Path, output: Path) -> Manifest | None:
+    """The previous build's manifest, if the output it describes is still there."""
+    recover(output)  # a build cut off after its commit is completed first, so the manifest matches
     if not (output / MARKER).exists():
         return None
     try:
         data = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        if data.get("version") != MANIFEST_VERSION:
+            return None
+        files = {str(k): str(v) for k, v in data["files"].items()}
+        deps = {str(k): {str(a): str(b) for a, b in v.items()} for k, v in data["deps"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION or not isinstance(data.get("files"), dict):
-        return None
-    return {str(k): str(v) for k, v in data["files"].items()}
+    return Manifest(files, deps)
 
 
-def _save_manifest(manifest: Path, planned: Mapping[str, str]) -> None:
+def _save_manifest(manifest: Path, content: Manifest) -> None:
     manifest.parent.mkdir(parents=True, exist_ok=True)
     temporary = manifest.with_name(manifest.name + ".tmp")
-    temporary.write_text(
-        json.dumps({"version": MANIFEST_VERSION, "files": dict(sorted(planned.items()))}), encoding="utf-8"
-    )
+    data = {"version": MANIFEST_VERSION, "files": dict(sorted(content.files.items())), "deps": content.deps}
+    temporary.write_text(json.dumps(data), encoding="utf-8")
     os.replace(temporary, manifest)
