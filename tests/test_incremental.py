@@ -10,6 +10,7 @@ from conftest import run_cli, snapshot, village
 
 from villagesite import build, load_config
 from villagesite import write as write_module
+from villagesite.themes import builtin_themes_dir
 
 
 def site_files() -> dict[str, str | bytes]:
@@ -239,3 +240,37 @@ def test_a_title_edit_renders_everything_again(site, monkeypatch):
     build(config)
     html_outputs = [rel for rel in first.written.written if rel.endswith(".html")]
     assert len(rendered) == len(html_outputs)
+
+
+def test_a_template_edit_renders_only_the_pages_that_use_it(site, monkeypatch):
+    files = site_files()
+    files["site.yaml"] = "title: 测试古村\ntheme: mine\n"
+    files["themes/mine/templates/page.html"] = '{% extends "default:page.html" %}\n'
+    root = site(files)
+    config = load_config(root)
+    build(config)
+    rendered = count_renders(monkeypatch)
+    (root / "themes/mine/templates/page.html").write_text(
+        '{% extends "default:page.html" %}{% block content %}<p>新</p>{{ super() }}{% endblock %}\n', encoding="utf-8"
+    )
+    report = build(config)
+    assert rendered == ["/about/"]
+    assert report.written.written == ("about/index.html",)
+
+
+def test_a_new_override_of_a_partial_renders_the_pages_that_import_it(site, monkeypatch):
+    files = site_files()
+    files["site.yaml"] = "title: 测试古村\ntheme: mine\n"
+    files["themes/mine/theme.yaml"] = "extends: default\n"
+    root = site(files)
+    config = load_config(root)
+    build(config)
+    rendered = count_renders(monkeypatch)
+    shipped = (builtin_themes_dir() / "default/templates/partials/cards.html").read_text(encoding="utf-8")
+    override = root / "themes/mine/templates/partials/cards.html"
+    override.parent.mkdir(parents=True)
+    override.write_text(shipped.replace('<li class="card', '<li data-new class="card'), encoding="utf-8")
+    build(config)
+    assert "/about/" not in rendered  # page.html imports no cards
+    assert {"/", "/villages/", "/styles/cantonese/", "/villages/fengjian/"} <= set(rendered)
+    assert "data-new" in (root / "output/villages/index.html").read_text(encoding="utf-8")

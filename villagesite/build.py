@@ -107,6 +107,7 @@ def render_files(
     previous = previous or {}
     structure = deps.structure(site, images, chain, assets)
     bodies = {page.url: deps.page_body(page, images) for page in site.pages}
+    templates = deps.Templates(chain)
 
     def add(rel: str, content: Content, origin: str) -> None:
         if rel in files and files[rel] != content:
@@ -126,7 +127,8 @@ def render_files(
         environment.reads = set()
         try:
             html = make().html
-            return rel, html.encode("utf-8"), deps.dependencies(structure, own_body, environment.reads, bodies)
+            made = deps.dependencies(structure, own_body, environment.reads, bodies, templates)
+            return rel, html.encode("utf-8"), made
         finally:
             environment.reads = None
 
@@ -158,7 +160,7 @@ def render_files(
     stale = []
     for job in jobs:
         rel, own_body, _ = job
-        if deps.still_current(previous.get(rel), structure, own_body, bodies):
+        if deps.still_current(previous.get(rel), structure, own_body, bodies, templates):
             add(rel, Unchanged(), rel)
             made_from[rel] = previous[rel]
         else:

@@ -3,13 +3,15 @@
 A page's HTML depends on:
 
 - the **site's structure**: every page's front matter, URL and photos, every
-  listing's members, the data files, the settings, the theme's files.  Any
-  template may show any of it (titles in cards, counts, navigation), so a
-  change here renders every page again;
+  listing's members, the data files, the settings, the theme's strings and
+  static files.  Any template may show any of it (titles in cards, counts,
+  navigation), so a change here renders every page again;
 - **its own body**;
 - the **bodies of other pages its template read**: templates reach another
   page's body only through ``.html``, ``.toc``, ``.images`` or ``.source`` of
-  that page, and the environment records those reads while rendering.
+  that page, and the environment records those reads while rendering;
+- the **templates it was rendered with**, as the theme chain resolves them
+  (so a new override of a template that was looked for and not found counts).
 
 Editing a body, the commonest edit, then renders one page.  Fingerprints are
 recorded per output in the build manifest and compared on the next build.
@@ -85,12 +87,6 @@ def structure(site: Site, images: Mapping[str, Processed], chain: ThemeChain, as
         (listing.kind, listing.key, listing.title, listing.url, tuple(v.url for v in listing.villages))
         for listing in site.listings
     )
-    theme_files = tuple(
-        (str(path), path.read_bytes())
-        for directory in chain.template_dirs()
-        for path in sorted(directory.rglob("*"))
-        if path.is_file()
-    )
     strings = tuple(
         (theme.name, theme.extends, sorted((k, dict(v)) for k, v in theme.strings.items())) for theme in chain.themes
     )
@@ -100,7 +96,6 @@ def structure(site: Site, images: Mapping[str, Processed], chain: ThemeChain, as
         site.config.fingerprint(),
         pages,
         listings,
-        theme_files,
         strings,
         tuple((a.name, a.url) for a in assets.values()),
         data,
@@ -116,9 +111,18 @@ def _plain(value: Any) -> Any:
 
 
 class RecordingEnvironment(jinja2.Environment):
-    """Records which pages' bodies a template reads while :attr:`reads` is a set."""
+    """Records, while :attr:`reads` is a set, which pages' bodies and which templates a render reads.
+
+    Pages are recorded by URL, templates as ``template:<name>`` (the top one,
+    what it extends, imports and includes, all loaded through ``get_template``).
+    """
 
     reads: set[str] | None = None
+
+    def get_template(self, name: Any, parent: Any = None, globals: Any = None) -> jinja2.Template:  # noqa: A002
+        if self.reads is not None and isinstance(name, str):
+            self.reads.add(f"template:{name}")
+        return super().get_template(name, parent, globals)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if self.reads is not None and attribute in BODY_ATTRIBUTES and isinstance(obj, Page):
@@ -131,22 +135,59 @@ class RecordingEnvironment(jinja2.Environment):
         return super().getitem(obj, argument)
 
 
+class Templates:
+    """Fingerprints of template names as the theme chain resolves them now: the file found, and its bytes.
+
+    A name resolves to the first theme that has the file, so adding an
+    override (a file that was looked for and not found) changes the answer.
+    """
+
+    def __init__(self, chain: ThemeChain) -> None:
+        self.chain = chain
+        self.known: dict[str, str] = {}
+
+    def fingerprint(self, name: str) -> str:
+        if name not in self.known:
+            theme_name, colon, rest = name.partition(":")
+            if colon and any(theme.name == theme_name for theme in self.chain.themes):
+                # "default:village.html": the last theme of that name (the shipped one), as the loader does
+                folders = [next(t.templates for t in reversed(self.chain.themes) if t.name == theme_name)]
+                name_in_folder = rest
+            else:
+                folders, name_in_folder = self.chain.template_dirs(), name
+            found = next((folder / name_in_folder for folder in folders if (folder / name_in_folder).is_file()), None)
+            self.known[name] = _sha(str(found), found.read_bytes() if found else None)
+        return self.known[name]
+
+
 def dependencies(
-    structure_fp: str, own_body: str | None, bodies_read: Iterable[str], body_fps: Mapping[str, str]
+    structure_fp: str, own_body: str | None, reads: Iterable[str], body_fps: Mapping[str, str], templates: Templates
 ) -> dict[str, str]:
     """The fingerprints one output was made from."""
     deps = {STRUCTURE: structure_fp}
     if own_body is not None:
         deps[SELF] = own_body
-    for url in sorted(bodies_read):
-        deps[f"body:{url}"] = body_fps.get(url, "gone")
+    for read in sorted(reads):
+        if read.startswith("template:"):
+            deps[read] = templates.fingerprint(read[len("template:") :])
+        else:
+            deps[f"body:{read}"] = body_fps.get(read, "gone")
     return deps
 
 
 def still_current(
-    previous: Mapping[str, str] | None, structure_fp: str, own_body: str | None, body_fps: Mapping[str, str]
+    previous: Mapping[str, str] | None,
+    structure_fp: str,
+    own_body: str | None,
+    body_fps: Mapping[str, str],
+    templates: Templates,
 ) -> bool:
     """Whether an output made from ``previous`` would come out the same now."""
     if not previous or previous.get(STRUCTURE) != structure_fp or previous.get(SELF) != own_body:
         return False
-    return all(body_fps.get(key[5:], "gone") == value for key, value in previous.items() if key.startswith("body:"))
+    for key, value in previous.items():
+        if key.startswith("body:") and body_fps.get(key[5:], "gone") != value:
+            return False
+        if key.startswith("template:") and templates.fingerprint(key[len("template:") :]) != value:
+            return False
+    return True
