@@ -124,6 +124,12 @@ class RecordingEnvironment(jinja2.Environment):
             self.reads.add(f"template:{name}")
         return super().get_template(name, parent, globals)
 
+    def select_template(self, names: Any, parent: Any = None, globals: Any = None) -> jinja2.Template:  # noqa: A002
+        """``{% include ["a.html", "b.html"] %}``: every candidate counts, found or not."""
+        if self.reads is not None:
+            self.reads.update(f"template:{name}" for name in names if isinstance(name, str))
+        return super().select_template(names, parent, globals)
+
     def getattr(self, obj: Any, attribute: str) -> Any:
         if self.reads is not None and attribute in BODY_ATTRIBUTES and isinstance(obj, Page):
             self.reads.add(obj.url)
