@@ -131,9 +131,17 @@ class RecordingEnvironment(jinja2.Environment):
         return super().select_template(names, parent, globals)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
+        # Jinja's own lookup, inlined: this runs for every attribute in every template.
         if self.reads is not None and attribute in BODY_ATTRIBUTES and isinstance(obj, Page):
             self.reads.add(obj.url)
-        return super().getattr(obj, attribute)
+        try:
+            return getattr(obj, attribute)
+        except AttributeError:
+            pass
+        try:
+            return obj[attribute]
+        except (TypeError, LookupError, AttributeError):
+            return self.undefined(obj=obj, name=attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         if self.reads is not None and argument in BODY_ATTRIBUTES and isinstance(obj, Page):
