@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -19,6 +19,7 @@ from .config import SiteConfig
 from .errors import Problem, error, warning
 from .fields import FieldReader
 from .frontmatter import decode_text, read_text, split_front_matter
+from .parallel import map_in_processes
 from .schema import (
     KEYS_BY_KIND,
     CommonFields,
@@ -65,6 +66,15 @@ class Source:
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, 1)
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Sources come back from worker processes; a mappingproxy cannot be pickled, a dict can."""
+        values = tuple(getattr(self, f.name) for f in fields(self))
+        return (_source_from, (tuple(dict(v) if isinstance(v, MappingProxyType) else v for v in values),))
+
+
+def _source_from(values: tuple[Any, ...]) -> Source:
+    return Source(*(MappingProxyType(v) if isinstance(v, dict) else v for v in values))
+
 
 @dataclass(frozen=True, slots=True)
 class ContentSet:
@@ -79,10 +89,27 @@ def is_ignored(name: str) -> bool:
     return name.startswith((".", "~", "#")) or name.endswith(("~", ".swp", ".tmp", ".bak"))
 
 
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One content file to read, found by the walk over content/."""
+
+    path: Path
+    kind: Kind
+    language: str
+    folder: str
+    name: str
+    bundle: tuple[str, ...]
+
+
 def load_content(config: SiteConfig) -> ContentSet:
-    """Read every content file; problems are collected, not raised."""
+    """Read every content file; problems are collected, not raised.
+
+    The folders are walked first; the files are then read and checked, in
+    worker processes on large sites.
+    """
     problems: list[Problem] = []
     sources: list[Source] = []
+    jobs: list[_Job] = []
     data: dict[str, Any] = {}
     content_dir = config.content_dir
     if not content_dir.is_dir():
@@ -96,21 +123,25 @@ def load_content(config: SiteConfig) -> ContentSet:
             continue
         rel = f"content/{entry.name}"
         if entry.name in SECTIONS and entry.is_dir():
-            _load_section(config, entry, SECTIONS[entry.name], sources, problems)
+            _find_section(config, entry, SECTIONS[entry.name], jobs, problems)
         elif entry.name == "pages" and entry.is_dir():
-            _load_pages(config, entry, sources, problems)
+            _find_pages(config, entry, jobs, problems)
         elif entry.name == "data" and entry.is_dir():
             _load_data(entry, data, problems)
         else:
             problems.append(
                 warning(rel, None, "is not used: content/ holds villages/, stories/, events/, pages/ and data/")
             )
+
+    def read(job: _Job) -> tuple[Source | None, list[Problem]]:
+        return load_source(config, job.path, job.kind, job.language, job.folder, job.name, job.bundle)
+
+    for loaded in map_in_processes(read, jobs):
+        _append(loaded, sources, problems)
     return ContentSet(tuple(sources), MappingProxyType(data), tuple(problems))
 
 
-def _load_section(
-    config: SiteConfig, section_dir: Path, kind: Kind, sources: list[Source], problems: list[Problem]
-) -> None:
+def _find_section(config: SiteConfig, section_dir: Path, kind: Kind, jobs: list[_Job], problems: list[Problem]) -> None:
     for entry in sorted(section_dir.iterdir()):
         if is_ignored(entry.name):
             continue
@@ -136,30 +167,24 @@ def _load_section(
             continue
         bundle = tuple(_bundle_files(config, entry, problems))
         folder = f"/{section_dir.name}/{entry.name}/"
-        _append(load_source(config, index, kind, config.language, folder, entry.name, bundle), sources, problems)
+        jobs.append(_Job(index, kind, config.language, folder, entry.name, bundle))
         for translation in sorted(entry.glob("index.*.md")):
             match = _TRANSLATION.match(translation.name)
             if match:
-                language = match.group(1)
-                _append(load_source(config, translation, kind, language, folder, entry.name, bundle), sources, problems)
+                jobs.append(_Job(translation, kind, match.group(1), folder, entry.name, bundle))
 
 
-def _load_pages(config: SiteConfig, pages_dir: Path, sources: list[Source], problems: list[Problem]) -> None:
+def _find_pages(config: SiteConfig, pages_dir: Path, jobs: list[_Job], problems: list[Problem]) -> None:
     for entry in sorted(pages_dir.iterdir()):
         if is_ignored(entry.name):
             continue
         if entry.is_file() and entry.suffix == ".md":
             stem, _, language = entry.stem.partition(".")
-            loaded = load_source(config, entry, Kind.PAGE, language or config.language, "/pages/", stem, ())
-            _append(loaded, sources, problems)
+            jobs.append(_Job(entry, Kind.PAGE, language or config.language, "/pages/", stem, ()))
         elif entry.is_dir() and (entry / "index.md").is_file():
             folder = f"/pages/{entry.name}/"
             bundle = tuple(_bundle_files(config, entry, problems))
-            _append(
-                load_source(config, entry / "index.md", Kind.PAGE, config.language, folder, entry.name, bundle),
-                sources,
-                problems,
-            )
+            jobs.append(_Job(entry / "index.md", Kind.PAGE, config.language, folder, entry.name, bundle))
         else:
             problems.append(
                 warning(
