@@ -8,6 +8,7 @@ cache or spread over processes later.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -213,18 +214,30 @@ def _load_data(data_dir: Path, data: dict[str, Any], problems: list[Problem]) ->
 
 
 def _bundle_files(config: SiteConfig, folder: Path, problems: list[Problem]) -> list[str]:
-    """The photos and other files of a page bundle; links that lead out of content/ are refused."""
-    files = []
+    """The photos and other files of a page bundle; links that lead out of content/ are refused.
+
+    ``os.scandir`` answers "file or folder?" without a ``stat`` per entry: this
+    runs for every page on every build.
+    """
+    files: list[str] = []
     content_root = config.content_dir.resolve()
-    for path in sorted(folder.rglob("*")):
-        rel_parts = path.relative_to(folder).parts
-        if not path.is_file() or path.suffix == ".md" or any(is_ignored(part) for part in rel_parts):
-            continue
-        if path.is_symlink() and not path.resolve().is_relative_to(content_root):
-            rel = path.relative_to(config.root).as_posix()
-            problems.append(warning(rel, None, "is a link to a file outside content/ and is not published"))
-            continue
-        files.append("/".join(rel_parts))
+
+    def walk(directory: str, prefix: str) -> None:
+        with os.scandir(directory) as scanned:
+            entries = sorted(scanned, key=lambda entry: entry.name)
+        for entry in entries:
+            if is_ignored(entry.name):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path, f"{prefix}{entry.name}/")
+            elif entry.is_file() and not entry.name.endswith(".md"):
+                if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(content_root):
+                    rel = Path(entry.path).relative_to(config.root).as_posix()
+                    problems.append(warning(rel, None, "is a link to a file outside content/ and is not published"))
+                    continue
+                files.append(prefix + entry.name)
+
+    walk(str(folder), "")
     return files
 
 
