@@ -8,6 +8,7 @@ stage is cheap and runs in ``check`` too.  Decoding and encoding happen in
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import warnings
 from collections.abc import Iterable
@@ -168,7 +169,7 @@ def read_source(path: Path, url: str) -> ImageSource | str:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
+            with Image.open(io.BytesIO(data)) as image:  # the bytes just hashed: no second read
                 width, height = image.size
                 orientation = _orientation(image)
                 has_alpha = image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in image.info
