@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -274,3 +275,27 @@ def test_a_new_override_of_a_partial_renders_the_pages_that_import_it(site, monk
     assert "/about/" not in rendered  # page.html imports no cards
     assert {"/", "/villages/", "/styles/cantonese/", "/villages/fengjian/"} <= set(rendered)
     assert "data-new" in (root / "output/villages/index.html").read_text(encoding="utf-8")
+
+
+def test_editing_a_body_rewrites_no_photo_even_when_the_cache_marks_them_used(site, monkeypatch, tmp_path):
+    """Using a cached photo refreshes its mtime (for pruning); that is no change to the output."""
+    from conftest import photo_bytes
+
+    monkeypatch.setenv("VILLAGESITE_CACHE_DIR", str(tmp_path / "cache"))
+    files = site_files()
+    files["content/villages/fengjian/index.md"] = village(
+        "逢简村", extra="cover: {src: gate.jpg, alt: 村口}\n", body="正文。\n\n![小桥](bridge.jpg)"
+    )
+    files["content/villages/fengjian/gate.jpg"] = photo_bytes(900, 600)
+    files["content/villages/fengjian/bridge.jpg"] = photo_bytes(700, 500, (30, 80, 120))
+    root = site(files)
+    config = load_config(root)
+    build(config)
+    long_ago = 1_600_000_000
+    for cached in (tmp_path / "cache" / "images").rglob("*.*"):
+        os.utime(cached, (long_ago, long_ago))  # last used long ago: this build marks them used again
+    page = root / "content/villages/fengjian/index.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("正文。", "新的正文。"), encoding="utf-8")
+    report = build(config)
+    assert report.written.written == ("villages/fengjian/index.html",)
+    assert all(p.stat().st_mtime > long_ago for p in (tmp_path / "cache" / "images").rglob("*.*"))

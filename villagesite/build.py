@@ -18,12 +18,13 @@ from pathlib import Path
 
 from . import deps
 from .config import SiteConfig
-from .content import is_ignored, load_content
+from .content import ParseMemo, is_ignored, load_content
 from .encode import ImageCache, Processed, Progress, process_images
 from .errors import BuildFailed, Problem, VillageSiteError, error, sorted_problems, warning
 from .images import ImageAsset, SourceIndex, image_problem, plan_variants, read_source
 from .inputs import input_fingerprint
 from .markdown_cache import MarkdownCache
+from .memory import BuildMemory
 from .model import Site
 from .outputs import FEED_PATH, SITEMAP_PATH, atom_feed, robots_txt, sitemap_xml
 from .parallel import map_in_processes
@@ -67,10 +68,11 @@ def prepare(
     strict_links: bool = False,
     index: SourceIndex | None = None,
     markdown: MarkdownCache | None = None,
+    parsed: ParseMemo | None = None,
 ) -> Prepared:
     """Load and check content, assemble the site, read photo headers; raise BuildFailed on any error."""
     # Content first: its errors are what editors need to see, even if the theme is broken too.
-    content = load_content(config)
+    content = load_content(config, parsed)
     site, site_problems = assemble_site(config, content, drafts=drafts, strict_links=strict_links, markdown=markdown)
     problems = [*content.problems, *site_problems]
     assets: list[ImageAsset] = []
@@ -90,6 +92,9 @@ def render_files(
     prepared: Prepared,
     images: Mapping[str, Processed],
     previous: Mapping[str, dict[str, str]] | None = None,
+    memory: BuildMemory | None = None,
+    *,
+    hash_assets: bool = True,
 ) -> tuple[dict[str, Content], dict[str, dict[str, str]]]:
     """Every output file, and what each rendered one was made from.
 
@@ -98,8 +103,12 @@ def render_files(
     """
     site = prepared.site
     chain = resolve_themes(config)
-    assets = theme_assets(chain)
-    environment = make_environment(chain, deps.RecordingEnvironment)
+    assets = theme_assets(chain, hashed=hash_assets)
+    if memory is not None:
+        environment = memory.jinja(chain, deps.RecordingEnvironment)
+    else:
+        environment = make_environment(chain, deps.RecordingEnvironment)
+    assert isinstance(environment, deps.RecordingEnvironment)
     renderer = Renderer(site, environment, chain, assets, images)
     files: dict[str, Content] = {}
     made_from: dict[str, dict[str, str]] = {}
@@ -228,29 +237,43 @@ def build(
     drafts: bool = False,
     clean: bool = False,
     progress: Progress | None = None,
+    memory: BuildMemory | None = None,
+    hash_assets: bool = True,
 ) -> BuildReport:
     """Build the site into ``output`` (default ``output/`` in the site); raise BuildFailed on errors.
 
     The previous output stays untouched unless the whole build succeeds; then
     only new and changed files are written (all of them with ``clean``).
+    A long-lived process passes the same ``memory`` to every build (see
+    :mod:`villagesite.memory`); it decides itself when to build, so the
+    check for an unchanged site is left out.  ``hash_assets=False`` keeps the
+    theme's static files under their own names (the preview does).
     """
     started = time.perf_counter()
     output = (output or config.root / "output").resolve()
     _check_output_location(config, output)
     cache = ImageCache(cache_dir(config))
     manifest = manifest_path(cache.root, output)
-    inputs = input_fingerprint(config, drafts=drafts)
-    previous = None if clean else load_report(manifest.with_suffix(".report.json"), inputs, output)
-    if previous is not None:
-        return replace(
-            previous,
-            seconds=time.perf_counter() - started,
-            photos_encoded=0,
-            written=WriteReport((), (), previous.files),
-        )
-    index = SourceIndex(cache.root / "sources.json")
-    markdown = MarkdownCache(cache.root / "markdown.json")
-    prepared = prepare(config, drafts=drafts, index=index, markdown=markdown)
+    inputs = ""
+    if memory is None:
+        inputs = input_fingerprint(config, drafts=drafts)
+        previous = None if clean else load_report(manifest.with_suffix(".report.json"), inputs, output)
+        if previous is not None:
+            return replace(
+                previous,
+                seconds=time.perf_counter() - started,
+                photos_encoded=0,
+                written=WriteReport((), (), previous.files),
+            )
+        index = SourceIndex(cache.root / "sources.json")
+        markdown = MarkdownCache(cache.root / "markdown.json")
+        parsed = None
+    else:
+        # A command-line build must not take this output for unchanged on a report of an older build.
+        manifest.with_suffix(".report.json").unlink(missing_ok=True)
+        index, markdown = memory.caches(cache.root)
+        parsed = memory.parse_memo(config)
+    prepared = prepare(config, drafts=drafts, index=index, markdown=markdown, parsed=parsed)
     encoded = process_images(prepared.photos, cache, progress=progress)
     if encoded.failures:
         raise BuildFailed(
@@ -258,14 +281,24 @@ def build(
             for url, message in encoded.failures.items()
             for use in prepared.site.photos[url].uses
         )
-    last = None if clean else load_manifest(manifest, output)
+    last = None
+    if not clean:
+        last = (memory.last_manifest(output) if memory else None) or load_manifest(manifest, output)
     # Skip only pages whose file is still there: a page deleted by hand is rendered again.
     current = {rel: made for rel, made in last.deps.items() if (output / rel).is_file()} if last else {}
-    files, made_from = render_files(config, prepared, encoded.images, current)
+    files, made_from = render_files(config, prepared, encoded.images, current, memory, hash_assets=hash_assets)
     written = write_output(output, files, manifest, previous=last, deps=made_from)
-    index.save()
-    markdown.save()
-    cache.prune()
+    if memory is None:
+        index.save()
+        markdown.save()
+        cache.prune()
+    else:
+        if written.manifest is not None:
+            memory.remember_manifest(output, written.manifest)
+        if memory.builds == 0:
+            memory.flush()
+            cache.prune()
+        memory.builds += 1
     site = prepared.site
     counts = Counter(page.kind.value for page in site.pages)
     counts["listing"] = len(site.listings)
@@ -279,7 +312,8 @@ def build(
         tuple(p for p in sorted_problems(prepared.problems) if not p.is_error),
         written,
     )
-    save_report(manifest.with_suffix(".report.json"), inputs, report)
+    if memory is None:
+        save_report(manifest.with_suffix(".report.json"), inputs, report)
     return report
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import MappingProxyType
@@ -102,11 +102,17 @@ class _Job:
     bundle: tuple[str, ...]
 
 
-def load_content(config: SiteConfig) -> ContentSet:
+Loaded = tuple[Source | None, list[Problem]]
+ParseMemo = dict[_Job, tuple[tuple[int, ...], Loaded]]
+"""Files read by an earlier build in this process, with the ``stat`` they were read at."""
+
+
+def load_content(config: SiteConfig, memo: ParseMemo | None = None) -> ContentSet:
     """Read every content file; problems are collected, not raised.
 
     The folders are walked first; the files are then read and checked, in
-    worker processes on large sites.
+    worker processes on large sites.  With a ``memo`` (the preview server
+    keeps one), a file whose ``stat`` is as it was is not read again.
     """
     problems: list[Problem] = []
     sources: list[Source] = []
@@ -134,45 +140,71 @@ def load_content(config: SiteConfig) -> ContentSet:
                 warning(rel, None, "is not used: content/ holds villages/, stories/, events/, pages/ and data/")
             )
 
-    def read(job: _Job) -> tuple[Source | None, list[Problem]]:
+    def read(job: _Job) -> Loaded:
         return load_source(config, job.path, job.kind, job.language, job.folder, job.name, job.bundle)
 
-    for loaded in map_in_processes(read, jobs):
-        _append(loaded, sources, problems)
+    if memo is None:
+        loaded = map_in_processes(read, jobs)
+    else:
+        loaded = _read_with_memo(read, jobs, memo)
+    for one in loaded:
+        _append(one, sources, problems)
     return ContentSet(tuple(sources), MappingProxyType(data), tuple(problems))
 
 
+def _read_with_memo(read: Callable[[_Job], Loaded], jobs: list[_Job], memo: ParseMemo) -> list[Loaded]:
+    """Read only the files that are new or whose ``stat`` changed; forget files that are gone."""
+    stats = [_stat_key(job.path) for job in jobs]
+    stale = [job for job, stat in zip(jobs, stats, strict=True) if memo.get(job, (None,))[0] != stat]
+    fresh = dict(zip(stale, map_in_processes(read, stale), strict=True))
+    loaded = [fresh[job] if job in fresh else memo[job][1] for job in jobs]
+    memo.clear()
+    memo.update((job, (stat, one)) for job, stat, one in zip(jobs, stats, loaded, strict=True))
+    return loaded
+
+
+def _stat_key(path: Path) -> tuple[int, ...]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return ()
+    return (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
+
+
 def _find_section(config: SiteConfig, section_dir: Path, kind: Kind, jobs: list[_Job], problems: list[Problem]) -> None:
-    for entry in sorted(section_dir.iterdir()):
+    """One ``scandir`` per page folder finds its index, its translations and its photos (this runs on every build)."""
+    with os.scandir(section_dir) as scanned:
+        entries = sorted(scanned, key=lambda entry: entry.name)
+    for entry in entries:
         if is_ignored(entry.name):
             continue
         rel = f"content/{section_dir.name}/{entry.name}"
-        if entry.is_file():
-            if entry.suffix == ".md":
+        if not entry.is_dir():
+            if entry.name.endswith(".md"):
                 problems.append(
                     error(
                         rel,
                         None,
                         f"a {kind.value} needs a folder of its own",
-                        hint=f"move it to content/{section_dir.name}/{entry.stem}/index.md",
+                        hint=f"move it to content/{section_dir.name}/{entry.name[:-3]}/index.md",
                     )
                 )
             else:
                 problems.append(warning(rel, None, "is not inside a page folder and is not used"))
             continue
-        index = entry / "index.md"
-        if not index.is_file():
+        folder_path = Path(entry.path)
+        markdown, bundle = _scan_page_folder(config, entry.path, problems)
+        if "index.md" not in markdown:
             problems.append(
                 error(rel, None, "the folder has no index.md", hint=f"create {rel}/index.md with front matter")
             )
             continue
-        bundle = tuple(_bundle_files(config, entry, problems))
         folder = f"/{section_dir.name}/{entry.name}/"
-        jobs.append(_Job(index, kind, config.language, folder, entry.name, bundle))
-        for translation in sorted(entry.glob("index.*.md")):
-            match = _TRANSLATION.match(translation.name)
+        jobs.append(_Job(folder_path / "index.md", kind, config.language, folder, entry.name, bundle))
+        for name in markdown:
+            match = _TRANSLATION.match(name)
             if match:
-                jobs.append(_Job(translation, kind, match.group(1), folder, entry.name, bundle))
+                jobs.append(_Job(folder_path / name, kind, match.group(1), folder, entry.name, bundle))
 
 
 def _find_pages(config: SiteConfig, pages_dir: Path, jobs: list[_Job], problems: list[Problem]) -> None:
@@ -184,7 +216,7 @@ def _find_pages(config: SiteConfig, pages_dir: Path, jobs: list[_Job], problems:
             jobs.append(_Job(entry, Kind.PAGE, language or config.language, "/pages/", stem, ()))
         elif entry.is_dir() and (entry / "index.md").is_file():
             folder = f"/pages/{entry.name}/"
-            bundle = tuple(_bundle_files(config, entry, problems))
+            _, bundle = _scan_page_folder(config, str(entry), problems)
             jobs.append(_Job(entry / "index.md", Kind.PAGE, config.language, folder, entry.name, bundle))
         else:
             problems.append(
@@ -213,14 +245,14 @@ def _load_data(data_dir: Path, data: dict[str, Any], problems: list[Problem]) ->
             data[entry.stem] = parsed.data
 
 
-def _bundle_files(config: SiteConfig, folder: Path, problems: list[Problem]) -> list[str]:
-    """The photos and other files of a page bundle; links that lead out of content/ are refused.
+def _scan_page_folder(config: SiteConfig, folder: str, problems: list[Problem]) -> tuple[list[str], tuple[str, ...]]:
+    """The Markdown files at the top of a page folder, and its other files (photos), relative to it.
 
-    ``os.scandir`` answers "file or folder?" without a ``stat`` per entry: this
-    runs for every page on every build.
+    ``os.scandir`` answers "file or folder?" without a ``stat`` per entry.
+    Links that lead out of ``content/`` are refused.
     """
+    markdown: list[str] = []
     files: list[str] = []
-    content_root = config.content_dir.resolve()
 
     def walk(directory: str, prefix: str) -> None:
         with os.scandir(directory) as scanned:
@@ -230,15 +262,19 @@ def _bundle_files(config: SiteConfig, folder: Path, problems: list[Problem]) -> 
                 continue
             if entry.is_dir(follow_symlinks=False):
                 walk(entry.path, f"{prefix}{entry.name}/")
-            elif entry.is_file() and not entry.name.endswith(".md"):
-                if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(content_root):
-                    rel = Path(entry.path).relative_to(config.root).as_posix()
-                    problems.append(warning(rel, None, "is a link to a file outside content/ and is not published"))
-                    continue
+            elif not entry.is_file():
+                continue
+            elif entry.name.endswith(".md"):
+                if not prefix:
+                    markdown.append(entry.name)
+            elif entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(config.content_dir.resolve()):
+                rel = Path(entry.path).relative_to(config.root).as_posix()
+                problems.append(warning(rel, None, "is a link to a file outside content/ and is not published"))
+            else:
                 files.append(prefix + entry.name)
 
-    walk(str(folder), "")
-    return files
+    walk(folder, "")
+    return markdown, tuple(files)
 
 
 def _append(loaded: tuple[Source | None, list[Problem]], sources: list[Source], problems: list[Problem]) -> None:

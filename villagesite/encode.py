@@ -253,9 +253,11 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def _touch(paths: list[Path]) -> None:
-    """Mark cached files as used, so pruning keeps them."""
+    """Mark cached files as used, so pruning keeps them: once a day is enough, and spares the disk."""
+    recently = time.time() - 86400
     for path in paths:
         try:
-            os.utime(path)
+            if path.stat().st_mtime < recently:
+                os.utime(path)
         except OSError:
             pass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 from collections import defaultdict
@@ -52,24 +53,37 @@ def grouped_listings(
 
 
 def neighbours(villages: list[Page]) -> dict[str, tuple[Neighbour, ...]]:
-    """The nearest villages of the same style, by great-circle distance.
+    """The nearest villages of the same style, by great-circle distance."""
+    points = tuple(
+        (page.source.village.style.key, page.source.village.location.lat, page.source.village.location.lon, page.slug)
+        for page in sorted(villages, key=lambda p: p.sort_key)
+        if page.source.village is not None
+    )
+    by_slug = {page.slug: page for page in villages}
+    return {
+        slug: tuple(Neighbour(by_slug[other], km) for other, km in found) for slug, found in _nearest(points).items()
+    }
+
+
+@functools.lru_cache(maxsize=2)
+def _nearest(points: tuple[tuple[str, float, float, str], ...]) -> dict[str, tuple[tuple[str, float], ...]]:
+    """Slug -> (neighbour slug, km), from (style, lat, lon, slug) in name order.
 
     Villages are sorted by latitude and searched outwards from each one: the
     latitude difference alone bounds the distance, so the search stops early
-    (n log n for a province's villages, not all pairs).
+    (n log n for a province's villages, not all pairs).  Cached: the preview
+    server rebuilds often, and the answer changes only when a location does.
     """
-    result: dict[str, tuple[Neighbour, ...]] = {}
-    by_style: dict[str, list[tuple[float, float, Page]]] = defaultdict(list)
-    for page in villages:
-        here = page.source.village
-        assert here is not None
-        by_style[here.style.key].append((here.location.lat, here.location.lon, page))
+    result: dict[str, tuple[tuple[str, float], ...]] = {}
+    by_style: dict[str, list[tuple[float, float, int, str]]] = defaultdict(list)
+    for order, (style, lat, lon, slug) in enumerate(points):
+        by_style[style].append((lat, lon, order, slug))
     for group in by_style.values():
-        group.sort(key=lambda item: (item[0], item[2].sort_key))
+        group.sort(key=lambda item: (item[0], item[2]))
         # Radians and cosines once per village, not once per pair.
-        points = [(math.radians(lat), math.radians(lon), math.cos(math.radians(lat))) for lat, lon, _ in group]
-        for index, (lat, _lon, page) in enumerate(group):
-            phi, lam, cos_phi = points[index]
+        radians = [(math.radians(lat), math.radians(lon), math.cos(math.radians(lat))) for lat, lon, _, _ in group]
+        for index, (lat, _lon, _order, slug) in enumerate(group):
+            phi, lam, cos_phi = radians[index]
             found: list[tuple[float, int]] = []
             nearest: list[float] = []  # negated distances: a max-heap of the best NEIGHBOURS so far
             for step in (1, -1):
@@ -78,7 +92,7 @@ def neighbours(villages: list[Page]) -> dict[str, tuple[Neighbour, ...]]:
                     # The small margin keeps ties (equal distances are ordered by name) despite float rounding.
                     if len(nearest) == NEIGHBOURS and _KM_PER_DEGREE * abs(group[other][0] - lat) > -nearest[0] + 1e-6:
                         break
-                    phi2, lam2, cos_phi2 = points[other]
+                    phi2, lam2, cos_phi2 = radians[other]
                     a = math.sin((phi2 - phi) / 2) ** 2 + cos_phi * cos_phi2 * math.sin((lam2 - lam) / 2) ** 2
                     km = _EARTH_KM * 2 * math.asin(math.sqrt(a))
                     if len(nearest) < NEIGHBOURS:
@@ -89,8 +103,8 @@ def neighbours(villages: list[Page]) -> dict[str, tuple[Neighbour, ...]]:
                             heapq.heapreplace(nearest, -km)
                         found.append((km, other))
                     other += step
-            found.sort(key=lambda item: (item[0], group[item[1]][2].sort_key))
-            result[page.slug] = tuple(Neighbour(group[other][2], km) for km, other in found[:NEIGHBOURS])
+            found.sort(key=lambda item: (item[0], group[item[1]][2]))
+            result[slug] = tuple((group[other][3], km) for km, other in found[:NEIGHBOURS])
     return result
 
 

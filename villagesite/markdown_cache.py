@@ -56,6 +56,11 @@ class MarkdownCache:
             except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 pass
 
+    def begin(self) -> None:
+        """Start counting what the next build uses (a long-lived process reuses the cache)."""
+        self.used = set()
+        self.hits = 0
+
     def convert_all(
         self,
         bodies: Sequence[Body],

@@ -157,7 +157,9 @@ def _load_theme(config: SiteConfig, name: str, path: Path) -> Theme:
 
 
 def make_environment(
-    chain: ThemeChain, environment_class: type[jinja2.Environment] = jinja2.Environment
+    chain: ThemeChain,
+    environment_class: type[jinja2.Environment] = jinja2.Environment,
+    bytecode_cache: jinja2.BytecodeCache | None = None,
 ) -> jinja2.Environment:
     """A Jinja environment over the chain, with ``<theme>:`` prefixes to reach a parent's template."""
     by_name: dict[str, jinja2.BaseLoader] = {}
@@ -177,6 +179,7 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=bytecode_cache,
     )
 
 
@@ -192,11 +195,13 @@ class StaticAsset:
     content: bytes
 
 
-def theme_assets(chain: ThemeChain) -> dict[str, StaticAsset]:
+def theme_assets(chain: ThemeChain, *, hashed: bool = True) -> dict[str, StaticAsset]:
     """Every static file of the chain (the most specific theme wins), named by content hash.
 
     ``url()`` references between theme files in CSS are rewritten to the hashed
     names, so a changed image gets a new URL in the stylesheet that uses it.
+    The preview keeps plain names (``hashed=False``): a stylesheet edit then
+    changes one file, not every page, and the browser swaps just the styles.
     """
     files: dict[str, Path] = {}
     for theme in reversed(chain.themes):
@@ -211,8 +216,8 @@ def theme_assets(chain: ThemeChain) -> dict[str, StaticAsset]:
             content = _rewrite_css(name, content, assets)
         digest = hashlib.sha256(content).hexdigest()[:10]
         stem, dot, ext = name.rpartition(".")
-        hashed = f"{stem}.{digest}.{ext}" if dot else f"{name}.{digest}"
-        assets[name] = StaticAsset(name, f"/theme/{hashed}", content)
+        published = name if not hashed else f"{stem}.{digest}.{ext}" if dot else f"{name}.{digest}"
+        assets[name] = StaticAsset(name, f"/theme/{published}", content)
     return assets
 
 

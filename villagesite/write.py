@@ -64,6 +64,8 @@ class WriteReport:
     written: tuple[str, ...]
     removed: tuple[str, ...]
     unchanged: int
+    manifest: Manifest | None = None
+    """What the output holds now (None when nothing was written)."""
 
 
 def fingerprint(content: bytes | FromFile) -> str:
@@ -71,6 +73,10 @@ def fingerprint(content: bytes | FromFile) -> str:
     if isinstance(content, bytes):
         return hashlib.sha256(content).hexdigest()[:32]
     stat = content.path.stat()
+    if content.link:
+        # A cache file is named by its content and never changed in place; its mtime only says when
+        # a build last used it (for pruning), which is no change to the output.
+        return f"file:{content.path}:{stat.st_size}:{stat.st_ino}"
     return f"file:{content.path}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
 
 
@@ -91,8 +97,9 @@ def write_output(
             raise AssertionError("an output was skipped without a previous manifest")
         planned = {rel: fingerprint(content) for rel, content in files.items()}
         _write_full(output, files)
-        _save_manifest(manifest, Manifest(planned, dict(deps)))
-        return WriteReport(tuple(sorted(files)), (), 0)
+        now = Manifest(planned, dict(deps))
+        _save_manifest(manifest, now)
+        return WriteReport(tuple(sorted(files)), (), 0, now)
     planned = {
         rel: previous.files[rel] if isinstance(content, Unchanged) else fingerprint(content)
         for rel, content in files.items()
@@ -103,11 +110,12 @@ def write_output(
         if not isinstance(files[rel], Unchanged) and (previous.files.get(rel) != mark or not (output / rel).exists())
     )
     removed = sorted(rel for rel in previous.files if rel not in planned)
+    now = Manifest(planned, dict(deps))
     if changed or removed or deps != previous.deps:
         if changed or removed:
             _write_incremental(output, files, changed, removed)
-        _save_manifest(manifest, Manifest(planned, dict(deps)))
-    return WriteReport(tuple(changed), tuple(removed), len(planned) - len(changed))
+        _save_manifest(manifest, now)
+    return WriteReport(tuple(changed), tuple(removed), len(planned) - len(changed), now)
 
 
 def _put(target: Path, content: Content) -> None:

@@ -1,0 +1,100 @@
+"""What a long-lived process keeps between builds, so the next build redoes only what changed.
+
+The preview server builds again on every save.  A build from the command line
+starts from the caches on disk; a build with a :class:`BuildMemory` also keeps,
+in memory:
+
+- every content file as parsed, with the ``stat`` it was read at (a file
+  whose ``stat`` is unchanged is not read again);
+- the Markdown cache and the photo index, without reading or writing their
+  JSON on every build;
+- the last manifest of the output;
+- the compiled templates (Jinja bytecode), checked against each template's source.
+
+Nothing here changes what a build produces: the same dependency checks run,
+and a test compares builds with and without memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import jinja2.bccache
+
+from .config import SiteConfig
+from .content import ParseMemo
+from .images import SourceIndex
+from .markdown_cache import MarkdownCache
+from .themes import ThemeChain, make_environment
+from .write import Manifest
+
+
+@dataclass
+class BuildMemory:
+    """Caches of one process; :meth:`flush` writes the on-disk ones back."""
+
+    parsed: ParseMemo = field(default_factory=dict)
+    settings: str | None = None
+    """The settings the parsed files were read with: front matter is read against them."""
+    markdown: MarkdownCache | None = None
+    photos: SourceIndex | None = None
+    manifest: Manifest | None = None
+    manifest_of: Path | None = None
+    """The output folder :attr:`manifest` describes."""
+    compiled: CompiledTemplates = field(default_factory=lambda: CompiledTemplates())
+    builds: int = 0
+
+    def parse_memo(self, config: SiteConfig) -> ParseMemo:
+        """The parsed files, forgotten when the settings they were read with change."""
+        fingerprint = config.fingerprint()
+        if fingerprint != self.settings:
+            self.parsed.clear()
+            self.settings = fingerprint
+        return self.parsed
+
+    def caches(self, cache_root: Path) -> tuple[SourceIndex, MarkdownCache]:
+        if self.photos is None or self.markdown is None:
+            self.photos = SourceIndex(cache_root / "sources.json")
+            self.markdown = MarkdownCache(cache_root / "markdown.json")
+        self.markdown.begin()
+        return self.photos, self.markdown
+
+    def last_manifest(self, output: Path) -> Manifest | None:
+        return self.manifest if self.manifest_of == output else None
+
+    def remember_manifest(self, output: Path, manifest: Manifest) -> None:
+        self.manifest, self.manifest_of = manifest, output
+
+    def jinja(self, chain: ThemeChain, environment_class: type[jinja2.Environment]) -> jinja2.Environment:
+        """A new environment that skips compiling templates compiled by an earlier build.
+
+        The environment itself is not kept: Jinja caches imported template
+        modules with the globals of their first render (the site, the photo
+        helpers), which would show the last build's site.  Compiled code is
+        safe to keep; Jinja checks it against each template's source.
+        """
+        return make_environment(chain, environment_class, bytecode_cache=self.compiled)
+
+    def flush(self) -> None:
+        """Write the Markdown cache and the photo index, as a command-line build does after each build."""
+        if self.photos is not None:
+            self.photos.save()
+        if self.markdown is not None:
+            self.markdown.save()
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's compiled templates in memory, by template and source checksum."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
