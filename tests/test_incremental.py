@@ -70,6 +70,7 @@ def test_renaming_a_village_rewrites_the_pages_that_show_its_name(site):
         "styles/cantonese/index.html",  # listings that show it
         "cities/foshan/index.html",
         "tags/shui-xiang/index.html",
+        "villages.geojson",  # the map data names it
     }
 
 

@@ -21,12 +21,13 @@ from .config import SiteConfig
 from .content import ParseMemo, is_ignored, load_content
 from .encode import ImageCache, Processed, Progress, process_images
 from .errors import BuildFailed, Problem, VillageSiteError, error, sorted_problems, warning
+from .ical import ICS_PATH, events_ics
 from .images import ImageAsset, SourceIndex, image_problem, plan_variants, read_source
 from .inputs import input_fingerprint
 from .markdown_cache import MarkdownCache
 from .memory import BuildMemory
 from .model import Site
-from .outputs import FEED_PATH, SITEMAP_PATH, atom_feed, robots_txt, sitemap_xml
+from .outputs import FEED_PATH, GEOJSON_PATH, SITEMAP_PATH, atom_feed, robots_txt, sitemap_xml, villages_geojson
 from .parallel import map_in_processes
 from .render import Rendered, Renderer
 from .site import assemble_site
@@ -184,6 +185,9 @@ def render_files(
     add(SITEMAP_PATH.lstrip("/"), sitemap_xml(site, public), "sitemap")
     add(FEED_PATH.lstrip("/"), atom_feed(site), "feed")
     add("robots.txt", robots_txt(site), "robots.txt")
+    add(GEOJSON_PATH.lstrip("/"), villages_geojson(site), "villages.geojson")
+    if (calendar := events_ics(site)) is not None:
+        add(ICS_PATH.lstrip("/"), calendar, "events.ics")
 
     # Files as they are: theme assets, bundle files, the site's static/ folder, photo variants.
     for asset in assets.values():

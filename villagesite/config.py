@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import nh3
+
 from .errors import Problem, VillageSiteError, error
 from .fields import FieldReader
 from .frontmatter import read_text
@@ -30,6 +32,25 @@ class ImageConfig:
     """Encodings of each variant, best first; the last is the fallback."""
     quality: int = 80
     """Encoder quality, 1-100."""
+
+
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> 贡献者'
+MAP_DATUMS = ("wgs84", "gcj02")
+
+
+@dataclass(frozen=True, slots=True)
+class MapConfig:
+    tiles: str = OSM_TILES
+    """Tile URL template for the interactive maps: ``{z}``, ``{x}``, ``{y}``, and ``{s}`` for a subdomain."""
+    attribution: str = OSM_ATTRIBUTION
+    """Credit shown on the map, as the tile provider's licence asks; links (``<a href>``) are kept."""
+    subdomains: str = "abc"
+    """Letters or digits that ``{s}`` takes in turn."""
+    max_zoom: int = 18
+    """The closest zoom the tiles offer."""
+    datum: str = "wgs84"
+    """The tiles' datum: ``wgs84`` (OpenStreetMap, Tianditu) or ``gcj02`` (Amap, Tencent); markers follow it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +75,8 @@ class SiteConfig:
     """A folder in ``themes/`` of the site, or a theme shipped with villagesite."""
     images: ImageConfig = field(default_factory=ImageConfig)
     """How photos are turned into variants."""
+    map: MapConfig = field(default_factory=MapConfig)
+    """Tiles of the interactive maps."""
 
     @property
     def base_path(self) -> str:
@@ -85,8 +108,20 @@ class SiteConfig:
         return hashlib.sha256(json.dumps(values, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
-TOP_KEYS = {"title", "title_en", "description", "base_url", "language", "languages", "province", "theme", "images"}
+TOP_KEYS = {
+    "title",
+    "title_en",
+    "description",
+    "base_url",
+    "language",
+    "languages",
+    "province",
+    "theme",
+    "images",
+    "map",
+}
 IMAGE_KEYS = {"widths", "formats", "quality"}
+MAP_KEYS = {"tiles", "attribution", "subdomains", "max_zoom", "datum"}
 
 
 def load_config(site_dir: Path) -> SiteConfig:
@@ -138,6 +173,7 @@ def _read_config(site_dir: Path, doc: YamlDocument, problems: list[Problem]) -> 
         province=fields.text("province") or "广东省",
         theme=_theme_name(fields),
         images=_images(fields),
+        map=_map(fields),
     )
 
 
@@ -219,4 +255,34 @@ def _images(fields: FieldReader) -> ImageConfig:
         widths=tuple(sorted(set(widths))) or defaults.widths,
         formats=tuple(f.lower() for f in formats if f.lower() in IMAGE_FORMATS) or defaults.formats,
         quality=int(quality) if quality is not None else defaults.quality,
+    )
+
+
+def _map(fields: FieldReader) -> MapConfig:
+    section = fields.section("map")
+    if section is None:
+        return MapConfig()
+    section.reject_unknown(MAP_KEYS)
+    defaults = MapConfig()
+    tiles = section.text("tiles") or defaults.tiles
+    if not tiles.startswith(("https://", "http://", "/")) or not all(p in tiles for p in ("{z}", "{x}", "{y}")):
+        section.fail(
+            "tiles",
+            f"'{tiles}' is not a tile address with {{z}}, {{x}} and {{y}}",
+            hint=f"e.g. '{OSM_TILES}'",
+        )
+        tiles = defaults.tiles
+    attribution = section.text("attribution")
+    if "tiles" in section.data and attribution is None:
+        section.fail("attribution", "is required with your own tiles: credit the map's makers as their licence asks")
+    max_zoom = section.number("max_zoom", low=1, high=22)
+    return MapConfig(
+        tiles=tiles,
+        # Shown as HTML on the map: keep links, drop anything else.
+        attribution=nh3.clean(attribution, tags={"a"}, attributes={"a": {"href"}})
+        if attribution
+        else defaults.attribution,
+        subdomains=section.text("subdomains") or defaults.subdomains,
+        max_zoom=int(max_zoom) if max_zoom is not None else defaults.max_zoom,
+        datum=section.choice("datum", MAP_DATUMS, default=defaults.datum) or defaults.datum,
     )

@@ -1,4 +1,4 @@
-"""Machine-read outputs: ``sitemap.xml``, the Atom feed of stories, ``robots.txt``.
+"""Machine-read outputs: ``sitemap.xml``, the Atom feed of stories, ``robots.txt``, ``villages.geojson``.
 
 All of them are derived from content dates, never from the clock, so the same
 input gives the same bytes.
@@ -7,6 +7,7 @@ input gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
@@ -15,6 +16,7 @@ from .urls import absolute
 
 FEED_PATH = "/feed.xml"
 SITEMAP_PATH = "/sitemap.xml"
+GEOJSON_PATH = "/villages.geojson"
 CHINA_OFFSET = "+08:00"
 """Dates without a time are taken as midnight in China (UTC+8)."""
 
@@ -89,3 +91,36 @@ def atom_feed(site: Site, limit: int = 50) -> bytes:
         ]
     out.append("</feed>\n")
     return "\n".join(out).encode("utf-8")
+
+
+def villages_geojson(site: Site) -> bytes:
+    """Every village as a GeoJSON point (RFC 7946: WGS-84, [lon, lat]), for the maps and anyone's GIS."""
+    features = []
+    for page in site.villages:
+        village = page.village
+        assert village is not None
+        properties = {
+            "name": page.title,
+            "name_en": page.title_en,
+            "url": absolute(site.config, page.url),
+            "kind": village.kind,
+            "style": village.style.key,
+            "style_name": village.style.name,
+            "ethnic_group": village.ethnic_group,
+            "province": village.province,
+            "city": village.city,
+            "county": village.county,
+            "town": village.town,
+            "summary": page.summary,
+            "tags": list(village.tags),
+        }
+        features.append(
+            {
+                "type": "Feature",
+                "id": page.slug,
+                "geometry": {"type": "Point", "coordinates": [village.location.lon, village.location.lat]},
+                "properties": {key: value for key, value in properties.items() if value not in (None, [])},
+            }
+        )
+    collection = {"type": "FeatureCollection", "features": features}
+    return (json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
