@@ -42,4 +42,5 @@ def test_wheel_contains_themes_and_scaffolds(tmp_path: Path):
     assert shipped <= names
     assert "villagesite/themes/default/templates/village.html" in names
     assert "villagesite/scaffolds/village.md" in names
+    assert "villagesite/preview_client.js" in names  # the preview's page script
     assert not any(name.startswith(("content/", "tests/", "output/")) for name in names)

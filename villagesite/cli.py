@@ -58,6 +58,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     build_cmd.set_defaults(run=_build)
 
+    serve_cmd = commands.add_parser(
+        "serve", help="preview the site with drafts, rebuilt and reloaded in the browser on every save"
+    )
+    _site_option(serve_cmd)
+    serve_cmd.add_argument("--port", type=int, help="the port to listen on (default: 8000, or the next free one)")
+    serve_cmd.add_argument(
+        "--lan", action="store_true", help="let phones on the same Wi-Fi open it; prints the address and a QR code"
+    )
+    serve_cmd.add_argument("--open", action="store_true", help="open the preview in the browser")
+    serve_cmd.set_defaults(run=_serve)
+
     check_cmd = commands.add_parser("check", help="report every problem in the site; write nothing")
     _site_option(check_cmd)
     check_cmd.add_argument("--drafts", action="store_true", help="check as if drafts were published")
@@ -102,6 +113,24 @@ def _build(args: argparse.Namespace) -> int:
         changes = f" ({len(report.written.written)} written, {len(report.written.removed)} removed)"
     print(f"Built {summary}; {photos}; {report.files} files in {where}/{changes} in {report.seconds:.2f} s")
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .server import serve  # Tornado and the watcher load only for this command
+
+    def say(line: str) -> None:
+        print(line, flush=True)
+
+    port, tries = (args.port, 1) if args.port is not None else (8000, 10)
+    return serve(
+        args.site,
+        port=port,
+        lan=args.lan,
+        open_browser=args.open,
+        say=say,
+        port_tries=tries,
+        progress=_progress_bar(),
+    )
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -1,0 +1,343 @@
+"""``villagesite serve``: what an editor sees while saving, and what nobody can reach through it."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from conftest import village, write_site
+
+from villagesite import server as server_module
+from villagesite.server import Preview, PreviewServer, Redirect, describe, locate, messages_for, with_client
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 15.0) -> object:
+    """Poll until ``condition()`` is truthy; fail with a clear message after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError(f"timed out after {timeout} s waiting for {condition}")
+
+
+def small_site(root: Path) -> Path:
+    return write_site(
+        root,
+        {
+            "content/villages/fengjian/index.md": village("逢简村", body="水乡正文。"),
+            "content/villages/weilong/index.md": village("围龙村", style="hakka", city="梅州市", lat=24.3, lon=116.1),
+            "content/villages/draft/index.md": village("草稿村", extra="draft: true\n", body="还没写完。"),
+        },
+    )
+
+
+def get(port: int, path: str) -> tuple[int, bytes, dict[str, str]]:
+    """A request with the path sent exactly as given (no client-side normalising)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.putrequest("GET", path, skip_accept_encoding=True)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read(), dict(response.getheaders())
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("VILLAGESITE_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+@pytest.fixture
+def running(tmp_path: Path, cache: Path) -> Iterator[PreviewServer]:
+    """The small site, built once and served from a background thread on a free port."""
+    root = small_site(tmp_path / "site")
+    preview = Preview(root)
+    lines: list[str] = []
+    server = PreviewServer(preview, port=0, say=lines.append)
+    server.lines = lines  # type: ignore[attr-defined]
+    server.listen()
+    assert not preview.build().failed
+    server.start()
+    yield server
+    server.stop()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def wait_for_build(server: PreviewServer, count: int) -> None:
+    wait_for(lambda: server.builds >= count)
+
+
+# ---------------------------------------------------------------- where files come from
+
+
+def test_the_preview_is_built_with_drafts_into_the_cache_never_into_output(running):
+    root = running.preview.site_dir
+    status, body, headers = get(running.port, "/villages/draft/")
+    assert status == 200 and "还没写完。" in body.decode()
+    assert not (root / "output").exists()
+    assert running.preview.output.is_relative_to(Path(os.environ["VILLAGESITE_CACHE_DIR"]))
+    assert headers["Cache-Control"] == "no-store"
+
+
+def test_pages_carry_the_preview_script_and_folders_redirect_to_their_slash(running):
+    status, body, _ = get(running.port, "/villages/fengjian/")
+    assert status == 200
+    html = body.decode()
+    assert html.count('<script src="/_villagesite/client.js" defer></script>') == 1
+    assert html.index("/_villagesite/client.js") < html.index("</head>")
+    status, _, headers = get(running.port, "/villages/fengjian?x=1")
+    assert status == 302 and headers["Location"] == "/villages/fengjian/?x=1"
+    status, script, headers = get(running.port, "/_villagesite/client.js")
+    assert status == 200 and b"WebSocket" in script and headers["Content-Type"].startswith("text/javascript")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../site.yaml",
+        "/../../etc/passwd",
+        "/%2e%2e/site.yaml",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/..%2fsite.yaml",
+        "/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/villages/../../site.yaml",
+        "/%252e%252e/site.yaml",
+        "/..%5csite.yaml",
+        "/..\\site.yaml",
+        "//etc/passwd",
+        "/%2fetc%2fpasswd",
+        "/.villagesite",
+        "/linked/passwd",
+        "/linked-file",
+        "/%00index.html",
+    ],
+)
+def test_nothing_outside_the_preview_folder_is_reachable(running, path):
+    os.symlink("/etc", running.preview.output / "linked")  # planted links lead nowhere
+    os.symlink(running.preview.site_dir / "site.yaml", running.preview.output / "linked-file")
+    status, body, _ = get(running.port, path)
+    assert status == 404, path
+    assert b"root:" not in body and b"base_url" not in body
+
+
+def test_locate_answers_only_inside_the_folder(tmp_path):
+    root = tmp_path / "preview"
+    (root / "a").mkdir(parents=True)
+    (root / "a" / "index.html").write_text("a")
+    (root / "index.html").write_text("home")
+    (tmp_path / "secret.txt").write_text("secret")
+    os.symlink(tmp_path / "secret.txt", root / "a" / "out.txt")
+    assert locate(root, "") == (root / "index.html").resolve()
+    assert locate(root, "a/") == (root / "a" / "index.html").resolve()
+    assert locate(root, "a") == Redirect("/a/")
+    assert locate(root, "a/out.txt") is None
+    assert locate(root, "../secret.txt") is None
+    assert locate(root, "a/../../secret.txt") is None
+    assert locate(root, "missing.html") is None
+
+
+def test_the_script_goes_into_the_head_or_else_the_body():
+    assert with_client(b"<html><HEAD></HEAD></html>").startswith(b"<html><HEAD><script")
+    assert with_client(b"<p>x</p></body>").endswith(b"</script></body>")
+    assert with_client(b"<p>x</p>").endswith(b"</script>")
+
+
+# ---------------------------------------------------------------- rebuilding on save
+
+
+def test_a_saved_page_is_rebuilt_alone_and_the_browser_told_after_the_build(running):
+    root = running.preview.site_dir
+    edit(root / "content/villages/fengjian/index.md", "水乡正文。", "新写的正文。")
+    wait_for_build(running, 1)
+    message = wait_for(lambda: running.hub.sent and running.hub.sent[-1])
+    assert message == {"command": "reload", "path": "/villages/fengjian/index.html", "liveCSS": False}
+    assert "新写的正文。" in get(running.port, "/villages/fengjian/")[1].decode()
+    line = running.lines[-1]
+    assert "content/villages/fengjian/index.md -> wrote villages/fengjian/index.html in" in line
+
+
+def test_an_editor_saving_through_a_temporary_file_is_seen(running):
+    root = running.preview.site_dir
+    temporary = root / "content/villages/fengjian/.index.md.swp.tmp"
+    temporary.write_text(village("逢简村", body="改名保存的正文。"), encoding="utf-8")
+    os.replace(temporary, root / "content/villages/fengjian/index.md")
+    wait_for(lambda: "改名保存的正文。" in get(running.port, "/villages/fengjian/")[1].decode())
+
+
+def test_a_burst_of_saves_makes_one_or_two_builds_and_the_last_save_wins(running):
+    page = running.preview.site_dir / "content/villages/fengjian/index.md"
+    for number in range(20):
+        page.write_text(village("逢简村", body=f"第{number}次保存。"), encoding="utf-8")
+        time.sleep(0.05)
+    wait_for(lambda: "第19次保存。" in get(running.port, "/villages/fengjian/")[1].decode())
+    time.sleep(1.0)  # anything still queued would build now
+    assert 1 <= running.builds <= 2, running.lines
+
+
+def test_deleting_and_renaming_pages_and_folders_while_serving(running):
+    root = running.preview.site_dir
+    villages = root / "content/villages"
+    os.rename(villages / "fengjian", villages / "fengjian-cun")
+    wait_for(lambda: get(running.port, "/villages/fengjian-cun/")[0] == 200)
+    assert get(running.port, "/villages/fengjian/")[0] == 404
+    (villages / "weilong" / "index.md").unlink()
+    wait_for(lambda: running.preview.error and "has no index.md" in running.preview.error)
+    assert get(running.port, "/villages/weilong/")[0] == 200  # the last good page stays
+    for path in sorted((villages / "weilong").rglob("*"), reverse=True):
+        path.unlink() if path.is_file() else path.rmdir()
+    (villages / "weilong").rmdir()
+    wait_for(lambda: running.preview.error is None and get(running.port, "/villages/weilong/")[0] == 404)
+    status, body, _ = get(running.port, "/villages/weilong/")
+    assert b"/_villagesite/client.js" in body  # a 404 page reloads too, for when the page comes back
+
+
+def test_a_broken_file_shows_its_message_and_fixing_it_reloads(running):
+    page = running.preview.site_dir / "content/villages/fengjian/index.md"
+    good = page.read_text(encoding="utf-8")
+    page.write_text(good.replace("style: cantonese", "style: guangfu"), encoding="utf-8")
+    alert = wait_for(lambda: [m for m in running.hub.sent if m["command"] == "alert"])[0]
+    assert "content/villages/fengjian/index.md:3: style: 'guangfu' is not one of" in alert["message"]
+    assert "not built, the browser shows why" in running.lines[-1]
+    assert "水乡正文。" in get(running.port, "/villages/fengjian/")[1].decode()  # the last good page
+    page.write_text(good, encoding="utf-8")
+    wait_for(lambda: running.hub.sent[-1]["command"] == "reload")
+    assert running.preview.error is None
+
+
+def use_own_theme(root: Path, files: dict[str, str]) -> None:
+    """A site theme 'mine' over the default, written before site.yaml names it."""
+    for rel, text in {"themes/mine/theme.yaml": "extends: default\n", **files}.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    (root / "site.yaml").write_text("title: 测试古村\nbase_url: /\ntheme: mine\n", encoding="utf-8")
+
+
+def test_a_template_error_is_shown_with_the_template_line(running):
+    root = running.preview.site_dir
+    use_own_theme(root, {"themes/mine/templates/village.html": "<p>\n{{ page.title | nonesuch }}</p>\n"})
+    error = wait_for(lambda: running.preview.error)
+    assert "themes/mine/templates/village.html:2" in error and "nonesuch" in error
+    (root / "themes/mine/templates/village.html").write_text('{% extends "default:village.html" %}\n')
+    wait_for(lambda: running.preview.error is None and running.hub.sent[-1]["command"] == "reload")
+
+
+def test_a_stylesheet_edit_rewrites_only_the_stylesheet_and_refreshes_styles(running):
+    root = running.preview.site_dir
+    use_own_theme(root, {"themes/mine/static/style.css": "body { color: rgb(1, 2, 3); }\n"})
+    wait_for(lambda: get(running.port, "/theme/style.css")[1] == b"body { color: rgb(1, 2, 3); }\n")
+    time.sleep(0.6)  # past the burst window: the next save is built on its own
+    before = running.builds
+    (root / "themes/mine/static/style.css").write_text("body { color: rgb(4, 5, 6); }\n", encoding="utf-8")
+    wait_for(lambda: running.builds > before)
+    assert running.hub.sent[-1] == {"command": "reload", "path": "/theme/style.css", "liveCSS": True}
+    assert "wrote theme/style.css" in running.lines[-1] and "styles refreshed" in running.lines[-1]
+
+
+def test_the_server_survives_a_bug_in_the_build(running, monkeypatch):
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(server_module, "build", broken)
+    edit(running.preview.site_dir / "content/villages/fengjian/index.md", "水乡正文。", "又一次。")
+    error = wait_for(lambda: running.preview.error)
+    assert "RuntimeError: boom" in error and "a bug" in error
+    assert get(running.port, "/villages/fengjian/")[0] == 200
+
+
+# ---------------------------------------------------------------- messages
+
+
+def test_what_each_outcome_tells_the_browser():
+    from villagesite.build import BuildReport
+    from villagesite.errors import error
+    from villagesite.server import Outcome
+    from villagesite.write import WriteReport
+
+    def built(written: tuple[str, ...], removed: tuple[str, ...] = ()) -> Outcome:
+        return Outcome(("x",), 0.1, BuildReport(None, {}, 3, 0.1, written=WriteReport(written, removed, 0)))
+
+    failed = Outcome(("x",), 0.1, problems=(error("content/a/index.md", 3, "bad", field="style"),))
+    assert messages_for(failed, None) == [{"command": "alert", "message": "content/a/index.md:3: style: bad\n1 error"}]
+    assert messages_for(built(()), failed) == [{"command": "reload", "path": "*", "liveCSS": False}]
+    assert messages_for(built(()), None) == []
+    assert messages_for(built(("theme/a.css", "theme/b.css")), None) == [
+        {"command": "reload", "path": "/theme/a.css", "liveCSS": True},
+        {"command": "reload", "path": "/theme/b.css", "liveCSS": True},
+    ]
+    assert messages_for(built(("theme/a.css", "index.html")), None)[0]["liveCSS"] is False
+    line = describe(built(("a.html", "b.html"), ("c.html",)))
+    assert line.endswith("x -> wrote 2 files, removed 1 in 0.10 s")
+
+
+# ---------------------------------------------------------------- binding, LAN, Ctrl-C
+
+
+def test_it_listens_on_localhost_only_unless_lan_is_asked(tmp_path, cache):
+    root = small_site(tmp_path / "site")
+    local = PreviewServer(Preview(root), port=0)
+    local.listen()
+    lan = PreviewServer(Preview(root), host="0.0.0.0", port=0)
+    lan.listen()
+    try:
+        assert [s.getsockname()[0] for s in local._sockets] == ["127.0.0.1"]
+        assert [s.getsockname()[0] for s in lan._sockets] == ["0.0.0.0"]
+    finally:
+        for sock in local._sockets + lan._sockets:
+            sock.close()
+
+
+def test_lan_prints_the_address_and_a_qr_code_a_phone_can_scan(tmp_path, cache, monkeypatch):
+    root = small_site(tmp_path / "site")
+    hosts: list[str] = []
+
+    def run_and_return(self: PreviewServer, open_browser: bool = False) -> None:
+        hosts.append(self.host)
+        for sock in self._sockets:
+            sock.close()
+
+    monkeypatch.setattr(PreviewServer, "run", run_and_return)
+    monkeypatch.setattr(server_module, "lan_address", lambda: "192.168.31.20")
+    lines: list[str] = []
+    assert server_module.serve(root, port=0, lan=True, say=lines.append) == 0
+    text = "\n".join(lines)
+    assert hosts == ["0.0.0.0"]
+    assert "http://192.168.31.20:" in text
+    qr = server_module.qr_text(next(w for w in text.split() if w.startswith("http://192.168.31.20:")))
+    assert qr in text and "█" in qr
+
+
+def test_ctrl_c_stops_the_server_cleanly(tmp_path, cache):
+    root = small_site(tmp_path / "site")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "villagesite", "serve", "--site", str(root), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout is not None
+    seen = []
+    for line in process.stdout:
+        seen.append(line)
+        if "Ctrl-C to stop" in line:
+            break
+    port = int(next(line for line in seen if "at http://127.0.0.1:" in line).rsplit(":", 1)[1].strip(" /\n"))
+    assert get(port, "/")[0] == 200
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=20)
+    assert process.returncode == 0, err
+    assert "Stopped." in out and "Traceback" not in err
