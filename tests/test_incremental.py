@@ -64,6 +64,7 @@ def test_renaming_a_village_rewrites_the_pages_that_show_its_name(site):
     report = build(config)
     assert set(report.written.written) == {
         "villages/fengjian/index.html",  # its own page
+        "villages/fengjian/poster/index.html",  # and its poster
         "villages/shawan/index.html",  # a neighbour of the same style lists it
         "index.html",
         "villages/index.html",

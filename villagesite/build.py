@@ -29,10 +29,11 @@ from .memory import BuildMemory
 from .model import Site
 from .outputs import FEED_PATH, GEOJSON_PATH, SITEMAP_PATH, atom_feed, robots_txt, sitemap_xml, villages_geojson
 from .parallel import map_in_processes
-from .render import Rendered, Renderer
+from .qr import QR_FILE, cached_qr
+from .render import Rendered, Renderer, poster_url
 from .site import assemble_site
 from .themes import make_environment, resolve_themes, theme_assets
-from .urls import output_file
+from .urls import absolute, output_file
 from .write import MARKER, Content, FromFile, Unchanged, WriteReport, load_manifest, manifest_path, write_output
 
 CACHE_ENV = "VILLAGESITE_CACHE_DIR"
@@ -188,6 +189,19 @@ def render_files(
     add(GEOJSON_PATH.lstrip("/"), villages_geojson(site), "villages.geojson")
     if (calendar := events_ics(site)) is not None:
         add(ICS_PATH.lstrip("/"), calendar, "events.ics")
+    # Each village's printable poster, for the sign at its gate: rendered and skipped like the pages.
+    for village in site.villages:
+        rel = output_file(poster_url(village))
+        if deps.still_current(previous.get(rel), structure, None, bodies, templates):
+            add(rel, Unchanged(), rel)
+            made_from[rel] = previous[rel]
+        else:
+            _, content, made_from[rel] = render((rel, None, functools.partial(renderer.poster, village)))
+            add(rel, content, rel)
+    # A QR code of each village's public address (none without a host in base_url), cached: encoding is slow.
+    for village in site.villages if config.origin else ():
+        qr = cached_qr(cache_dir(config), absolute(config, village.url))
+        add(output_file(village.url + QR_FILE), FromFile(qr, link=True), village.source.rel_path)
 
     # Files as they are: theme assets, bundle files, the site's static/ folder, photo variants.
     for asset in assets.values():

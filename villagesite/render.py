@@ -19,13 +19,19 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from . import structured
 from .encode import Processed
 from .errors import VillageSiteError, error
+from .geo import navigate_links
 from .model import Listing, ListingPage, Page, Site
 from .picture import BODY_SIZES, picture_html, responsive_body
+from .qr import QR_FILE
 from .schema import STYLES, ImageRef
 from .themes import StaticAsset, ThemeChain
 from .urls import absolute, link
+
+POSTER = "poster/"
+"""A village's printable poster lives below its page: ``/villages/<slug>/poster/``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +60,7 @@ class Renderer:
         config = site.config
         self.link = functools.partial(link, config)
         self.images_by_link = {self.link(url): image for url, image in images.items()}
+        self.links = structured.Links(page=functools.partial(absolute, config), image=self._image_url)
         # Globals of the environment (not render context), so imported macros see them too.
         env.globals.update(
             {
@@ -69,6 +76,14 @@ class Renderer:
                 "t": lambda key: chain.string(config.language, key),
                 "markup": Markup,
                 "date_zh": date_zh,
+                "navigate": navigate_links,
+                "qr_url": self._qr_url,
+                "json_ld": structured.json_ld,
+                "village_ld": lambda page: structured.village_data(page, site, self.links),
+                "event_ld": lambda page: structured.event_data(page, site, self.links),
+                "website_ld": lambda: structured.website_data(site, self.links),
+                "featured": lambda limit=4: featured_villages(site, limit),
+                "poster_url": poster_url,
             }
         )
 
@@ -107,6 +122,10 @@ class Renderer:
             caption=ref.caption if caption else None,
             css_class=class_,
         )
+
+    def _qr_url(self, page: Page) -> str | None:
+        """The link to a village's QR code (``qr.svg`` beside its page); none when ``base_url`` names no host."""
+        return link(self.site.config, page.url + QR_FILE) if self.site.config.origin and page.village else None
 
     def _image_url(self, page: Page, ref: ImageRef, width: int = 1200) -> str:
         """The full URL of a variant at least ``width`` wide in the fallback format (for Open Graph)."""
@@ -169,11 +188,38 @@ class Renderer:
             context["village"] = site.village_by_slug.get(page.source.event.village)
         return self.render(page.template, page.url, page.source.rel_path, **context)
 
+    def poster(self, page: Page) -> Rendered:
+        """A village's printable poster for the sign at its gate."""
+        return self.render("poster.html", poster_url(page), page.source.rel_path, page=page)
+
     def listing(self, listing: Listing, paging: ListingPage) -> Rendered:
         return self.render("listing.html", paging.url, None, listing=listing, paging=paging)
 
     def index(self, template: str, url: str, **context: Any) -> Rendered:
         return self.render(template, url, None, **context)
+
+
+def poster_url(page: Page) -> str:
+    return page.url + POSTER
+
+
+def featured_villages(site: Site, limit: int = 4) -> tuple[Page, ...]:
+    """Villages for the home page: those marked ``featured: true``, else one of each style.
+
+    Without marks, each style gives its village with the most heritage
+    designations (then a cover, then name order), so the choice is stable.
+    """
+    marked = tuple(page for page in site.villages if page.extra.get("featured") is True)
+    if marked:
+        return marked[:limit]
+    chosen = []
+    for listing in site.styles:
+        ranked = sorted(
+            listing.villages,
+            key=lambda p: (-len(p.village.designations) if p.village else 0, p.cover is None, p.sort_key),
+        )
+        chosen.extend(ranked[:1])
+    return tuple(chosen[:limit])
 
 
 def date_zh(value: dt.date | None) -> str:

@@ -1,0 +1,190 @@
+"""Structured data (schema.org JSON-LD) for search engines and map apps.
+
+A village is a ``TouristDestination`` and ``Place`` with its coordinates,
+address and attractions; its local products are ``Product`` nodes; an event
+is an ``Event``.  The builders return plain dicts; :func:`json_ld` turns one
+into a ``<script>`` that no content can break out of.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from .fields import GeoPoint
+from .model import Page, Site
+from .schema import ImageRef, VillageFields
+
+CONTEXT = "https://schema.org"
+CHINA_OFFSET = "+08:00"
+
+# Inside <script>, "</script>" or "<!--" in a string would end or confuse the element. JSON lets any
+# character be written as \uXXXX, so these are escaped and the data reads back unchanged.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def json_ld(data: dict[str, Any]) -> Markup:
+    """A ``<script type="application/ld+json">`` element holding ``data``, safe against break-out."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)
+    return Markup(f'<script type="application/ld+json">{text}</script>')
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """How the builders name things on the web: full URLs of pages and of photo variants."""
+
+    page: Callable[[str], str]
+    """Site path -> full URL (a path when ``base_url`` names no host)."""
+    image: Callable[[Page, ImageRef], str]
+    """A photo of a page -> the full URL of a variant fit for sharing."""
+
+
+def _compact(data: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in data.items() if value not in (None, "", [], {})}
+
+
+def geo(point: GeoPoint) -> dict[str, Any]:
+    return {"@type": "GeoCoordinates", "latitude": point.lat, "longitude": point.lon}
+
+
+def address(village: VillageFields) -> dict[str, Any]:
+    street = "".join(part for part in (village.county, village.town) if part)
+    return _compact(
+        {
+            "@type": "PostalAddress",
+            "addressCountry": "CN",
+            "addressRegion": village.province,
+            "addressLocality": village.city,
+            "streetAddress": street,
+        }
+    )
+
+
+def _when(value: dt.date) -> str:
+    if isinstance(value, dt.datetime):
+        return value.isoformat() if value.tzinfo else value.isoformat() + CHINA_OFFSET
+    return value.isoformat()
+
+
+def village_data(page: Page, site: Site, links: Links) -> dict[str, Any]:
+    """The village as a destination, with its attractions, events and products, and a breadcrumb."""
+    village = page.village
+    assert village is not None
+    url = links.page(page.url)
+    place_id = f"{url}#place"
+    attractions = [
+        _compact(
+            {
+                "@type": "TouristAttraction",
+                "name": attraction.name,
+                "description": attraction.description,
+                "image": links.image(page, attraction.image) if attraction.image else None,
+                "geo": geo(attraction.location) if attraction.location else None,
+            }
+        )
+        for attraction in village.attractions
+    ]
+    events = [
+        _compact(
+            {"@type": "Event", "name": event.title, "startDate": _when(event.event.start), "url": links.page(event.url)}
+        )
+        for event in site.events_of.get(page.slug, ())
+        if event.event is not None
+    ]
+    place = _compact(
+        {
+            "@type": ["TouristDestination", "Place"],
+            "@id": place_id,
+            "name": page.title,
+            "alternateName": page.title_en,
+            "description": page.summary,
+            "url": url,
+            "image": links.image(page, page.cover) if page.cover else None,
+            "geo": geo(village.location),
+            "address": address(village),
+            "includesAttraction": attractions,
+            "event": events,
+            "keywords": ", ".join(village.tags),
+        }
+    )
+    products = [
+        _compact(
+            {
+                "@type": "Product",
+                "name": specialty.name,
+                "description": specialty.description,
+                "image": links.image(page, specialty.image) if specialty.image else None,
+                "url": specialty.shop_url,
+                "countryOfOrigin": "CN",
+                "isRelatedTo": {"@id": place_id},
+            }
+        )
+        for specialty in village.specialties
+    ]
+    style = next((listing for listing in site.styles if listing.style == village.style), None)
+    trail = [(site.config.title, "/")]
+    if style is not None:
+        trail.append((style.title, style.url))
+    trail.append((page.title, page.url))
+    breadcrumb = {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "name": name, "item": links.page(path)}
+            for n, (name, path) in enumerate(trail, start=1)
+        ],
+    }
+    return {"@context": CONTEXT, "@graph": [place, *products, breadcrumb]}
+
+
+def event_data(page: Page, site: Site, links: Links) -> dict[str, Any]:
+    """The event, at its place or its village."""
+    event = page.event
+    assert event is not None
+    village_page = site.village_by_slug.get(event.village)
+    village = village_page.village if village_page is not None else None
+    point = event.location or (village.location if village else None)
+    location = _compact(
+        {
+            "@type": "Place",
+            "name": event.place or (village_page.title if village_page else None),
+            "address": address(village) if village else None,
+            "geo": geo(point) if point else None,
+            "url": links.page(village_page.url) if village_page else None,
+        }
+    )
+    return _compact(
+        {
+            "@context": CONTEXT,
+            "@type": "Event",
+            "name": page.title,
+            "description": page.summary,
+            "url": links.page(page.url),
+            "image": links.image(page, page.cover) if page.cover else None,
+            "startDate": _when(event.start),
+            "endDate": _when(event.end) if event.end else None,
+            "eventStatus": "https://schema.org/EventScheduled",
+            "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+            "location": location,
+        }
+    )
+
+
+def website_data(site: Site, links: Links) -> dict[str, Any]:
+    """The site itself, for the home page."""
+    config = site.config
+    return _compact(
+        {
+            "@context": CONTEXT,
+            "@type": "WebSite",
+            "name": config.title,
+            "alternateName": config.title_en,
+            "description": config.description,
+            "url": links.page("/"),
+            "inLanguage": config.language,
+        }
+    )
