@@ -114,3 +114,83 @@ def test_unknown_address_shows_the_styled_404(server: str, phone: Page):
     assert phone.locator("h1").inner_text() == "找不到这个页面"
     phone.locator("main a", has_text="回到首页").click()
     phone.wait_for_url(server)
+
+
+def keep_offline(page: Page, server: str) -> list[str]:
+    """Block everything but the local site (map tiles); return the list of local URLs requested."""
+    requested: list[str] = []
+
+    def route(route_: object) -> None:
+        request = route_.request  # type: ignore[attr-defined]
+        if request.url.startswith(server):
+            requested.append(request.url)
+            route_.continue_()  # type: ignore[attr-defined]
+        else:
+            route_.abort()  # type: ignore[attr-defined]
+
+    page.route("**/*", route)
+    return requested
+
+
+def test_without_javascript_the_map_is_a_list_with_coordinates_and_navigate_links(server: str, browser: Browser):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False, locale="zh-CN")
+    page = context.new_page()
+    keep_offline(page, server)
+    page.goto(server + "villages/nangang/")
+    assert page.locator(".map-canvas").is_hidden()
+    place = page.locator("#location .place").first
+    assert place.is_visible()
+    assert "北纬 24.6200°，东经 112.1400°" in place.inner_text()
+    links = place.locator(".navigate a")
+    assert [links.nth(i).inner_text() for i in range(links.count())] == [
+        "高德地图",
+        "百度地图",
+        "Apple 地图",
+        "OpenStreetMap",
+    ]
+    assert all(links.nth(i).bounding_box()["height"] >= 24 for i in range(links.count()))
+    home = context.new_page()
+    home.goto(server)
+    assert home.locator(".map-list .place").count() >= 12
+    context.close()
+
+
+def test_leaflet_loads_only_when_the_map_scrolls_into_view(server: str, phone: Page):
+    requested = keep_offline(phone, server)
+    phone.goto(server + "villages/fengjian/", wait_until="networkidle")
+    assert not [url for url in requested if "leaflet" in url], "Leaflet must wait until the map is in view"
+    assert phone.locator(".map-canvas").is_visible(), "with JavaScript the map's box is shown"
+    phone.locator("#location").scroll_into_view_if_needed()
+    phone.wait_for_selector(".map-block.map-ready .leaflet-marker-icon", timeout=10_000)
+    assert any("/vendor/leaflet/leaflet." in url and url.endswith(".js") for url in requested)
+    assert any(url.endswith(".css") and "leaflet" in url for url in requested)
+    assert_fits_the_screen(phone)
+
+
+def test_home_map_shows_every_village_from_the_geojson(server: str, phone: Page):
+    requested = keep_offline(phone, server)
+    phone.goto(server, wait_until="networkidle")
+    assert not [url for url in requested if "leaflet" in url or url.endswith(".geojson")]
+    phone.locator("#map-heading").scroll_into_view_if_needed()
+    phone.wait_for_selector(".map-block.map-ready .leaflet-marker-icon", timeout=10_000)
+    assert phone.locator(".leaflet-marker-icon").count() == 13
+    assert phone.locator(".map-list").evaluate("d => d.open") is False, "the list folds away under the map"
+
+
+def test_every_kind_of_page_fits_a_phone(server: str, phone: Page):
+    keep_offline(phone, server)
+    for path in (
+        "",
+        "villages/",
+        "styles/minority/",
+        "villages/longhu/",
+        "villages/qiaoxiang/",
+        "stories/",
+        "events/",
+        "events/fengjian-dragon-boat-2027/",
+        "villages/zili/poster/",
+        "cities/",
+        "about/",
+    ):
+        phone.goto(server + path)
+        assert_fits_the_screen(phone)
