@@ -80,3 +80,15 @@ def test_drafts_appear_nowhere(built: Path):
         meta = front_matter(path)
         assert meta["title"] not in everything
         assert f"/{path.parent.name}/" not in everything
+
+
+def test_a_village_page_weighs_under_100_kb_before_images(built: Path):
+    """HTML + the CSS and JS it loads at once, uncompressed; Leaflet comes later, only when the map is in view."""
+    for page in sorted(built.glob("villages/*/index.html")):
+        html = page.read_text(encoding="utf-8")
+        linked = re.findall(r'<link rel="stylesheet" href="/sub/([^"]+)"', html) + re.findall(
+            r'<script src="/sub/([^"]+)"', html
+        )
+        assert not [rel for rel in linked if "leaflet" in rel]
+        weight = page.stat().st_size + sum((built / rel).stat().st_size for rel in linked)
+        assert weight < 100_000, f"{page.relative_to(built)}: {weight} bytes"
