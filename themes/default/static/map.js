@@ -10,13 +10,17 @@
   function load(settings) {
     if (loading) return loading;
     loading = new Promise(function (resolve, reject) {
+      var waiting = 2; /* the stylesheet too: Leaflet lays out its panes with it */
+      function done() { if (--waiting === 0) resolve(window.L); }
       var css = document.createElement("link");
       css.rel = "stylesheet";
       css.href = settings.css;
+      css.onload = done;
+      css.onerror = reject;
       document.head.appendChild(css);
       var js = document.createElement("script");
       js.src = settings.js;
-      js.onload = function () { resolve(window.L); };
+      js.onload = done;
       js.onerror = reject;
       document.head.appendChild(js);
     });
