@@ -181,13 +181,22 @@ def render_files(
         add(rel, content, rel)
         made_from[rel] = made
 
-    # Machine-read outputs.
+    # Machine-read outputs.  Those made from the structure alone are kept in memory between builds.
+    def of_structure(name: str, make: Callable[[], bytes | None]) -> bytes | None:
+        kept = memory.by_structure.get(name) if memory else None
+        if kept is not None and kept[0] == structure:
+            return kept[1]
+        made = make()
+        if memory:
+            memory.by_structure[name] = (structure, made)
+        return made
+
     public = [p.url for p in site.pages] + site.listing_urls() + ["/", "/cities/", "/tags/", "/stories/", "/events/"]
-    add(SITEMAP_PATH.lstrip("/"), sitemap_xml(site, public), "sitemap")
-    add(FEED_PATH.lstrip("/"), atom_feed(site), "feed")
+    add(SITEMAP_PATH.lstrip("/"), of_structure("sitemap", lambda: sitemap_xml(site, public)), "sitemap")
+    add(FEED_PATH.lstrip("/"), atom_feed(site), "feed")  # stories' bodies too
     add("robots.txt", robots_txt(site), "robots.txt")
-    add(GEOJSON_PATH.lstrip("/"), villages_geojson(site), "villages.geojson")
-    if (calendar := events_ics(site)) is not None:
+    add(GEOJSON_PATH.lstrip("/"), of_structure("geojson", lambda: villages_geojson(site)), "villages.geojson")
+    if (calendar := of_structure("ics", lambda: events_ics(site))) is not None:
         add(ICS_PATH.lstrip("/"), calendar, "events.ics")
     # Each village's printable poster, for the sign at its gate: rendered and skipped like the pages.
     for village in site.villages:
@@ -303,7 +312,10 @@ def build(
     if not clean:
         last = (memory.last_manifest(output) if memory else None) or load_manifest(manifest, output)
     # Skip only pages whose file is still there: a page deleted by hand is rendered again.
-    current = {rel: made for rel, made in last.deps.items() if (output / rel).is_file()} if last else {}
+    folder = str(output)
+    current = {}
+    if last:
+        current = {rel: made for rel, made in last.deps.items() if os.path.isfile(os.path.join(folder, rel))}
     files, made_from = render_files(config, prepared, encoded.images, current, memory, hash_assets=hash_assets)
     written = write_output(output, files, manifest, previous=last, deps=made_from)
     if memory is None:

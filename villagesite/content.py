@@ -61,6 +61,9 @@ class Source:
     bundle_files: tuple[str, ...]
     """Other files in a page bundle (photos), relative to its folder."""
     digest: str
+    """Hash of the whole file."""
+    meta_digest: str
+    """Hash of the front matter alone: what the site's structure depends on (not the body)."""
     key_lines: Mapping[str, int]
     """Front-matter key path -> line in the file, for messages from later stages."""
 
@@ -94,7 +97,8 @@ def is_ignored(name: str) -> bool:
 class _Job:
     """One content file to read, found by the walk over content/."""
 
-    path: Path
+    path: str
+    """A plain string: 5,000 of these are made on every build, and pathlib is slow to make."""
     kind: Kind
     language: str
     folder: str
@@ -141,7 +145,7 @@ def load_content(config: SiteConfig, memo: ParseMemo | None = None) -> ContentSe
             )
 
     def read(job: _Job) -> Loaded:
-        return load_source(config, job.path, job.kind, job.language, job.folder, job.name, job.bundle)
+        return load_source(config, Path(job.path), job.kind, job.language, job.folder, job.name, job.bundle)
 
     if memo is None:
         loaded = map_in_processes(read, jobs)
@@ -163,9 +167,9 @@ def _read_with_memo(read: Callable[[_Job], Loaded], jobs: list[_Job], memo: Pars
     return loaded
 
 
-def _stat_key(path: Path) -> tuple[int, ...]:
+def _stat_key(path: str) -> tuple[int, ...]:
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return ()
     return (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
@@ -192,7 +196,6 @@ def _find_section(config: SiteConfig, section_dir: Path, kind: Kind, jobs: list[
             else:
                 problems.append(warning(rel, None, "is not inside a page folder and is not used"))
             continue
-        folder_path = Path(entry.path)
         markdown, bundle = _scan_page_folder(config, entry.path, problems)
         if "index.md" not in markdown:
             problems.append(
@@ -200,11 +203,11 @@ def _find_section(config: SiteConfig, section_dir: Path, kind: Kind, jobs: list[
             )
             continue
         folder = f"/{section_dir.name}/{entry.name}/"
-        jobs.append(_Job(folder_path / "index.md", kind, config.language, folder, entry.name, bundle))
+        jobs.append(_Job(f"{entry.path}/index.md", kind, config.language, folder, entry.name, bundle))
         for name in markdown:
             match = _TRANSLATION.match(name)
             if match:
-                jobs.append(_Job(folder_path / name, kind, match.group(1), folder, entry.name, bundle))
+                jobs.append(_Job(f"{entry.path}/{name}", kind, match.group(1), folder, entry.name, bundle))
 
 
 def _find_pages(config: SiteConfig, pages_dir: Path, jobs: list[_Job], problems: list[Problem]) -> None:
@@ -213,11 +216,11 @@ def _find_pages(config: SiteConfig, pages_dir: Path, jobs: list[_Job], problems:
             continue
         if entry.is_file() and entry.suffix == ".md":
             stem, _, language = entry.stem.partition(".")
-            jobs.append(_Job(entry, Kind.PAGE, language or config.language, "/pages/", stem, ()))
+            jobs.append(_Job(str(entry), Kind.PAGE, language or config.language, "/pages/", stem, ()))
         elif entry.is_dir() and (entry / "index.md").is_file():
             folder = f"/pages/{entry.name}/"
             _, bundle = _scan_page_folder(config, str(entry), problems)
-            jobs.append(_Job(entry / "index.md", Kind.PAGE, config.language, folder, entry.name, bundle))
+            jobs.append(_Job(str(entry / "index.md"), Kind.PAGE, config.language, folder, entry.name, bundle))
         else:
             problems.append(
                 warning(
@@ -325,6 +328,7 @@ def load_source(
         body_line=parts.body_line,
         bundle_files=bundle,
         digest=hashlib.sha256(raw).hexdigest(),
+        meta_digest=hashlib.sha256(text[: len(text) - len(parts.body)].encode()).hexdigest(),
         key_lines=MappingProxyType(parts.meta.lines),
     )
     return source, problems

@@ -19,6 +19,7 @@ recorded per output in the build manifest and compared on the next build.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -46,6 +47,14 @@ def _sha(*parts: object) -> str:
     return digest.hexdigest()[:24]
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _remembered_sha(*parts: object) -> str:
+    """:func:`_sha` of hashable parts, remembered: a long-lived process asks again for every page on
+    every build, with the same strings (whose hashes Python keeps), so a lookup replaces a hash of
+    the page's HTML."""
+    return _sha(*parts)
+
+
 def _photo(image: Processed | None) -> object:
     if image is None:
         return None
@@ -53,20 +62,23 @@ def _photo(image: Processed | None) -> object:
 
 
 def page_meta(page: Page, photos: tuple[object, ...]) -> str:
-    """Everything of a page but its body: front matter, URL, template, and the photos of its folder."""
+    """Everything of a page but its body: front matter, URL, template, and the photos of its folder.
+
+    The front matter is named by its hash: parsing is a function of its text,
+    the page's kind and language, its folder's files and the settings (which
+    the structure fingerprint holds), and hashing 5,000 parsed records costs
+    far more than naming them.
+    """
     source = page.source
-    extra = json.dumps(dict(source.extra), sort_keys=True, default=str, ensure_ascii=False)
-    return _sha(
+    return _remembered_sha(
         page.url,
         page.slug,
         page.template,
+        source.rel_path,
         source.kind,
         source.language,
-        source.common,
-        source.village,
-        source.story,
-        source.event,
-        extra,
+        source.meta_digest,
+        source.bundle_files,
         photos,
     )
 
@@ -74,7 +86,7 @@ def page_meta(page: Page, photos: tuple[object, ...]) -> str:
 def page_body(page: Page, images: Mapping[str, Processed]) -> str:
     """The page's body as rendered, with the photos it shows."""
     body_photos = tuple(_photo(images.get(image.url)) for image in page.images)
-    return _sha(page.source.digest, page.html, page.toc, page.images, body_photos)
+    return _remembered_sha(page.source.digest, page.html, page.toc, page.images, body_photos)
 
 
 def structure(site: Site, images: Mapping[str, Processed], chain: ThemeChain, assets: Mapping[str, StaticAsset]) -> str:

@@ -6,7 +6,7 @@ import functools
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from .model import Listing, Neighbour, Page
 from .schema import STYLES, VillageFields
@@ -52,17 +52,31 @@ def grouped_listings(
     return listings
 
 
-def neighbours(villages: list[Page]) -> dict[str, tuple[Neighbour, ...]]:
-    """The nearest villages of the same style, by great-circle distance."""
+def neighbours(villages: list[Page]) -> Mapping[str, tuple[Neighbour, ...]]:
+    """The nearest villages of the same style, by great-circle distance (``villages`` in name order)."""
     points = tuple(
         (page.source.village.style.key, page.source.village.location.lat, page.source.village.location.lon, page.slug)
-        for page in sorted(villages, key=lambda p: p.sort_key)
+        for page in villages
         if page.source.village is not None
     )
-    by_slug = {page.slug: page for page in villages}
-    return {
-        slug: tuple(Neighbour(by_slug[other], km) for other, km in found) for slug, found in _nearest(points).items()
-    }
+    return _Neighbours(_nearest(points), {page.slug: page for page in villages})
+
+
+class _Neighbours(Mapping[str, tuple[Neighbour, ...]]):
+    """Slug -> neighbours, made into records only for the pages a build renders (one, after an edit)."""
+
+    def __init__(self, nearest: dict[str, tuple[tuple[str, float], ...]], by_slug: dict[str, Page]) -> None:
+        self._nearest = nearest
+        self._by_slug = by_slug
+
+    def __getitem__(self, slug: str) -> tuple[Neighbour, ...]:
+        return tuple(Neighbour(self._by_slug[other], km) for other, km in self._nearest[slug])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._nearest)
+
+    def __len__(self) -> int:
+        return len(self._nearest)
 
 
 @functools.lru_cache(maxsize=2)

@@ -46,6 +46,7 @@ class MarkdownCache:
         self.path = path
         self.entries: dict[str, dict[str, Any]] = {}
         self.used: set[str] = set()
+        self._keys: dict[tuple[object, ...], str] = {}
         self.changed = False
         self.hits = 0
         if path is not None:
@@ -76,11 +77,12 @@ class MarkdownCache:
         """
         results: list[tuple[RenderedBody, list[Problem]] | None] = []
         missing: list[tuple[int, Body, str]] = []
+        keys: dict[tuple[object, ...], str] = {}
         for index, body in enumerate(bodies):
             # Not the link severity: a body with a broken link is never cached (its hint reads every target).
-            key = hashlib.sha256(
-                json.dumps([body.text, body.folder, body.line, base_path, body.nearby_files]).encode()
-            ).hexdigest()
+            inputs = (body.text, body.folder, body.line, base_path, body.nearby_files)
+            key = self._keys.get(inputs) or hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
+            keys[inputs] = key
             self.used.add(body.rel_path)
             entry = self.entries.get(body.rel_path)
             if entry is not None and entry["key"] == key and all(targets.get(q) == a for q, a in entry["lookups"]):
@@ -102,6 +104,7 @@ class MarkdownCache:
                 nearby_files=body.nearby_files,
             )
 
+        self._keys = keys  # a long-lived process asks again next build, mostly with the same texts
         converted = map_in_processes(convert, [body for _, body, _ in missing])
         for (index, body, key), (rendered, problems) in zip(missing, converted, strict=True):
             results[index] = (rendered, problems)

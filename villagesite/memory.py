@@ -9,7 +9,8 @@ in memory:
 - the Markdown cache and the photo index, without reading or writing their
   JSON on every build;
 - the last manifest of the output;
-- the compiled templates (Jinja bytecode), checked against each template's source.
+- the compiled templates (Jinja bytecode), checked against each template's source;
+- the outputs made from the site's structure alone, until it changes.
 
 Nothing here changes what a build produces: the same dependency checks run,
 and a test compares builds with and without memory.
@@ -44,6 +45,8 @@ class BuildMemory:
     manifest_of: Path | None = None
     """The output folder :attr:`manifest` describes."""
     compiled: CompiledTemplates = field(default_factory=lambda: CompiledTemplates())
+    by_structure: dict[str, tuple[str, bytes | None]] = field(default_factory=dict)
+    """Outputs made from the site's structure alone (sitemap, map data, calendar), with its fingerprint."""
     builds: int = 0
 
     def parse_memo(self, config: SiteConfig) -> ParseMemo:

@@ -19,6 +19,7 @@ shows its message over them, in the browser and in the terminal.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import mimetypes
 import os
@@ -27,7 +28,7 @@ import threading
 import time
 import traceback
 import webbrowser
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -105,7 +106,7 @@ class Preview:
     def build(self, changed: Iterable[str] = (), *, progress: Progress | None = None) -> Outcome:
         started = time.perf_counter()
         changed = tuple(sorted(changed))
-        with self._lock:
+        with self._lock, _collecting_later():
             for attempt in range(RETRIES + 1):
                 try:
                     config = with_base_url(load_config(self.site_dir), "/")
@@ -135,6 +136,33 @@ class Preview:
         """Keep the Markdown cache and photo index for the next start."""
         with self._lock, contextlib.suppress(OSError):
             self.memory.flush()
+
+
+@contextlib.contextmanager
+def _collecting_later() -> Iterator[None]:
+    """No cyclic garbage collection during a build: at 5,000 pages a full collection scans every
+    record the memory holds and took 0.15 s of a 0.45 s rebuild.  The builder collects after the
+    browsers are told (:func:`_collect_garbage`)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _collect_garbage(*, first: bool = False) -> None:
+    """Collect a build's garbage; after the first build, set what it made aside for good.
+
+    ``gc.freeze`` moves every object alive now (the parsed site, the caches)
+    out of the collector's sight: they live as long as the server, or are
+    freed by reference counting when a save replaces them.  Later
+    collections then scan only what later builds made (0.03 s, not 0.15 s).
+    """
+    gc.collect()
+    if first:
+        gc.freeze()
 
 
 def _default_output(site_dir: Path) -> Path:
@@ -441,6 +469,7 @@ class PreviewServer:
             self.builds += 1
             self.say(describe(outcome))
             self.hub.announce(outcome, previous)
+            _collect_garbage()
 
 
 def describe(outcome: Outcome, now: datetime | None = None) -> str:
@@ -518,6 +547,7 @@ def serve(
                 message = f"cannot listen on port {server.port}: {exc.strerror}"
                 raise VillageSiteError([error("--port", None, message, hint="try --port 8080")]) from None
     first = preview.build(progress=progress)  # before any thread starts: large sites are read in forked workers
+    _collect_garbage(first=True)
     say(_first_line(first, preview.output))
     say(f"Preview of {preview.site_dir} (drafts included) at http://127.0.0.1:{server.port}/")
     if lan:

@@ -303,7 +303,7 @@ def _collect(
         village_by_slug=MappingProxyType(village_by_slug),
         stories_of=MappingProxyType({k: tuple(v) for k, v in stories_of.items()}),
         events_of=MappingProxyType({k: tuple(v) for k, v in events_of.items()}),
-        neighbours_of=MappingProxyType(neighbours(villages)),
+        neighbours_of=neighbours(villages),
         resources=tuple(sorted(resources, key=lambda r: r.url)),
         photos=MappingProxyType(photos),
         data=data,

@@ -20,7 +20,7 @@ def is_slug(text: str) -> bool:
     return bool(SLUG_PATTERN.match(text))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def slugify(text: str, separator: str = "-") -> str:
     """Lower-case ASCII words joined by '-'; Chinese characters become toneless pinyin."""
     words = lazy_pinyin(text, style=Style.NORMAL, errors="default", v_to_u=False)
