@@ -92,6 +92,14 @@ def shoot(folder: Path, width: int, scale: float) -> list[Path]:
 
                 def full(path: str, name: str) -> None:
                     page.goto(base + path, wait_until="networkidle")
+                    # Scroll through as a visitor would, so lazy photos and maps load, then back to the top.
+                    height = page.evaluate("document.documentElement.scrollHeight")
+                    for y in range(0, height, 600):
+                        page.evaluate(f"window.scrollTo(0, {y})")
+                        page.wait_for_timeout(60)
+                    page.wait_for_load_state("networkidle")
+                    page.wait_for_timeout(300)
+                    page.evaluate("window.scrollTo(0, 0)")
                     target = folder / f"{name}.png"
                     page.screenshot(path=str(target), full_page=True)
                     written.append(target)
