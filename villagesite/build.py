@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from . import deps
 from .config import SiteConfig
@@ -34,6 +35,15 @@ from .render import Rendered, Renderer, poster_url
 from .site import assemble_site
 from .themes import make_environment, resolve_themes, theme_assets
 from .urls import absolute, output_file
+from .weights import (
+    PAGE_KEY,
+    PageWeight,
+    describe_page,
+    heaviest_by_kind,
+    heroes_over_budget,
+    pages_over_budget,
+    weigh,
+)
 from .write import MARKER, Content, FromFile, Unchanged, WriteReport, load_manifest, manifest_path, write_output
 
 CACHE_ENV = "VILLAGESITE_CACHE_DIR"
@@ -61,6 +71,8 @@ class BuildReport:
     warnings: tuple[Problem, ...] = field(default=())
     written: WriteReport | None = None
     """Which files this build wrote and removed."""
+    weights: tuple[PageWeight, ...] = field(default=())
+    """The heaviest page of each kind, before photos."""
 
 
 def prepare(
@@ -132,45 +144,55 @@ def render_files(
             )
         files[rel] = content
 
-    def render(job: tuple[str, str | None, Callable[[], Rendered]]) -> tuple[str, bytes, dict[str, str]]:
+    def render(job: _RenderJob) -> tuple[str, bytes, dict[str, str]]:
         """Render one output, recording the bodies its template reads; encoded where rendered."""
-        rel, own_body, make = job
         environment.reads = set()
         try:
-            html = make().html
-            made = deps.dependencies(structure, own_body, environment.reads, bodies, templates)
-            return rel, html.encode("utf-8"), made
+            html = job.make().html
+            made = deps.dependencies(structure, job.own_body, environment.reads, bodies, templates)
+            encoded = html.encode("utf-8")
+            made[PAGE_KEY] = describe_page(job.kind, html, len(encoded))  # for the weight report
+            return job.output, encoded, made
         finally:
             environment.reads = None
 
-    # Every template output: pages, the pages of every listing, the indexes.
-    jobs: list[tuple[str, str | None, Callable[[], Rendered]]] = [
-        (output_file(page.url), bodies[page.url], functools.partial(renderer.page, page)) for page in site.pages
+    # Every template output: pages, the pages of every listing, the indexes, the villages' posters.
+    index = renderer.index
+    jobs = [
+        _RenderJob(output_file(page.url), page.kind.value, bodies[page.url], functools.partial(renderer.page, page))
+        for page in site.pages
     ]
     jobs += [
-        (output_file(paging.url), None, functools.partial(renderer.listing, listing, paging))
+        _RenderJob(output_file(paging.url), "listing", None, functools.partial(renderer.listing, listing, paging))
         for listing in site.listings
         for paging in listing.pages()
     ]
     jobs += [
-        ("index.html", None, functools.partial(renderer.index, "home.html", "/")),
-        (
+        _RenderJob("index.html", "home", None, functools.partial(index, "home.html", "/")),
+        _RenderJob(
             "cities/index.html",
+            "listing",
             None,
-            functools.partial(renderer.index, "terms.html", "/cities/", title="城市", listings=site.cities),
+            functools.partial(index, "terms.html", "/cities/", title="城市", listings=site.cities),
         ),
-        (
+        _RenderJob(
             "tags/index.html",
+            "listing",
             None,
-            functools.partial(renderer.index, "terms.html", "/tags/", title="标签", listings=site.tags),
+            functools.partial(index, "terms.html", "/tags/", title="标签", listings=site.tags),
         ),
-        ("stories/index.html", None, functools.partial(renderer.index, "stories.html", "/stories/")),
-        ("events/index.html", None, functools.partial(renderer.index, "events.html", "/events/")),
-        ("404.html", None, functools.partial(renderer.index, "404.html", "/404.html")),
+        _RenderJob("stories/index.html", "listing", None, functools.partial(index, "stories.html", "/stories/")),
+        _RenderJob("events/index.html", "listing", None, functools.partial(index, "events.html", "/events/")),
+        _RenderJob("404.html", "404", None, functools.partial(index, "404.html", "/404.html")),
+    ]
+    # Each village's printable poster, for the sign at its gate.
+    jobs += [
+        _RenderJob(output_file(poster_url(village)), "poster", None, functools.partial(renderer.poster, village))
+        for village in site.villages
     ]
     stale = []
     for job in jobs:
-        rel, own_body, _ = job
+        rel, own_body = job.output, job.own_body
         if deps.still_current(previous.get(rel), structure, own_body, bodies, templates):
             add(rel, Unchanged(), rel)
             made_from[rel] = previous[rel]
@@ -198,15 +220,6 @@ def render_files(
     add(GEOJSON_PATH.lstrip("/"), of_structure("geojson", lambda: villages_geojson(site)), "villages.geojson")
     if (calendar := of_structure("ics", lambda: events_ics(site))) is not None:
         add(ICS_PATH.lstrip("/"), calendar, "events.ics")
-    # Each village's printable poster, for the sign at its gate: rendered and skipped like the pages.
-    for village in site.villages:
-        rel = output_file(poster_url(village))
-        if deps.still_current(previous.get(rel), structure, None, bodies, templates):
-            add(rel, Unchanged(), rel)
-            made_from[rel] = previous[rel]
-        else:
-            _, content, made_from[rel] = render((rel, None, functools.partial(renderer.poster, village)))
-            add(rel, content, rel)
     # A QR code of each village's public address (none without a host in base_url), cached: encoding is slow.
     for village in site.villages if config.origin else ():
         qr = cached_qr(cache_dir(config), absolute(config, village.url))
@@ -230,6 +243,17 @@ def render_files(
     return files, made_from
 
 
+_KIND_ORDER = {kind: order for order, kind in enumerate(("home", "village", "story", "event", "page", "listing"))}
+
+
+class _RenderJob(NamedTuple):
+    output: str
+    kind: str
+    """``village``, ``story``, ``event``, ``page``, ``listing``, ``home``, ``poster`` or ``404``."""
+    own_body: str | None
+    make: Callable[[], Rendered]
+
+
 def cache_dir(config: SiteConfig) -> Path:
     return Path(os.environ.get(CACHE_ENV) or config.root / ".villagesite-cache")
 
@@ -251,10 +275,13 @@ def check(config: SiteConfig, *, drafts: bool = False) -> list[Problem]:
         markdown = MarkdownCache(cache_dir(config) / "markdown.json")
         prepared = prepare(config, drafts=drafts, strict_links=True, markdown=markdown)
         # Render with photos as planned (no placeholders) to find template errors too.
-        render_files(config, prepared, {a.source.url: Processed(a, "") for a in prepared.photos})  # no skipping
+        files, made_from = render_files(
+            config, prepared, {a.source.url: Processed(a, "") for a in prepared.photos}
+        )  # no skipping
     except VillageSiteError as exc:
         return list(exc.problems)
-    return sorted_problems(prepared.problems)
+    heavy = pages_over_budget(weigh(files, made_from, config.base_path, None), prepared.site)
+    return sorted_problems([*prepared.problems, *heavy])
 
 
 def build(
@@ -317,6 +344,11 @@ def build(
     if last:
         current = {rel: made for rel, made in last.deps.items() if os.path.isfile(os.path.join(folder, rel))}
     files, made_from = render_files(config, prepared, encoded.images, current, memory, hash_assets=hash_assets)
+    weights = weigh(files, made_from, config.base_path, output)
+    heavy = [
+        *pages_over_budget(weights, prepared.site),
+        *heroes_over_budget(prepared.site, encoded.images, cache),
+    ]
     written = write_output(output, files, manifest, previous=last, deps=made_from)
     if memory is None:
         index.save()
@@ -339,8 +371,9 @@ def build(
         time.perf_counter() - started,
         encoded.encoded,
         encoded.cached,
-        tuple(p for p in sorted_problems(prepared.problems) if not p.is_error),
+        tuple(p for p in sorted_problems([*prepared.problems, *heavy]) if not p.is_error),
         written,
+        tuple(sorted(heaviest_by_kind(weights).values(), key=lambda w: _KIND_ORDER.get(w.kind, 99))),
     )
     if memory is None:
         save_report(manifest.with_suffix(".report.json"), inputs, report)
@@ -356,6 +389,7 @@ def save_report(path: Path, inputs: str, report: BuildReport) -> None:
         "files": report.files,
         "photos": report.photos_encoded + report.photos_cached,
         "warnings": warnings,
+        "weights": [[w.output, w.kind, w.html, w.css, w.js] for w in report.weights],
     }
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
@@ -372,7 +406,10 @@ def load_report(path: Path, inputs: str, output: Path) -> BuildReport | None:
             warning(path_, line, message, field=field_, hint=hint)
             for path_, line, message, field_, hint in data["warnings"]
         )
-        return BuildReport(output, dict(data["pages"]), int(data["files"]), 0.0, 0, int(data["photos"]), warnings)
+        weights = tuple(PageWeight(str(o), str(k), int(h), int(c), int(j)) for o, k, h, c, j in data["weights"])
+        return BuildReport(
+            output, dict(data["pages"]), int(data["files"]), 0.0, 0, int(data["photos"]), warnings, weights=weights
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
 

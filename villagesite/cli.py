@@ -12,6 +12,7 @@ from .build import build, check
 from .config import load_config, with_base_url
 from .errors import Problem, VillageSiteError
 from .scaffold import KINDS, init_site, new_page
+from .weights import PAGE_BUDGET, kb
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -112,6 +113,9 @@ def _build(args: argparse.Namespace) -> int:
     if report.written is not None:
         changes = f" ({len(report.written.written)} written, {len(report.written.removed)} removed)"
     print(f"Built {summary}; {photos}; {report.files} files in {where}/{changes} in {report.seconds:.2f} s")
+    if report.weights:
+        weights = ", ".join(f"{w.kind} {kb(w.total)}" for w in report.weights)
+        print(f"Heaviest page of each kind before photos (HTML + CSS + JS; budget {kb(PAGE_BUDGET)}): {weights}")
     return 0
 
 
