@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import village, write_site
+from conftest import photo_bytes, village, write_site
 
 from villagesite import server as server_module
 from villagesite.server import Preview, PreviewServer, Redirect, describe, locate, messages_for, with_client
@@ -226,6 +226,16 @@ def use_own_theme(root: Path, files: dict[str, str]) -> None:
     (root / "site.yaml").write_text("title: 测试古村\nbase_url: /\ntheme: mine\n", encoding="utf-8")
 
 
+def test_a_missing_photo_is_shown_with_the_line_that_names_it(running):
+    page = running.preview.site_dir / "content/villages/fengjian/index.md"
+    page.write_text(village("逢简村", extra="cover: {src: gate.jpg, alt: 村口}\n"), encoding="utf-8")
+    error = wait_for(lambda: running.preview.error)
+    assert "content/villages/fengjian/index.md:7: cover.src: image 'gate.jpg' is not in the page's folder" in error
+    (page.parent / "gate.jpg").write_bytes(photo_bytes())
+    wait_for(lambda: running.preview.error is None and running.hub.sent[-1]["command"] == "reload")
+    assert get(running.port, "/villages/fengjian/")[0] == 200
+
+
 def test_a_template_error_is_shown_with_the_template_line(running):
     root = running.preview.site_dir
     use_own_theme(root, {"themes/mine/templates/village.html": "<p>\n{{ page.title | nonesuch }}</p>\n"})
@@ -304,17 +314,20 @@ def test_lan_prints_the_address_and_a_qr_code_a_phone_can_scan(tmp_path, cache, 
     root = small_site(tmp_path / "site")
     hosts: list[str] = []
 
-    def run_and_return(self: PreviewServer, open_browser: bool = False) -> None:
+    def run_and_return(self: PreviewServer) -> None:
         hosts.append(self.host)
         for sock in self._sockets:
             sock.close()
 
+    opened: list[str] = []
     monkeypatch.setattr(PreviewServer, "run", run_and_return)
     monkeypatch.setattr(server_module, "lan_address", lambda: "192.168.31.20")
+    monkeypatch.setattr(server_module.webbrowser, "open", opened.append)
     lines: list[str] = []
-    assert server_module.serve(root, port=0, lan=True, say=lines.append) == 0
+    assert server_module.serve(root, port=0, lan=True, open_browser=True, say=lines.append) == 0
     text = "\n".join(lines)
     assert hosts == ["0.0.0.0"]
+    assert len(opened) == 1 and opened[0].startswith("http://127.0.0.1:")
     assert "http://192.168.31.20:" in text
     qr = server_module.qr_text(next(w for w in text.split() if w.startswith("http://192.168.31.20:")))
     assert qr in text and "█" in qr

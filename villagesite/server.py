@@ -410,12 +410,10 @@ class PreviewServer:
         self._threads.append(builder)
         self.watcher.wait_ready()
 
-    def run(self, *, open_browser: bool = False) -> None:
+    def run(self) -> None:
         """Serve on this thread until Ctrl-C."""
         self._start_watching()
         self._serve_on_this_thread()
-        if open_browser:
-            webbrowser.open(f"http://127.0.0.1:{self.port}/")
         try:
             ioloop.IOLoop.current().start()
         except KeyboardInterrupt:
@@ -559,7 +557,9 @@ def serve(
             say(f"Phones on the same Wi-Fi: {url}  (scan the code; anyone on this network can see the drafts)")
             say(qr_text(url))
     say("Watching content/, themes/, static/, data/ and site.yaml. Ctrl-C to stop.")
-    server.run(open_browser=open_browser)
+    if open_browser:  # the port is listening already: the browser's request waits for the server
+        webbrowser.open(f"http://127.0.0.1:{server.port}/")
+    server.run()
     say("Stopped.")
     return 0
 
