@@ -354,3 +354,13 @@ def test_ctrl_c_stops_the_server_cleanly(tmp_path, cache):
     out, err = process.communicate(timeout=20)
     assert process.returncode == 0, err
     assert "Stopped." in out and "Traceback" not in err
+
+
+def test_the_whole_content_folder_moved_away_and_back(running, tmp_path):
+    root = running.preview.site_dir
+    os.rename(root / "content", tmp_path / "away")
+    assert "there is no content/ folder" in wait_for(lambda: running.preview.error)
+    os.rename(tmp_path / "away", root / "content")
+    wait_for(lambda: running.preview.error is None)
+    edit(root / "content/villages/fengjian/index.md", "水乡正文。", "又回来了。")  # watched again
+    wait_for(lambda: "又回来了。" in get(running.port, "/villages/fengjian/")[1].decode())

@@ -461,13 +461,16 @@ class PreviewServer:
             batch = gather(self.watcher.changes, last_build_end=last_end, stopped=self._stop.is_set)
             if batch is None:
                 return
-            previous = self.preview.last
-            outcome = self.preview.build(batch)
-            last_end = time.monotonic()
-            self.builds += 1
-            self.say(describe(outcome))
-            self.hub.announce(outcome, previous)
-            _collect_garbage()
+            try:
+                previous = self.preview.last
+                outcome = self.preview.build(batch)
+                last_end = time.monotonic()
+                self.builds += 1
+                self.say(describe(outcome))
+                self.hub.announce(outcome, previous)
+                _collect_garbage()
+            except Exception:  # noqa: BLE001 - the builder must outlive anything; say what happened
+                self.say(f"villagesite failed after a build (a bug: please report it):\n{traceback.format_exc()}")
 
 
 def describe(outcome: Outcome, now: datetime | None = None) -> str:

@@ -94,35 +94,44 @@ class SiteWatcher:
                 raise_interrupt=False,
                 force_polling=self.force_polling,
             )
-            for changes in events:
-                self._folders_ready.set()  # the first report (maybe empty, on timeout) comes once watching
-                batch = {self._relative(path) for _, path in changes}
-                batch = {rel for rel in batch if rel and _relevant(rel)}
-                if batch:
-                    self.changes.put(batch)
+            try:
+                for changes in events:
+                    self._folders_ready.set()  # the first report (maybe empty, on timeout) comes once watching
+                    batch = {self._relative(path) for _, path in changes}
+                    batch = {rel for rel in batch if rel and _relevant(rel)}
+                    if batch:
+                        self.changes.put(batch)
+            except (OSError, RuntimeError):  # a watched folder went away under the watcher: watch what is there
+                self.changes.put(set(WATCHED_FOLDERS) & {p.name for p in folders})
+                self._stop.wait(0.2)
 
     def _watch_root(self) -> None:
         """The site folder's own entries: site.yaml, and watched folders that appear or go."""
-        events = watchfiles.watch(
-            self.root,
-            watch_filter=None,
-            step=STEP_MS,
-            debounce=400,
-            stop_event=self._stop,
-            rust_timeout=200,
-            yield_on_timeout=True,
-            raise_interrupt=False,
-            recursive=False,
-            force_polling=self.force_polling,
-        )
-        for changes in events:
-            self._root_ready.set()
-            names = {Path(path).name for _, path in changes if Path(path).parent == self.root}
-            if names & set(WATCHED_FOLDERS):
-                self._restart.set()  # watch the new folder (or stop watching a removed one)
-            batch = {name for name in names if name in WATCHED_FILES or name in WATCHED_FOLDERS}
-            if batch:
-                self.changes.put(batch)
+        while not self._stop.is_set():
+            events = watchfiles.watch(
+                self.root,
+                watch_filter=None,
+                step=STEP_MS,
+                debounce=400,
+                stop_event=self._stop,
+                rust_timeout=200,
+                yield_on_timeout=True,
+                raise_interrupt=False,
+                recursive=False,
+                force_polling=self.force_polling,
+            )
+            try:
+                for changes in events:
+                    self._root_ready.set()
+                    names = {Path(path).name for _, path in changes if Path(path).parent == self.root}
+                    if names & set(WATCHED_FOLDERS):
+                        self._restart.set()  # watch the new folder (or stop watching a removed one)
+                    batch = {name for name in names if name in WATCHED_FILES or name in WATCHED_FOLDERS}
+                    if batch:
+                        self.changes.put(batch)
+            except (OSError, RuntimeError):  # the site folder itself is gone or unreadable: try again
+                self._root_ready.set()
+                self._stop.wait(1.0)
 
     def _relative(self, path: str) -> str:
         try:
