@@ -11,6 +11,7 @@ from conftest import run_cli, snapshot, village
 
 from villagesite import build, load_config
 from villagesite import write as write_module
+from villagesite.errors import VillageSiteError
 from villagesite.themes import builtin_themes_dir
 
 
@@ -301,3 +302,17 @@ def test_editing_a_body_rewrites_no_photo_even_when_the_cache_marks_them_used(si
     report = build(config)
     assert report.written.written == ("villages/fengjian/index.html",)
     assert all(p.stat().st_mtime > long_ago for p in (tmp_path / "cache" / "images").rglob("*.*"))
+
+
+def test_a_build_that_fails_while_rendering_leaves_no_staged_pages_behind(site):
+    """Pages are staged beside output/ as they are rendered; a failed build removes them, output/ stays."""
+    root = site({**site_files(), "themes/mine/theme.yaml": "extends: default\n"})
+    build(load_config(root))
+    before = snapshot(root / "output")
+    (root / "site.yaml").write_text("title: 测试古村\nbase_url: /\ntheme: mine\n", encoding="utf-8")
+    (root / "themes/mine/templates").mkdir(parents=True)
+    (root / "themes/mine/templates/page.html").write_text("{{ page.title | nonesuch }}\n", encoding="utf-8")
+    with pytest.raises(VillageSiteError):
+        build(load_config(root))
+    assert snapshot(root / "output") == before
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".output")) == []

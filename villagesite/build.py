@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -44,7 +45,18 @@ from .weights import (
     pages_over_budget,
     weigh,
 )
-from .write import MARKER, Content, FromFile, Unchanged, WriteReport, load_manifest, manifest_path, write_output
+from .write import (
+    MARKER,
+    Content,
+    FromFile,
+    Unchanged,
+    WriteReport,
+    load_manifest,
+    manifest_path,
+    open_staging,
+    stage,
+    write_output,
+)
 
 CACHE_ENV = "VILLAGESITE_CACHE_DIR"
 """Where to keep encoded photos between builds, when not ``.villagesite-cache/`` in the site (CI caches)."""
@@ -109,11 +121,14 @@ def render_files(
     memory: BuildMemory | None = None,
     *,
     hash_assets: bool = True,
+    staging: Path | None = None,
 ) -> tuple[dict[str, Content], dict[str, dict[str, str]]]:
     """Every output file, and what each rendered one was made from.
 
     A page whose recorded inputs (``previous``) are unchanged is not rendered
     again: it stays as the last build wrote it (see :mod:`villagesite.deps`).
+    With a ``staging`` folder, rendered pages are written there as they are
+    made instead of being kept in memory.
     """
     site = prepared.site
     chain = resolve_themes(config)
@@ -144,15 +159,15 @@ def render_files(
             )
         files[rel] = content
 
-    def render(job: _RenderJob) -> tuple[str, bytes, dict[str, str]]:
-        """Render one output, recording the bodies its template reads; encoded where rendered."""
+    def render(job: _RenderJob) -> tuple[str, Content, dict[str, str]]:
+        """Render one output, recording the bodies its template reads; encoded (and staged) where rendered."""
         environment.reads = set()
         try:
             html = job.make().html
             made = deps.dependencies(structure, job.own_body, environment.reads, bodies, templates)
             encoded = html.encode("utf-8")
             made[PAGE_KEY] = describe_page(job.kind, html, len(encoded))  # for the weight report
-            return job.output, encoded, made
+            return job.output, stage(staging, job.output, encoded) if staging else encoded, made
         finally:
             environment.reads = None
 
@@ -343,13 +358,19 @@ def build(
     current = {}
     if last:
         current = {rel: made for rel, made in last.deps.items() if os.path.isfile(os.path.join(folder, rel))}
-    files, made_from = render_files(config, prepared, encoded.images, current, memory, hash_assets=hash_assets)
-    weights = weigh(files, made_from, config.base_path, output)
-    heavy = [
-        *pages_over_budget(weights, prepared.site),
-        *heroes_over_budget(prepared.site, encoded.images, cache),
-    ]
-    written = write_output(output, files, manifest, previous=last, deps=made_from)
+    staging = open_staging(output)  # rendered pages go there as they are made
+    try:
+        files, made_from = render_files(
+            config, prepared, encoded.images, current, memory, hash_assets=hash_assets, staging=staging
+        )
+        weights = weigh(files, made_from, config.base_path, output)
+        heavy = [
+            *pages_over_budget(weights, prepared.site),
+            *heroes_over_budget(prepared.site, encoded.images, cache),
+        ]
+        written = write_output(output, files, manifest, previous=last, deps=made_from)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # what a failed build staged
     if memory is None:
         index.save()
         markdown.save()

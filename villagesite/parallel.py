@@ -22,6 +22,10 @@ MIN_ITEMS = 500
 """Below this, one process is as fast or faster (benchmarks/build.py: at 300 pages forking won 0.06 s
 on a cold build and lost 0.03 s on an edit; at 1,000 it won 0.19 s cold; see docs/performance.md)."""
 
+SHARES_PER_WORKER = 8
+"""Items are cut into this many contiguous shares per worker: results arrive in smaller pieces
+(at 5,000 pages, whole halves meant 60 MB of pickled pages held twice while being read back)."""
+
 _job: tuple[Callable[[Any], Any], Sequence[Any], int] | None = None
 
 
@@ -38,25 +42,26 @@ def map_in_processes(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
     if workers == 1:
         return [function(item) for item in items]
     global _job
-    _job = (function, items, workers)  # inherited by the forked workers; nothing is pickled on the way in
+    shares = workers * SHARES_PER_WORKER
+    _job = (function, items, shares)  # inherited by the forked workers; nothing is pickled on the way in
+    results: list[R] = []
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_run_share, range(workers))
+            # Results come back share by share, in order: only one share's pickled bytes are in memory at once.
+            for part in pool.imap(_run_share, range(shares)):
+                if isinstance(part, BaseException):
+                    raise part  # the first failing item in order, as one process would have reported it
+                results.extend(part)
     finally:
         _job = None
-    results: list[R] = []
-    for part in parts:
-        if isinstance(part, BaseException):
-            raise part  # the first failing item in order, as one process would have reported it
-        results.extend(part)
     return results
 
 
 def _run_share(index: int) -> list[Any] | BaseException:
     """One worker's contiguous share of the items; an error is returned, so the parent picks the first."""
     assert _job is not None
-    function, items, workers = _job
-    size = -(-len(items) // workers)
+    function, items, shares = _job
+    size = -(-len(items) // shares)
     try:
         return [function(item) for item in items[index * size : (index + 1) * size]]
     except Exception as exc:  # noqa: BLE001 - re-raised in the parent, in item order

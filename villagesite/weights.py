@@ -21,7 +21,7 @@ from .encode import ImageCache, Processed
 from .errors import Problem, warning
 from .model import Site
 from .urls import output_file
-from .write import Content, FromFile, Unchanged
+from .write import Content, FromFile, Staged, Unchanged
 
 PAGE_BUDGET = 100_000
 """Bytes of HTML + CSS + JS a page may weigh before photos (100 kB, as browsers count)."""
@@ -78,6 +78,8 @@ def weigh(
             content = files.get(rel)
             if isinstance(content, bytes):
                 sizes[rel] = len(content)
+            elif isinstance(content, Staged):
+                sizes[rel] = content.size
             elif isinstance(content, FromFile):
                 sizes[rel] = _stat_size(str(content.path))
             elif isinstance(content, Unchanged) and output is not None:

@@ -48,7 +48,19 @@ class Unchanged:
     """An output the build did not render again: its inputs are as the manifest recorded them."""
 
 
-Content = bytes | FromFile | Unchanged
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """An output already written into the staging folder by :func:`stage`: only its hash and size are kept.
+
+    Rendered pages are staged as they are made, in the worker that made them,
+    so a build never holds every page in memory (at 5,000 villages, 120 MB).
+    """
+
+    digest: str
+    size: int
+
+
+Content = bytes | FromFile | Unchanged | Staged
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,16 +80,43 @@ class WriteReport:
     """What the output holds now (None when nothing was written)."""
 
 
-def fingerprint(content: bytes | FromFile) -> str:
+def _digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()[:32]
+
+
+def fingerprint(content: bytes | FromFile | Staged) -> str:
     """What identifies an output's bytes: their hash, or the source file's identity (cheaper than reading it)."""
     if isinstance(content, bytes):
-        return hashlib.sha256(content).hexdigest()[:32]
+        return _digest(content)
+    if isinstance(content, Staged):
+        return content.digest
     stat = content.path.stat()
     if content.link:
         # A cache file is named by its content and never changed in place; its mtime only says when
         # a build last used it (for pruning), which is no change to the output.
         return f"file:{content.path}:{stat.st_size}:{stat.st_ino}"
     return f"file:{content.path}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
+
+
+def open_staging(output: Path) -> Path:
+    """The folder this build writes into beside ``output``, empty (see :func:`stage`)."""
+    recover(output)
+    _check_replaceable(output)
+    staging = _staging(output)
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    return staging
+
+
+def stage(staging: Path, rel: str, content: bytes) -> Staged:
+    """Write one output into the staging folder now; :func:`write_output` moves it in if it changed.
+
+    Safe in forked workers: ``staging`` was named by the parent.
+    """
+    target = staging / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content)
+    return Staged(_digest(content), len(content))
 
 
 def write_output(
@@ -89,7 +128,22 @@ def write_output(
     deps: Mapping[str, dict[str, str]],
 ) -> WriteReport:
     """Make ``output`` hold exactly ``files``: all of them when there is no ``previous`` manifest,
-    else only what changed.  ``Unchanged`` entries keep the file the previous build wrote."""
+    else only what changed.  ``Unchanged`` entries keep the file the previous build wrote;
+    ``Staged`` ones are in the staging folder already."""
+    try:
+        return _write(output, files, manifest, previous=previous, deps=deps)
+    finally:
+        shutil.rmtree(_staging(output), ignore_errors=True)  # staged outputs that did not change
+
+
+def _write(
+    output: Path,
+    files: Mapping[str, Content],
+    manifest: Path,
+    *,
+    previous: Manifest | None,
+    deps: Mapping[str, dict[str, str]],
+) -> WriteReport:
     recover(output)
     _check_replaceable(output)
     if previous is None:
@@ -119,6 +173,8 @@ def write_output(
 
 
 def _put(target: Path, content: Content) -> None:
+    if isinstance(content, Staged):
+        return  # there already
     target.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(content, bytes):
         target.write_bytes(content)
