@@ -10,6 +10,7 @@ for the forward direction, which is all a link needs.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
@@ -90,11 +91,13 @@ def _fixed(value: float) -> str:
     return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def navigate_links(point: GeoPoint, name: str) -> tuple[MapLink, ...]:
     """Links that open Amap, Baidu Maps, Apple Maps and OpenStreetMap at ``point``, each in its own datum.
 
     Apple Maps and OpenStreetMap take WGS-84; the two Chinese apps are given
     their own datum explicitly, so they neither guess nor convert twice.
+    Remembered: a village's links appear on its page, its neighbours' pages and the maps.
     """
     gcj = wgs84_to_gcj02(point)
     bd = wgs84_to_bd09(point)

@@ -180,6 +180,9 @@ def make_environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
         bytecode_cache=bytecode_cache,
+        # Templates do not change during a build, and each build makes its own environment: no
+        # file stat on every include and import (10,000 of them at 1,000 pages).
+        auto_reload=False,
     )
 
 
