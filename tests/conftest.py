@@ -8,12 +8,14 @@ from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image
 
 from villagesite.cli import main
 
+REPO = Path(__file__).resolve().parent.parent
 SITE_YAML = "title: 测试古村\nbase_url: /\n"
 
 
@@ -66,6 +68,22 @@ def run_cli(*args: str | Path) -> Result:
     with redirect_stdout(out), redirect_stderr(err):
         code = main([str(a) for a in args])
     return Result(code, out.getvalue(), err.getvalue())
+
+
+def build_example_site(tmp_path_factory: pytest.TempPathFactory, base_url: str) -> Path:
+    """Build the repository's own example site (site.yaml, content/) as a host serves it at ``base_url``.
+
+    The site lands in ``<host>/<base_url's path>``, so serving ``<host>`` serves it where its links point.
+    Photos are encoded into one cache per test session, not the checkout's: the first module to build
+    pays for them, the others reuse them.
+    """
+    host = tmp_path_factory.mktemp("example-host")
+    output = host / urlsplit(base_url).path.strip("/")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VILLAGESITE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "example-cache"))
+        result = run_cli("build", "--site", REPO, "--output", output, "--base-url", base_url)
+    assert result.code == 0, result.err
+    return output
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import run_cli, snapshot
+from conftest import build_example_site, run_cli, snapshot
 from crawl import broken_links
 
 REPO = Path(__file__).resolve().parent.parent
@@ -15,12 +15,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp("example") / "out"
-    with pytest.MonkeyPatch.context() as patch:  # encode into a temporary cache, not the checkout's
-        patch.setenv("VILLAGESITE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "example-cache"))
-        result = run_cli("build", "--site", REPO, "--output", output, "--base-url", "/sub/")
-    assert result.code == 0, result.err
-    return output
+    return build_example_site(tmp_path_factory, "/sub/")
 
 
 def front_matter(path: Path) -> dict:
