@@ -2,19 +2,29 @@
 
 Import the fixtures into a test module (``from browsers import browser, phone``);
 importing this module skips the test module when no browser is installed,
-except in CI, where that is an error.
+except in CI, where that is an error. ``serve(folder)`` serves a built site on
+localhost for the browser.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import shutil
+import sys
+import threading
 from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PHONE = {"width": 390, "height": 844}
+# new_context() settings of the two screens the quality bars are checked at: a phone and a laptop.
+PHONE_CONTEXT = {"viewport": PHONE, "device_scale_factor": 2, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
+DESKTOP_CONTEXT = {"viewport": {"width": 1280, "height": 800}, "locale": "zh-CN"}
 
 try:
     from playwright.sync_api import Browser, Page, sync_playwright
@@ -41,7 +51,32 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[Page]:
     """A page at a phone's size, in Chinese, with touch."""
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN")
+    context = browser.new_context(**PHONE_CONTEXT)
     page = context.new_page()
     yield page
     context.close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A browser that stops a download it no longer needs is no error of the site.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` over HTTP on localhost; yield its address (``http://127.0.0.1:<port>/``)."""
+    httpd = _Server(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -2,69 +2,22 @@
 
 from __future__ import annotations
 
-import functools
-import os
-import shutil
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
+import browsers
 import pytest
-from conftest import run_cli
+from browsers import PHONE, serve
+from conftest import build_example_site
+from playwright.sync_api import Browser, Page
 
-REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-PHONE = {"width": 390, "height": 844}
-
-try:
-    from playwright.sync_api import Browser, Page, sync_playwright
-except ImportError:  # pragma: no cover - the test extras install it
-    sync_playwright = None
-
-if CHROMIUM is None or sync_playwright is None:
-    if os.environ.get("CI"):
-        raise RuntimeError("CI must run the browser tests: .ci/run installs chromium and the test extras")
-    pytest.skip("browser tests need chromium (apt-get install chromium) and playwright", allow_module_level=True)
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+browser, phone = browsers.browser, browsers.phone  # the fixtures
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("host")
-    with pytest.MonkeyPatch.context() as patch:  # encode into a temporary cache, not the checkout's
-        patch.setenv("VILLAGESITE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "example-cache"))
-        result = run_cli("build", "--site", REPO, "--output", root / "sub", "--base-url", "/sub/")
-    assert result.code == 0, result.err
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/sub/"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN")
-    page = context.new_page()
-    yield page
-    context.close()
+    built = build_example_site(tmp_path_factory, "/sub/")
+    with serve(built.parent) as address:
+        yield address + "sub/"
 
 
 def assert_fits_the_screen(page: Page) -> None:
@@ -175,22 +128,3 @@ def test_home_map_shows_every_village_from_the_geojson(server: str, phone: Page)
     phone.wait_for_selector(".map-block.map-ready .leaflet-marker-icon", timeout=10_000)
     assert phone.locator(".leaflet-marker-icon").count() == 13
     assert phone.locator(".map-list").evaluate("d => d.open") is False, "the list folds away under the map"
-
-
-def test_every_kind_of_page_fits_a_phone(server: str, phone: Page):
-    keep_offline(phone, server)
-    for path in (
-        "",
-        "villages/",
-        "styles/minority/",
-        "villages/longhu/",
-        "villages/qiaoxiang/",
-        "stories/",
-        "events/",
-        "events/fengjian-dragon-boat-2027/",
-        "villages/zili/poster/",
-        "cities/",
-        "about/",
-    ):
-        phone.goto(server + path)
-        assert_fits_the_screen(phone)

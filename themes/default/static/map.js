@@ -85,7 +85,13 @@
     Promise.all([load(s), places(block)]).then(function (results) {
       var L = results[0], list = results[1];
       var map = L.map(canvas, { zoomControl: false, scrollWheelZoom: false, maxZoom: s.maxZoom });
-      L.control.zoom({ zoomInTitle: "放大", zoomOutTitle: "缩小" }).addTo(map);
+      var labels = s.labels || {};
+      L.control.zoom({ zoomInTitle: labels.zoomIn || "放大", zoomOutTitle: labels.zoomOut || "缩小" }).addTo(map);
+      /* Leaflet names a popup's close button in English; say it in the page's language. */
+      map.on("popupopen", function (e) {
+        var close = e.popup.getElement().querySelector(".leaflet-popup-close-button");
+        if (close && labels.close) close.setAttribute("aria-label", labels.close);
+      });
       map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
       L.tileLayer(s.tiles, { attribution: s.attribution, subdomains: s.subdomains, maxZoom: s.maxZoom }).addTo(map);
       var bounds = [];
