@@ -82,3 +82,17 @@ def test_no_command_prints_help():
     result = run_cli()
     assert result.code == 2
     assert "build" in result.out and "check" in result.out
+
+
+def test_check_writes_nothing_not_even_qr_codes_to_the_cache(site, tmp_path, monkeypatch):
+    monkeypatch.setenv("VILLAGESITE_CACHE_DIR", str(tmp_path / "cache"))
+    root = site(
+        {
+            "site.yaml": "title: 测试古村\nbase_url: https://villages.example.org/\n",
+            "content/villages/fengjian/index.md": village("逢简村"),
+        }
+    )
+    assert run_cli("check", "--site", root).code == 0
+    assert not (tmp_path / "cache" / "qr").exists() and not (root / "output").exists()
+    assert run_cli("build", "--site", root).code == 0
+    assert (root / "output/villages/fengjian/qr.svg").is_file()

@@ -122,13 +122,15 @@ def render_files(
     *,
     hash_assets: bool = True,
     staging: Path | None = None,
+    qr_codes: bool = True,
 ) -> tuple[dict[str, Content], dict[str, dict[str, str]]]:
     """Every output file, and what each rendered one was made from.
 
     A page whose recorded inputs (``previous``) are unchanged is not rendered
     again: it stays as the last build wrote it (see :mod:`villagesite.deps`).
     With a ``staging`` folder, rendered pages are written there as they are
-    made instead of being kept in memory.
+    made instead of being kept in memory.  ``qr_codes=False`` leaves out the
+    villages' QR codes (``check`` encodes and caches nothing).
     """
     site = prepared.site
     chain = resolve_themes(config)
@@ -236,7 +238,7 @@ def render_files(
     if (calendar := of_structure("ics", lambda: events_ics(site))) is not None:
         add(ICS_PATH.lstrip("/"), calendar, "events.ics")
     # A QR code of each village's public address (none without a host in base_url), cached: encoding is slow.
-    for village in site.villages if config.origin else ():
+    for village in site.villages if config.origin and qr_codes else ():
         qr = cached_qr(cache_dir(config), absolute(config, village.url))
         add(output_file(village.url + QR_FILE), FromFile(qr, link=True), village.source.rel_path)
 
@@ -290,9 +292,10 @@ def check(config: SiteConfig, *, drafts: bool = False) -> list[Problem]:
         markdown = MarkdownCache(cache_dir(config) / "markdown.json")
         prepared = prepare(config, drafts=drafts, strict_links=True, markdown=markdown)
         # Render with photos as planned (no placeholders) to find template errors too.
+        # No skipping, and no QR codes: check writes nothing, not even to the cache.
         files, made_from = render_files(
-            config, prepared, {a.source.url: Processed(a, "") for a in prepared.photos}
-        )  # no skipping
+            config, prepared, {a.source.url: Processed(a, "") for a in prepared.photos}, qr_codes=False
+        )
     except VillageSiteError as exc:
         return list(exc.problems)
     heavy = pages_over_budget(weigh(files, made_from, config.base_path, None), prepared.site)
@@ -350,20 +353,29 @@ def build(
             for url, message in encoded.failures.items()
             for use in prepared.site.photos[url].uses
         )
-    last = None
+    last = remembered = None
     if not clean:
-        last = (memory.last_manifest(output) if memory else None) or load_manifest(manifest, output)
+        remembered = memory.last_manifest(output) if memory else None
+        last = remembered or load_manifest(manifest, output)
     # Skip only pages whose file is still there: a page deleted by hand is rendered again.
     folder = str(output)
     current = {}
-    if last:
+    if last and last is remembered:
+        current = last.deps  # this process wrote them since it started: a stat per page saved
+    elif last:
         current = {rel: made for rel, made in last.deps.items() if os.path.isfile(os.path.join(folder, rel))}
     staging = open_staging(output)  # rendered pages go there as they are made
     try:
         files, made_from = render_files(
             config, prepared, encoded.images, current, memory, hash_assets=hash_assets, staging=staging
         )
-        weights = weigh(files, made_from, config.base_path, output)
+        # The preview weighs only what it rendered: its terminal shows warnings about what was just saved.
+        weighed = (
+            made_from
+            if memory is None
+            else {r: m for r, m in made_from.items() if r not in current or m is not current[r]}
+        )
+        weights = weigh(files, weighed, config.base_path, output)
         heavy = [
             *pages_over_budget(weights, prepared.site),
             *heroes_over_budget(prepared.site, encoded.images, cache),

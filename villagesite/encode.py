@@ -82,7 +82,7 @@ class ImageCache:
         """Remove cached files no build has used for ``max_age_days`` (every use touches them)."""
         limit = time.time() - max_age_days * 86400
         removed = 0
-        for folder in (self.images, self.placeholders):
+        for folder in (self.images, self.placeholders, self.root / "qr"):
             if not folder.is_dir():
                 continue
             for path in folder.rglob("*"):

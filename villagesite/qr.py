@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from pathlib import Path
 
 import segno
@@ -32,6 +33,12 @@ def cached_qr(cache_dir: Path, data: str) -> Path:
     """The cached SVG file of ``data``'s code, encoded now if it is not there yet."""
     digest = hashlib.sha256(f"q|{segno.__version__}|{data}".encode()).hexdigest()[:24]
     path = cache_dir / "qr" / f"{digest}.svg"
+    try:
+        if path.stat().st_mtime < time.time() - 86400:
+            os.utime(path)  # used: the cache's pruning keeps it (once a day is enough)
+        return path
+    except FileNotFoundError:
+        pass
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")

@@ -188,10 +188,21 @@ class Hub:
         """Every message sent, for tests and the benchmark."""
         self.listeners: list[Callable[[dict[str, Any]], None]] = []
 
-    def announce(self, outcome: Outcome, previous: Outcome | None) -> None:
-        """After a build: show its error, or reload (styles only, when only stylesheets changed)."""
-        for message in messages_for(outcome, previous):
+    def announce(self, outcome: Outcome, previous: Outcome | None) -> threading.Event:
+        """After a build: show its error, or reload (styles only, when only stylesheets changed).
+
+        Returns an event set once the messages are on their way (the builder
+        waits for it before collecting garbage, which would hold up sending).
+        """
+        done = threading.Event()
+        messages = messages_for(outcome, previous)
+        if self.loop is None or not messages:
+            done.set()
+            return done
+        for message in messages:
             self.send(message)
+        self.loop.add_callback(done.set)
+        return done
 
     def send(self, message: dict[str, Any]) -> None:
         if self.loop is None:
@@ -466,8 +477,9 @@ class PreviewServer:
                 outcome = self.preview.build(batch)
                 last_end = time.monotonic()
                 self.builds += 1
+                sent = self.hub.announce(outcome, previous)
                 self.say(describe(outcome))
-                self.hub.announce(outcome, previous)
+                sent.wait(1.0)
                 _collect_garbage()
             except Exception:  # noqa: BLE001 - the builder must outlive anything; say what happened
                 self.say(f"villagesite failed after a build (a bug: please report it):\n{traceback.format_exc()}")
