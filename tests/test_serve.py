@@ -178,6 +178,16 @@ def test_an_editor_saving_through_a_temporary_file_is_seen(running):
     wait_for(lambda: "改名保存的正文。" in get(running.port, "/villages/fengjian/")[1].decode())
 
 
+def test_a_temporary_file_that_came_and_went_is_not_named_as_a_change(running):
+    """sed -i and some editors write 'sedAb12Cd' beside the file and rename it over the file."""
+    folder = running.preview.site_dir / "content/villages/fengjian"
+    (folder / "sedAb12Cd").write_text(village("逢简村", body="sed 改的正文。"), encoding="utf-8")
+    os.replace(folder / "sedAb12Cd", folder / "index.md")
+    wait_for(lambda: "sed 改的正文。" in get(running.port, "/villages/fengjian/")[1].decode())
+    wait_for(lambda: running.lines and "wrote villages/fengjian/index.html" in running.lines[-1])
+    assert "sedAb12Cd" not in "".join(running.lines)
+
+
 def test_a_burst_of_saves_makes_one_or_two_builds_and_the_last_save_wins(running):
     page = running.preview.site_dir / "content/villages/fengjian/index.md"
     for number in range(20):

@@ -15,6 +15,7 @@ tool), and wait for a short quiet spell so they make one build, not twenty.
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 import time
@@ -97,7 +98,7 @@ class SiteWatcher:
             try:
                 for changes in events:
                     self._folders_ready.set()  # the first report (maybe empty, on timeout) comes once watching
-                    batch = {self._relative(path) for _, path in changes}
+                    batch = {self._relative(path) for path in _lasting(changes)}
                     batch = {rel for rel in batch if rel and _relevant(rel)}
                     if batch:
                         self.changes.put(batch)
@@ -148,6 +149,12 @@ class _Either:
 
     def is_set(self) -> bool:
         return self.first.is_set() or self.second.is_set()
+
+
+def _lasting(changes: set[tuple[watchfiles.Change, str]]) -> set[str]:
+    """Changed paths, without files that came and went within the batch (an editor's or sed's temporary file)."""
+    added = {path for change, path in changes if change == watchfiles.Change.added}
+    return {path for _, path in changes if path not in added or os.path.lexists(path)}
 
 
 def _relevant(rel: str) -> bool:
