@@ -83,6 +83,9 @@ def build_example_site(tmp_path_factory: pytest.TempPathFactory, base_url: str) 
         patch.setenv("VILLAGESITE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "example-cache"))
         result = run_cli("build", "--site", REPO, "--output", output, "--base-url", base_url)
     assert result.code == 0, result.err
+    # The budgets of issue 6: every page under 100 kB before photos, every cover under 150 kB at phone width.
+    assert "the page weighs" not in result.err and "the cover at phone width" not in result.err, result.err
+    assert "Heaviest page of each kind before photos" in result.out
     return output
 
 
