@@ -129,21 +129,7 @@ def write_output(
 ) -> WriteReport:
     """Make ``output`` hold exactly ``files``: all of them when there is no ``previous`` manifest,
     else only what changed.  ``Unchanged`` entries keep the file the previous build wrote;
-    ``Staged`` ones are in the staging folder already."""
-    try:
-        return _write(output, files, manifest, previous=previous, deps=deps)
-    finally:
-        shutil.rmtree(_staging(output), ignore_errors=True)  # staged outputs that did not change
-
-
-def _write(
-    output: Path,
-    files: Mapping[str, Content],
-    manifest: Path,
-    *,
-    previous: Manifest | None,
-    deps: Mapping[str, dict[str, str]],
-) -> WriteReport:
+    ``Staged`` ones are in the staging folder already (whoever opened it removes what is left)."""
     recover(output)
     _check_replaceable(output)
     if previous is None:
