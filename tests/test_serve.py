@@ -322,6 +322,8 @@ def test_it_listens_on_localhost_only_unless_lan_is_asked(tmp_path, cache):
 
 def test_lan_prints_the_address_and_a_qr_code_a_phone_can_scan(tmp_path, cache, monkeypatch):
     root = small_site(tmp_path / "site")
+    page = root / "content/villages/weilong/index.md"
+    page.write_text(village("围龙村", style="hakka", body="见[不存在的村](../nowhere/)。"), encoding="utf-8")
     hosts: list[str] = []
 
     def run_and_return(self: PreviewServer) -> None:
@@ -336,6 +338,7 @@ def test_lan_prints_the_address_and_a_qr_code_a_phone_can_scan(tmp_path, cache, 
     lines: list[str] = []
     assert server_module.serve(root, port=0, lan=True, open_browser=True, say=lines.append) == 0
     text = "\n".join(lines)
+    assert "content/villages/weilong/index.md:9: body: link '../nowhere/' leads to no page" in text  # warnings
     assert hosts == ["0.0.0.0"]
     assert len(opened) == 1 and opened[0].startswith("http://127.0.0.1:")
     assert "http://192.168.31.20:" in text

@@ -585,4 +585,7 @@ def _first_line(outcome: Outcome, output: Path) -> str:
     report = outcome.report
     assert report is not None
     pages = sum(report.pages.values())
-    return f"Built {pages} pages into {output} in {outcome.seconds:.2f} s"
+    line = f"Built {pages} pages into {output} in {outcome.seconds:.2f} s"
+    if outcome.problems:  # warnings: a broken link, a page over budget
+        line += "\n" + _indent("\n".join(str(problem) for problem in outcome.problems))
+    return line
