@@ -40,11 +40,13 @@ def small_site(root: Path) -> Path:
     )
 
 
-def get(port: int, path: str) -> tuple[int, bytes, dict[str, str]]:
-    """A request with the path sent exactly as given (no client-side normalising)."""
+def get(port: int, path: str, host: str | None = None) -> tuple[int, bytes, dict[str, str]]:
+    """A request with the path sent exactly as given (no client-side normalising), and any ``Host``."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
-        connection.putrequest("GET", path, skip_accept_encoding=True)
+        connection.putrequest("GET", path, skip_accept_encoding=True, skip_host=host is not None)
+        if host is not None:
+            connection.putheader("Host", host)
         connection.endheaders()
         response = connection.getresponse()
         return response.status, response.read(), dict(response.getheaders())
@@ -132,6 +134,33 @@ def test_nothing_outside_the_preview_folder_is_reachable(running, path):
     status, body, _ = get(running.port, path)
     assert status == 404, path
     assert b"root:" not in body and b"base_url" not in body
+
+
+def test_a_page_elsewhere_cannot_read_the_preview_through_a_name_of_its_own(running):
+    """DNS rebinding: evil.example points its name at 127.0.0.1; the preview answers only its own names."""
+    assert get(running.port, "/", host=f"evil.example:{running.port}")[0] == 403
+    assert get(running.port, "/_villagesite/client.js", host="evil.example")[0] == 403
+    for host in (f"localhost:{running.port}", f"127.0.0.1:{running.port}", f"192.168.31.20:{running.port}"):
+        assert get(running.port, "/", host=host)[0] == 200, host
+
+
+def test_only_the_preview_own_pages_may_listen_for_reloads(running):
+    """The reload socket carries the site's error messages: another site's page may not connect to it."""
+    import asyncio
+
+    from tornado.httpclient import HTTPClientError, HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    async def connect(origin: str) -> bool:
+        request = HTTPRequest(f"ws://127.0.0.1:{running.port}/_villagesite/livereload", headers={"Origin": origin})
+        try:
+            (await websocket_connect(request)).close()
+            return True
+        except HTTPClientError:
+            return False
+
+    assert asyncio.run(connect(f"http://127.0.0.1:{running.port}")) is True
+    assert asyncio.run(connect("http://evil.example")) is False
 
 
 def test_locate_answers_only_inside_the_folder(tmp_path):

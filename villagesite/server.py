@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import ipaddress
 import json
 import mimetypes
 import os
@@ -33,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import segno
 from livereload.handlers import LiveReloadHandler
@@ -235,11 +237,49 @@ def messages_for(outcome: Outcome, previous: Outcome | None) -> list[dict[str, A
     return [{"command": "reload", "path": f"/{first}", "liveCSS": False}]
 
 
-class ReloadSocket(LiveReloadHandler):
-    """livereload's socket (the LiveReload handshake), told about this server's hub."""
+def trusted_host(host: str) -> bool:
+    """Whether a request's ``Host`` names this computer: an IP address, ``localhost`` or its own name.
+
+    A web page elsewhere can point a name of its own at 127.0.0.1 (DNS
+    rebinding) to read the preview, drafts included; such a name is refused.
+    """
+    try:
+        name = (urlsplit(f"//{host}").hostname or "").rstrip(".")
+    except ValueError:
+        return False
+    if not name:
+        return False
+    try:
+        ipaddress.ip_address(name)
+        return True
+    except ValueError:
+        pass
+    own = socket.gethostname().lower().split(".")[0]
+    return name in ("localhost", own) or name.endswith(".localhost") or name.split(".")[0] == own
+
+
+class _TrustedHostOnly:
+    """A mixin for handlers: refuse requests whose ``Host`` is not this computer (see :func:`trusted_host`)."""
+
+    request: Any
+
+    def prepare(self) -> None:
+        if not trusted_host(self.request.host):
+            raise web.HTTPError(403, reason="Host not allowed")
+
+
+class ReloadSocket(_TrustedHostOnly, LiveReloadHandler):
+    """livereload's socket (the LiveReload handshake), told about this server's hub.
+
+    Only the preview's own pages may connect: livereload's handler accepts any
+    origin, and the messages carry the site's error text.
+    """
 
     def initialize(self, hub: Hub) -> None:
         self.hub = hub
+
+    def check_origin(self, origin: str) -> bool:
+        return urlsplit(origin).netloc.lower() == self.request.host.lower()
 
     def on_message(self, message: str | bytes) -> None:
         try:
@@ -258,7 +298,7 @@ class ReloadSocket(LiveReloadHandler):
         self.hub.sockets.discard(self)
 
 
-class ClientScript(web.RequestHandler):
+class ClientScript(_TrustedHostOnly, web.RequestHandler):
     def get(self) -> None:
         self.set_header("Content-Type", "text/javascript; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
@@ -316,7 +356,7 @@ NOT_BUILT = (
 ).encode()
 
 
-class PreviewFiles(web.RequestHandler):
+class PreviewFiles(_TrustedHostOnly, web.RequestHandler):
     """The preview folder, as a static host would serve it, with the preview script in every page."""
 
     def initialize(self, preview: Preview) -> None:
