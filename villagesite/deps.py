@@ -171,6 +171,13 @@ class Templates:
     def __init__(self, chain: ThemeChain) -> None:
         self.chain = chain
         self.known: dict[str, str] = {}
+        self.known_lists: dict[str, str] = {}
+
+    def combined(self, names: str) -> str:
+        """One fingerprint of templates named one per line, remembered for the build."""
+        if names not in self.known_lists:
+            self.known_lists[names] = _sha(*(self.fingerprint(name) for name in names.split("\n")))
+        return self.known_lists[names]
 
     def fingerprint(self, name: str) -> str:
         if name not in self.known:
@@ -186,18 +193,30 @@ class Templates:
         return self.known[name]
 
 
+TEMPLATES = "templates"
+BODIES = "bodies"
+
+
 def dependencies(
     structure_fp: str, own_body: str | None, reads: Iterable[str], body_fps: Mapping[str, str], templates: Templates
 ) -> dict[str, str]:
-    """The fingerprints one output was made from."""
+    """The fingerprints one output was made from.
+
+    The templates and other pages' bodies it read are kept as one list each
+    (names joined by newlines) with one fingerprint of the list: pages that
+    used the same templates share the check of whether they changed.
+    """
     deps = {STRUCTURE: structure_fp}
     if own_body is not None:
         deps[SELF] = own_body
-    for read in sorted(reads):
-        if read.startswith("template:"):
-            deps[read] = templates.fingerprint(read[len("template:") :])
-        else:
-            deps[f"body:{read}"] = body_fps.get(read, "gone")
+    names = "\n".join(sorted(r[len("template:") :] for r in reads if r.startswith("template:")))
+    urls = "\n".join(sorted(r for r in reads if not r.startswith("template:")))
+    if names:
+        deps[TEMPLATES] = names
+        deps[TEMPLATES + "#"] = templates.combined(names)
+    if urls:
+        deps[BODIES] = urls
+        deps[BODIES + "#"] = _sha(*(body_fps.get(url, "gone") for url in urls.split("\n")))
     return deps
 
 
@@ -211,9 +230,8 @@ def still_current(
     """Whether an output made from ``previous`` would come out the same now."""
     if not previous or previous.get(STRUCTURE) != structure_fp or previous.get(SELF) != own_body:
         return False
-    for key, value in previous.items():
-        if key.startswith("body:") and body_fps.get(key[5:], "gone") != value:
-            return False
-        if key.startswith("template:") and templates.fingerprint(key[len("template:") :]) != value:
-            return False
-    return True
+    names = previous.get(TEMPLATES)
+    if names is not None and templates.combined(names) != previous.get(TEMPLATES + "#"):
+        return False
+    urls = previous.get(BODIES)
+    return urls is None or _sha(*(body_fps.get(url, "gone") for url in urls.split("\n"))) == previous.get(BODIES + "#")

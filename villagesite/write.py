@@ -32,7 +32,7 @@ from .errors import VillageSiteError, error
 MARKER = ".villagesite"
 """A file in every output folder: villagesite only ever replaces folders it made."""
 MARKER_TEXT = b"This folder was built by villagesite and is replaced on every build.\n"
-MANIFEST_VERSION = 3
+MANIFEST_VERSION = 4
 
 
 @dataclass(frozen=True, slots=True)
