@@ -50,7 +50,7 @@ from .watch import SiteWatcher, gather
 PREFIX = "/_villagesite/"
 """The server's own URLs; no site path starts with an underscore."""
 CLIENT = Path(__file__).with_name("preview_client.js")
-SCRIPT_TAG = b'<script src="/_villagesite/client.js" defer></script>'
+SCRIPT_TAG = f'<script src="{PREFIX}client.js" defer></script>'.encode()
 RETRIES = 3
 """Builds tried again when a file vanished during the walk (a folder being renamed)."""
 
@@ -188,7 +188,6 @@ class Hub:
         self.loop: ioloop.IOLoop | None = None
         self.sent: list[dict[str, Any]] = []
         """Every message sent, for tests and the benchmark."""
-        self.listeners: list[Callable[[dict[str, Any]], None]] = []
 
     def announce(self, outcome: Outcome, previous: Outcome | None) -> threading.Event:
         """After a build: show its error, or reload (styles only, when only stylesheets changed).
@@ -213,8 +212,6 @@ class Hub:
 
     def _send_now(self, message: dict[str, Any]) -> None:
         self.sent.append(message)
-        for listener in self.listeners:
-            listener(message)
         for socket_ in list(self.sockets):
             try:
                 socket_.write_message(message)
@@ -410,8 +407,8 @@ class PreviewFiles(_TrustedHostOnly, web.RequestHandler):
 def make_app(preview: Preview, hub: Hub) -> web.Application:
     return web.Application(
         [
-            (r"/_villagesite/livereload", ReloadSocket, {"hub": hub}),
-            (r"/_villagesite/client\.js", ClientScript),
+            (PREFIX + "livereload", ReloadSocket, {"hub": hub}),
+            (PREFIX + r"client\.js", ClientScript),
             (r"/(.*)", PreviewFiles, {"preview": preview}),
         ],
         log_function=lambda handler: None,  # the terminal shows builds, not requests
