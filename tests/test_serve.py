@@ -406,3 +406,16 @@ def test_the_whole_content_folder_moved_away_and_back(running, tmp_path):
     wait_for(lambda: running.preview.error is None)
     edit(root / "content/villages/fengjian/index.md", "水乡正文。", "又回来了。")  # watched again
     wait_for(lambda: "又回来了。" in get(running.port, "/villages/fengjian/")[1].decode())
+
+
+def test_a_folder_created_while_serving_is_watched_with_no_save_lost(running):
+    """static/ appears; the watcher starts again to include it; a save in between is still built."""
+    static = running.preview.site_dir / "static"
+    static.mkdir()
+    for number in range(4):  # saves before, during and after the watcher's restart
+        (static / "notice.txt").write_text(f"第{number}版", encoding="utf-8")
+        time.sleep(0.1)
+    wait_for(lambda: get(running.port, "/notice.txt")[1].decode() == "第3版")
+    edit_count = running.builds
+    (static / "notice.txt").write_text("第4版", encoding="utf-8")  # and the new folder is watched now
+    wait_for(lambda: running.builds > edit_count and get(running.port, "/notice.txt")[1].decode() == "第4版")

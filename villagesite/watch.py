@@ -79,10 +79,17 @@ class SiteWatcher:
         return [self.root / name for name in WATCHED_FOLDERS if (self.root / name).is_dir()]
 
     def _watch_folders(self) -> None:
-        """Recursive events under the watched folders; started again when one appears or goes."""
+        """Recursive events under the watched folders; started again when one appears or goes.
+
+        A save made while the watcher starts again would be missed, so the
+        first report of each new watch asks for a build too (a build reads
+        everything that changed, whatever the events said).
+        """
+        first = True
         while not self._stop.is_set():
             folders = self._folders()
             self._restart.clear()
+            catch_up, first = not first, False
             if not folders:
                 self._folders_ready.set()
                 self._restart.wait(0.5)
@@ -103,6 +110,9 @@ class SiteWatcher:
                     self._folders_ready.set()  # the first report (maybe empty, on timeout) comes once watching
                     batch = {self._relative(path) for path in _lasting(changes)}
                     batch = {rel for rel in batch if rel and _relevant(rel)}
+                    if catch_up:
+                        batch |= {folder.name for folder in folders}
+                        catch_up = False
                     if batch:
                         self.changes.put(batch)
             except (OSError, RuntimeError):  # a watched folder went away under the watcher: watch what is there
