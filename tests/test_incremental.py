@@ -316,3 +316,32 @@ def test_a_build_that_fails_while_rendering_leaves_no_staged_pages_behind(site):
         build(load_config(root))
     assert snapshot(root / "output") == before
     assert sorted(p.name for p in root.iterdir() if p.name.startswith(".output")) == []
+
+
+def test_a_kept_folder_listing_is_used_only_while_the_folder_is_unchanged(site, tmp_path, monkeypatch):
+    """The preview lists a page folder again only when its mtime (or a subfolder's) changed."""
+    from conftest import photo_bytes
+
+    from villagesite.memory import BuildMemory
+
+    monkeypatch.setenv("VILLAGESITE_CACHE_DIR", str(tmp_path / "cache"))
+    root = site(site_files())
+    folder = root / "content/villages/fengjian"
+    (folder / "photos").mkdir()
+    long_ago = 1_600_000_000
+    for directory in (folder, folder / "photos"):
+        os.utime(directory, (long_ago, long_ago))  # listed long ago: its listing may be kept
+    memory = BuildMemory()
+    preview = tmp_path / "preview"
+    build(load_config(root), output=preview, memory=memory)
+    assert str(folder) in memory.scans, "an old, unchanged folder's listing is kept"
+    page = folder / "index.md"
+    page.write_text(village("逢简村", body="![桥](photos/bridge.jpg)"), encoding="utf-8")
+    os.utime(folder, (long_ago, long_ago))  # an edit in place does not change the folder
+    with pytest.raises(VillageSiteError, match="bridge.jpg"):
+        build(load_config(root), output=preview, memory=memory)
+    (folder / "photos" / "bridge.jpg").write_bytes(photo_bytes())  # changes the subfolder's mtime only
+    report = build(load_config(root), output=preview, memory=memory)
+    assert "villages/fengjian/index.html" in report.written.written
+    html = (preview / "villages/fengjian/index.html").read_text(encoding="utf-8")
+    assert "bridge" in html

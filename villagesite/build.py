@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from . import deps
 from .config import SiteConfig
-from .content import ParseMemo, is_ignored, load_content
+from .content import ParseMemo, ScanMemo, is_ignored, load_content
 from .encode import ImageCache, Processed, Progress, process_images
 from .errors import BuildFailed, Problem, VillageSiteError, error, sorted_problems, warning
 from .ical import ICS_PATH, events_ics
@@ -95,10 +95,11 @@ def prepare(
     index: SourceIndex | None = None,
     markdown: MarkdownCache | None = None,
     parsed: ParseMemo | None = None,
+    scans: ScanMemo | None = None,
 ) -> Prepared:
     """Load and check content, assemble the site, read photo headers; raise BuildFailed on any error."""
     # Content first: its errors are what editors need to see, even if the theme is broken too.
-    content = load_content(config, parsed)
+    content = load_content(config, parsed, scans)
     site, site_problems = assemble_site(config, content, drafts=drafts, strict_links=strict_links, markdown=markdown)
     problems = [*content.problems, *site_problems]
     assets: list[ImageAsset] = []
@@ -339,13 +340,14 @@ def build(
             )
         index = SourceIndex(cache.root / "sources.json")
         markdown = MarkdownCache(cache.root / "markdown.json")
-        parsed = None
+        parsed = scans = None
     else:
         # A command-line build must not take this output for unchanged on a report of an older build.
         manifest.with_suffix(".report.json").unlink(missing_ok=True)
         index, markdown = memory.caches(cache.root)
         parsed = memory.parse_memo(config)
-    prepared = prepare(config, drafts=drafts, index=index, markdown=markdown, parsed=parsed)
+        scans = memory.scans
+    prepared = prepare(config, drafts=drafts, index=index, markdown=markdown, parsed=parsed, scans=scans)
     encoded = process_images(prepared.photos, cache, progress=progress)
     if encoded.failures:
         raise BuildFailed(

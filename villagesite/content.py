@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -111,12 +112,17 @@ ParseMemo = dict[_Job, tuple[tuple[int, ...], Loaded]]
 """Files read by an earlier build in this process, with the ``stat`` they were read at."""
 
 
-def load_content(config: SiteConfig, memo: ParseMemo | None = None) -> ContentSet:
+ScanMemo = dict[str, tuple[tuple[tuple[str, int], ...], list[str], tuple[str, ...], list[Problem]]]
+"""Page folders as an earlier build found them, with the mtime of each folder it listed."""
+
+
+def load_content(config: SiteConfig, memo: ParseMemo | None = None, scans: ScanMemo | None = None) -> ContentSet:
     """Read every content file; problems are collected, not raised.
 
     The folders are walked first; the files are then read and checked, in
     worker processes on large sites.  With a ``memo`` (the preview server
-    keeps one), a file whose ``stat`` is as it was is not read again.
+    keeps one), a file whose ``stat`` is as it was is not read again; with
+    ``scans``, a page folder whose mtime is as it was is not listed again.
     """
     problems: list[Problem] = []
     sources: list[Source] = []
@@ -134,7 +140,7 @@ def load_content(config: SiteConfig, memo: ParseMemo | None = None) -> ContentSe
             continue
         rel = f"content/{entry.name}"
         if entry.name in SECTIONS and entry.is_dir():
-            _find_section(config, entry, SECTIONS[entry.name], jobs, problems)
+            _find_section(config, entry, SECTIONS[entry.name], jobs, problems, scans)
         elif entry.name == "pages" and entry.is_dir():
             _find_pages(config, entry, jobs, problems)
         elif entry.name == "data" and entry.is_dir():
@@ -175,7 +181,14 @@ def _stat_key(path: str) -> tuple[int, ...]:
     return (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
 
 
-def _find_section(config: SiteConfig, section_dir: Path, kind: Kind, jobs: list[_Job], problems: list[Problem]) -> None:
+def _find_section(
+    config: SiteConfig,
+    section_dir: Path,
+    kind: Kind,
+    jobs: list[_Job],
+    problems: list[Problem],
+    scans: ScanMemo | None = None,
+) -> None:
     """One ``scandir`` per page folder finds its index, its translations and its photos (this runs on every build)."""
     with os.scandir(section_dir) as scanned:
         entries = sorted(scanned, key=lambda entry: entry.name)
@@ -196,7 +209,7 @@ def _find_section(config: SiteConfig, section_dir: Path, kind: Kind, jobs: list[
             else:
                 problems.append(warning(rel, None, "is not inside a page folder and is not used"))
             continue
-        markdown, bundle = _scan_page_folder(config, entry.path, problems)
+        markdown, bundle = _scan_page_folder(config, entry.path, problems, scans)
         if "index.md" not in markdown:
             problems.append(
                 error(rel, None, "the folder has no index.md", hint=f"create {rel}/index.md with front matter")
@@ -248,16 +261,28 @@ def _load_data(data_dir: Path, data: dict[str, Any], problems: list[Problem]) ->
             data[entry.stem] = parsed.data
 
 
-def _scan_page_folder(config: SiteConfig, folder: str, problems: list[Problem]) -> tuple[list[str], tuple[str, ...]]:
+def _scan_page_folder(
+    config: SiteConfig, folder: str, problems: list[Problem], scans: ScanMemo | None = None
+) -> tuple[list[str], tuple[str, ...]]:
     """The Markdown files at the top of a page folder, and its other files (photos), relative to it.
 
     ``os.scandir`` answers "file or folder?" without a ``stat`` per entry.
-    Links that lead out of ``content/`` are refused.
+    Links that lead out of ``content/`` are refused.  With ``scans``, a
+    folder (and each folder below it) whose mtime is unchanged is not
+    listed again: a folder's mtime changes whenever an entry is added,
+    removed or renamed in it.
     """
+    kept = scans.get(folder) if scans is not None else None
+    if kept is not None and _unchanged(kept[0]):
+        problems.extend(kept[3])
+        return kept[1], kept[2]
     markdown: list[str] = []
     files: list[str] = []
+    found: list[Problem] = []
+    listed: list[tuple[str, int]] = []
 
     def walk(directory: str, prefix: str) -> None:
+        listed.append((directory, os.stat(directory).st_mtime_ns))  # before listing: a change after it shows
         with os.scandir(directory) as scanned:
             entries = sorted(scanned, key=lambda entry: entry.name)
         for entry in entries:
@@ -272,12 +297,27 @@ def _scan_page_folder(config: SiteConfig, folder: str, problems: list[Problem]) 
                     markdown.append(entry.name)
             elif entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(config.content_dir.resolve()):
                 rel = Path(entry.path).relative_to(config.root).as_posix()
-                problems.append(warning(rel, None, "is a link to a file outside content/ and is not published"))
+                found.append(warning(rel, None, "is a link to a file outside content/ and is not published"))
             else:
                 files.append(prefix + entry.name)
 
     walk(folder, "")
+    problems.extend(found)
+    # A folder changed within the last seconds may change again within its file system's mtime resolution
+    # (a second on some): it is listed again next time, as git does with racily clean files.
+    if scans is not None and all(mtime < time.time_ns() - RACY_NS for _, mtime in listed):
+        scans[folder] = (tuple(listed), markdown, tuple(files), found)
     return markdown, tuple(files)
+
+
+RACY_NS = 2_000_000_000
+
+
+def _unchanged(listed: tuple[tuple[str, int], ...]) -> bool:
+    try:
+        return all(os.stat(directory).st_mtime_ns == mtime for directory, mtime in listed)
+    except OSError:
+        return False
 
 
 def _append(loaded: tuple[Source | None, list[Problem]], sources: list[Source], problems: list[Problem]) -> None:

@@ -47,6 +47,7 @@ class MarkdownCache:
         self.entries: dict[str, dict[str, Any]] = {}
         self.used: set[str] = set()
         self._keys: dict[tuple[object, ...], str] = {}
+        self._decoded: dict[str, tuple[dict[str, Any], tuple[RenderedBody, list[Problem]]]] = {}
         self.changed = False
         self.hits = 0
         if path is not None:
@@ -87,7 +88,11 @@ class MarkdownCache:
             entry = self.entries.get(body.rel_path)
             if entry is not None and entry["key"] == key and all(targets.get(q) == a for q, a in entry["lookups"]):
                 self.hits += 1
-                results.append(_decode(entry, body.rel_path))
+                decoded = self._decoded.get(body.rel_path)
+                if decoded is None or decoded[0] is not entry:
+                    decoded = (entry, _decode(entry, body.rel_path))
+                    self._decoded[body.rel_path] = decoded  # records are frozen: the next build may share them
+                results.append((decoded[1][0], list(decoded[1][1])))
             else:
                 results.append(None)
                 missing.append((index, body, key))

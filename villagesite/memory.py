@@ -5,7 +5,8 @@ starts from the caches on disk; a build with a :class:`BuildMemory` also keeps,
 in memory:
 
 - every content file as parsed, with the ``stat`` it was read at (a file
-  whose ``stat`` is unchanged is not read again);
+  whose ``stat`` is unchanged is not read again), and every page folder as
+  listed, with its mtime;
 - the Markdown cache and the photo index, without reading or writing their
   JSON on every build;
 - the last manifest of the output;
@@ -25,7 +26,7 @@ import jinja2
 import jinja2.bccache
 
 from .config import SiteConfig
-from .content import ParseMemo
+from .content import ParseMemo, ScanMemo
 from .images import SourceIndex
 from .markdown_cache import MarkdownCache
 from .themes import ThemeChain, make_environment
@@ -37,6 +38,7 @@ class BuildMemory:
     """Caches of one process; :meth:`flush` writes the on-disk ones back."""
 
     parsed: ParseMemo = field(default_factory=dict)
+    scans: ScanMemo = field(default_factory=dict)
     settings: str | None = None
     """The settings the parsed files were read with: front matter is read against them."""
     markdown: MarkdownCache | None = None
@@ -54,6 +56,7 @@ class BuildMemory:
         fingerprint = config.fingerprint()
         if fingerprint != self.settings:
             self.parsed.clear()
+            self.scans.clear()
             self.settings = fingerprint
         return self.parsed
 
