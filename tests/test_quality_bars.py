@@ -18,7 +18,7 @@ import browsers
 import pytest
 from browsers import DESKTOP_CONTEXT, PHONE_CONTEXT, serve
 from checkers import axe_script
-from conftest import build_example_site
+from conftest import build_example_site, run_cli, village, write_site
 from playwright.sync_api import Browser, BrowserContext, Page, Route
 
 browser = browsers.browser
@@ -106,6 +106,40 @@ def test_page_kind_meets_the_quality_bars(tab: Page, site: str, path: str):
     assert response is not None and response.ok, path
     problems = problems_on(tab)
     assert problems == [], f"/{path} at {tab.viewport_size['width']} px:\n" + "\n".join(problems)
+
+
+@pytest.fixture(scope="module")
+def long_listing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A generated site of 61 villages without photos: the all-villages listing has a second page."""
+    files: dict[str, str | bytes] = {
+        f"content/villages/v{number:02d}/index.md": village(
+            f"测试村{number:02d}",
+            style=("cantonese", "hakka", "teochew", "minority")[number % 4],
+            lat=22.0 + number / 50,
+            lon=113.0 + number / 50,
+        )
+        for number in range(61)
+    }
+    root = write_site(tmp_path_factory.mktemp("long-listing") / "site", files)
+    host = root.parent / "host"
+    assert run_cli("build", "--site", root, "--output", host / "sub", "--base-url", "/sub/").code == 0
+    with serve(host) as address:
+        yield address + "sub/"
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+@pytest.mark.parametrize("path", ["villages/", "villages/page/2/"], ids=["first-page", "second-page"])
+def test_a_paginated_listing_meets_the_quality_bars(browser: Browser, long_listing: str, screen: str, path: str):
+    context = browser.new_context(**SCREENS[screen])
+    context.add_init_script(path=axe_script())
+    keep_offline(context, long_listing)
+    page = context.new_page()
+    response = page.goto(long_listing + path)
+    assert response is not None and response.ok, path
+    assert page.locator('a[href="/sub/villages/page/2/"], a[href="/sub/villages/"]').count() > 0, "page links"
+    problems = problems_on(page)
+    context.close()
+    assert problems == [], f"/{path} at {SCREENS[screen]['viewport']['width']} px:\n" + "\n".join(problems)
 
 
 def test_every_page_kind_reflows_at_320_px(browser: Browser, site: str):
