@@ -99,9 +99,7 @@ def test_a_cover_too_heavy_at_phone_width_is_a_warning(site, tmp_path, monkeypat
     problem = warnings[0]
     assert problem.location.path == "content/villages/fengjian/index.md" and problem.location.line == 7
     assert re.match(r"the cover at phone width \(960 px, webp\) weighs \d+ kB; the budget is 150 kB", problem.message)
-    variant = next((tmp_path / "cache" / "images").rglob("*.webp"))
     assert max(p.stat().st_size for p in (tmp_path / "cache" / "images").rglob("*.webp")) > HERO_BUDGET
-    assert variant.exists()
 
 
 def test_linked_assets_reads_stylesheets_and_scripts_in_any_attribute_order():
