@@ -178,6 +178,8 @@ WRITE_THREADS = 4
 
 
 def _put_all(folder: Path, files: Mapping[str, Content], rels: list[str]) -> None:
+    # Staged pages are in the folder already: a thread's task each cost 0.4 s at 5,000 villages.
+    rels = [rel for rel in rels if not isinstance(files[rel], Staged)]
     if len(rels) < 64:
         for rel in rels:
             _put(folder / rel, files[rel])
