@@ -1,4 +1,4 @@
-"""Nearest neighbours found by the latitude sweep are exactly the nearest of all pairs."""
+"""Nearest neighbours found by the grid search (or the sweep) are exactly the nearest of all pairs."""
 
 from __future__ import annotations
 
@@ -16,14 +16,31 @@ points = st.lists(
 )
 
 
+# Anywhere on Earth, near the poles and across the antimeridian, with villages sharing a spot (ties).
+anywhere = st.lists(
+    st.tuples(st.floats(-89.9, 89.9), st.floats(-180.0, 180.0), st.just("hakka")),
+    min_size=1,
+    max_size=30,
+).flatmap(lambda found: st.lists(st.sampled_from(found), min_size=len(found), max_size=len(found) + 8))
+# A dense cluster and a few far away: cells of very different fill.
+clustered = st.lists(
+    st.one_of(
+        st.tuples(st.floats(22.50, 22.52), st.floats(113.00, 113.02), st.just("cantonese")),
+        st.tuples(st.floats(20.0, 26.0), st.floats(109.0, 118.0), st.just("cantonese")),
+    ),
+    min_size=1,
+    max_size=60,
+)
+
+
 def fake_page(index: int, lat: float, lon: float, style: str) -> SimpleNamespace:
     village = SimpleNamespace(location=SimpleNamespace(lat=lat, lon=lon), style=SimpleNamespace(key=style))
     return SimpleNamespace(slug=f"v{index}", sort_key=(f"v{index:03d}", ""), source=SimpleNamespace(village=village))
 
 
 @settings(max_examples=200, deadline=None)
-@given(points)
-def test_sweep_matches_all_pairs(coordinates):
+@given(st.one_of(points, anywhere, clustered))
+def test_neighbours_match_all_pairs(coordinates):
     pages = [fake_page(i, lat, lon, style) for i, (lat, lon, style) in enumerate(coordinates)]
     found = neighbours(pages)
     for page in pages:
