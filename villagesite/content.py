@@ -12,7 +12,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -34,6 +34,7 @@ from .schema import (
     read_story,
     read_village,
 )
+from .slugs import slugify
 from .yamlfile import parse_yaml
 
 SECTIONS = {"villages": Kind.VILLAGE, "stories": Kind.STORY, "events": Kind.EVENT}
@@ -67,13 +68,15 @@ class Source:
     """Hash of the front matter alone: what the site's structure depends on (not the body)."""
     key_lines: Mapping[str, int]
     """Front-matter key path -> line in the file, for messages from later stages."""
+    title_slug: str = ""
+    """The title in pinyin, the order of pages in lists: made here, in the workers (pinyin is slow)."""
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, 1)
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Sources come back from worker processes; a mappingproxy cannot be pickled, a dict can."""
-        values = tuple(getattr(self, f.name) for f in fields(self))
+        values = tuple(getattr(self, name) for name in self.__match_args__)
         return (_source_from, (tuple(dict(v) if isinstance(v, MappingProxyType) else v for v in values),))
 
 
@@ -370,5 +373,6 @@ def load_source(
         digest=hashlib.sha256(raw).hexdigest(),
         meta_digest=hashlib.sha256(text[: len(text) - len(parts.body)].encode()).hexdigest(),
         key_lines=MappingProxyType(parts.meta.lines),
+        title_slug=slugify(common.title),
     )
     return source, problems

@@ -23,6 +23,9 @@ class GeoPoint:
     lat: float
     lon: float
 
+    def __reduce__(self) -> tuple[type[GeoPoint], tuple[float, float]]:
+        return (GeoPoint, (self.lat, self.lon))  # cheaper to read back from a worker than dataclass state
+
 
 def describe(value: object) -> str:
     """How a found value is named in a message."""

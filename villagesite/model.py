@@ -80,7 +80,7 @@ class Page:
 
     @property
     def sort_key(self) -> tuple[str, str]:
-        return (slugify(self.title), self.title)
+        return (self.source.title_slug or slugify(self.title), self.title)
 
 
 LISTING_PAGE_SIZE = 60

@@ -125,9 +125,7 @@ def _assign_slugs(sources: list[Source], problems: list[Problem]) -> dict[str, s
                 )
             )
             explicit = None
-        slug = explicit or (
-            source.name if is_slug(source.name) else slugify(source.common.title) or slugify(source.name)
-        )
+        slug = explicit or (source.name if is_slug(source.name) else source.title_slug or slugify(source.name))
         if not slug:
             problems.append(
                 error(
