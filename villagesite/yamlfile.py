@@ -78,6 +78,11 @@ def parse_yaml(text: str, rel_path: str, first_line: int = 1) -> YamlDocument | 
     Returns the document, or a problem naming the line of the syntax error in
     the file (not in the block).
     """
+    return _fast_document(text, first_line) or _full_document(text, rel_path, first_line)
+
+
+def _full_document(text: str, rel_path: str, first_line: int) -> YamlDocument | Problem:
+    """PyYAML's own construction, for every document: what :func:`_fast_document` must equal."""
     try:
         node, data = _compose(_FastLoader, text)
     except yaml.YAMLError:
@@ -96,6 +101,79 @@ def parse_yaml(text: str, rel_path: str, first_line: int = 1) -> YamlDocument | 
     if node is not None:
         _record_lines(node, "", first_line, lines)
     return YamlDocument(data, lines, first_line)
+
+
+def _fast_document(text: str, first_line: int) -> YamlDocument | None:
+    """The document, built and its lines recorded in one walk over libyaml's nodes.
+
+    Front matter is plain maps, lists and scalars; this skips the constructor's
+    bookkeeping for them (a third of parsing 5,000 pages).  Anything else
+    (aliases, merge keys, tags, keys that are not text or numbers) returns
+    None, for :func:`parse_yaml`'s full path.
+    """
+    loader = _FastLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return YamlDocument(None, {}, first_line)
+        lines: dict[str, int] = {}
+        data = _build(loader, node, "", first_line, lines, set())
+    except (yaml.YAMLError, _NotPlain):
+        return None
+    finally:
+        loader.dispose()
+    return YamlDocument(data, lines, first_line)
+
+
+class _NotPlain(Exception):
+    """The document uses YAML beyond plain maps, lists and scalars."""
+
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_PLAIN_SCALARS = frozenset(
+    ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null")
+)
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+def _build(
+    loader: yaml.SafeLoader, node: yaml.Node, path: str, offset: int, lines: dict[str, int], seen: set[int]
+) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag in _PLAIN_SCALARS:
+            return loader.yaml_constructors[tag](loader, node)
+        if tag == _TIMESTAMP:
+            return _keep_impossible_dates(loader, node)
+        raise _NotPlain
+    if id(node) in seen:
+        raise _NotPlain  # an alias: the constructor shares (and may nest) the value
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _KEY_TAGS:
+                raise _NotPlain  # merge keys, lists as keys
+            key = key_node.value if key_node.tag == _STR else _build(loader, key_node, path, offset, lines, seen)
+            key_path = join_key(path, key_node.value)
+            lines.setdefault(key_path, key_node.start_mark.line + offset)
+            mapping[key] = _build(loader, value_node, key_path, offset, lines, seen)
+        return mapping
+    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+        items = []
+        for index, item in enumerate(node.value):
+            key_path = join_key(path, index)
+            lines.setdefault(key_path, item.start_mark.line + offset)
+            items.append(_build(loader, item, key_path, offset, lines, seen))
+        return items
+    raise _NotPlain
+
+
+_KEY_TAGS = frozenset((_STR, *_PLAIN_SCALARS))
 
 
 def _compose(loader_class: type[yaml.SafeLoader], text: str) -> tuple[yaml.Node | None, Any]:
