@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import markdown
 from conftest import photo_bytes, run_cli, village
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from villagesite import markdown_html
 
 BODY = """## 历史沿革
 
@@ -114,3 +120,83 @@ def test_misspelt_link_gets_the_closest_page(site):
         "content/villages/fengjian/index.md:9: body: link '../shawn/' leads to no page or file (did you mean '/villages/shawan/'?)",
         "1 error",
     ]
+
+
+# Text made of what Markdown's inline patterns look for, and of what they do not.
+MARKDOWN_PIECES = [
+    "村",
+    "古桥",
+    "Village",
+    " ",
+    "  \n",
+    "\n",
+    "\n\n",
+    "*",
+    "**",
+    "_",
+    "__",
+    "`",
+    "``",
+    "\\",
+    "[",
+    "]",
+    "(",
+    ")",
+    "!",
+    "<",
+    ">",
+    "&",
+    "&amp;",
+    "&#39;",
+    "<b>",
+    "</b>",
+    "<https://example.org>",
+    "<a@b.cn>",
+    "[^1]",
+    "[^1]: 注",
+    "[桥](../shawan/)",
+    "![石桥](bridge.jpg)",
+    "[x]: /pages/about.md",
+    "# ",
+    "## 历史",
+    "- ",
+    "1. ",
+    "> ",
+    "{: .lead }",
+    "| a | b |\n|---|---|\n| 1 | 2 |\n",
+    "```\ncode\n```\n",
+    "*[HTML]: Hyper",
+    "HTML",
+    ":",
+    "~",
+    "^",
+    "=",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(MARKDOWN_PIECES), max_size=30).map("".join))
+@example("古桥  \n村口")  # a line break alone
+@example("古桥 &amp; 村口")
+@example("古桥 <b>村口</b>")
+@example("古桥 `村口`")
+@example("古桥 \\*村口")
+@example("古桥 _村口_")
+def test_quick_inline_processing_changes_nothing(text):
+    """Skipping text that no inline pattern can match gives exactly Markdown's own output."""
+    used = markdown_html._converter()
+    assert isinstance(used.treeprocessors["inline"], markdown_html._QuickInline)  # installed where it is checked
+    # The same extensions, without the content links (they need a page): one with the skip, one without.
+    plain = markdown.Markdown(extensions=markdown_html.standard_extensions(), output_format="html")
+    quick = markdown.Markdown(extensions=markdown_html.standard_extensions(), output_format="html")
+    quick.treeprocessors.register(markdown_html._QuickInline(quick), "inline", 20)
+    for body in (text, EXAMPLE_BODIES[len(text) % len(EXAMPLE_BODIES)]):
+        quick.reset()
+        plain.reset()
+        assert quick.convert(body) == plain.convert(body)
+
+
+EXAMPLE_BODIES = [BODY] + [
+    path.read_text(encoding="utf-8").split("---\n", 2)[2]
+    for path in sorted((Path(__file__).resolve().parents[1] / "content").rglob("*.md"))
+]

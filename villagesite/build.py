@@ -7,13 +7,15 @@ reports, and take a progress callback, for the CLI.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import json
 import os
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -322,6 +324,37 @@ def build(
     check for an unchanged site is left out.  ``hash_assets=False`` keeps the
     theme's static files under their own names (the preview does).
     """
+    with collector_paused():
+        return _build(config, output, drafts, clean, progress, memory, hash_assets)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while building.
+
+    A build's records live until it ends and hold no cycles worth finding;
+    the collector scanned them again and again as they grew: 0.5 s of a
+    5,000-village cold build (forked workers inherit the pause), and 0.15 s
+    of a preview rebuild.  Peak memory grew by 8 MiB.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(
+    config: SiteConfig,
+    output: Path | None,
+    drafts: bool,
+    clean: bool,
+    progress: Progress | None,
+    memory: BuildMemory | None,
+    hash_assets: bool,
+) -> BuildReport:
     started = time.perf_counter()
     output = (output or config.root / "output").resolve()
     _check_output_location(config, output)

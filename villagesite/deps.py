@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections import ChainMap
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -131,6 +132,9 @@ class RecordingEnvironment(jinja2.Environment):
 
     reads: set[str] | None = None
 
+    def make_globals(self, d: Any) -> ChainMap[str, Any]:
+        return _Globals({} if d is None else d, self.globals)
+
     def get_template(self, name: Any, parent: Any = None, globals: Any = None) -> jinja2.Template:  # noqa: A002
         if self.reads is not None and isinstance(name, str):
             self.reads.add(f"template:{name}")
@@ -159,6 +163,18 @@ class RecordingEnvironment(jinja2.Environment):
         if self.reads is not None and argument in BODY_ATTRIBUTES and isinstance(obj, Page):
             self.reads.add(obj.url)
         return super().getitem(obj, argument)
+
+
+class _Globals(ChainMap[str, Any]):
+    """A template's globals, whose keys are a plain set.
+
+    Jinja subtracts a template's global names from the importing context's
+    on every ``{% from ... import %}``; through ChainMap's key view that took
+    36 us an import, two imports a page, 0.4 s of a 5,000-village build.
+    """
+
+    def keys(self) -> set[str]:  # type: ignore[override]
+        return set().union(*self.maps)
 
 
 class Templates:
