@@ -59,73 +59,98 @@ def neighbours(villages: list[Page]) -> Mapping[str, tuple[Neighbour, ...]]:
         for page in villages
         if page.source.village is not None
     )
-    return _Neighbours(_nearest(points), {page.slug: page for page in villages})
+    return _Neighbours(_index(points), {page.slug: page for page in villages})
 
 
 class _Neighbours(Mapping[str, tuple[Neighbour, ...]]):
-    """Slug -> neighbours, made into records only for the pages a build renders (one, after an edit)."""
+    """Slug -> neighbours, searched and made into records only for the pages a build renders.
 
-    def __init__(self, nearest: dict[str, tuple[tuple[str, float], ...]], by_slug: dict[str, Page]) -> None:
-        self._nearest = nearest
+    After an edit that is one page; on a cold build, each worker process
+    searches for the pages it renders.
+    """
+
+    def __init__(self, index: _NearestIndex, by_slug: dict[str, Page]) -> None:
+        self._index = index
         self._by_slug = by_slug
 
     def __getitem__(self, slug: str) -> tuple[Neighbour, ...]:
-        return tuple(Neighbour(self._by_slug[other], km) for other, km in self._nearest[slug])
+        return tuple(Neighbour(self._by_slug[other], km) for other, km in self._index.nearest(slug))
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._nearest)
+        return iter(self._index.slugs)
 
     def __len__(self) -> int:
-        return len(self._nearest)
+        return len(self._index.slugs)
 
 
 @functools.lru_cache(maxsize=2)
-def _nearest(points: tuple[tuple[str, float, float, str], ...]) -> dict[str, tuple[tuple[str, float], ...]]:
-    """Slug -> (neighbour slug, km), from (style, lat, lon, slug) in name order.
-
-    Cached: the preview server rebuilds often, and the answer changes only
-    when a location does.
-    """
-    result: dict[str, tuple[tuple[str, float], ...]] = {}
-    by_style: dict[str, list[tuple[float, float, int, str]]] = defaultdict(list)
-    for order, (style, lat, lon, slug) in enumerate(points):
-        by_style[style].append((lat, lon, order, slug))
-    for group in by_style.values():
-        longitudes = [lon for _, lon, _, _ in group]
-        if max(longitudes) - min(longitudes) > 180:
-            result.update(_sweep(group))  # across the antimeridian, where the grid's bound does not hold
-        else:
-            result.update(_grid_search(group))
-    return result
+def _index(points: tuple[tuple[str, float, float, str], ...]) -> _NearestIndex:
+    """Cached: the preview server rebuilds often, and the answers change only when a location does."""
+    return _NearestIndex(points)
 
 
-def _grid_search(group: list[tuple[float, float, int, str]]) -> dict[str, tuple[tuple[str, float], ...]]:
-    """Nearest neighbours from a grid of cells about two villages each, searched ring by ring outwards.
+class _NearestIndex:
+    """Each style's villages in a grid; a village's neighbours are searched when first asked for."""
+
+    def __init__(self, points: tuple[tuple[str, float, float, str], ...]) -> None:
+        by_style: dict[str, list[tuple[float, float, int, str]]] = defaultdict(list)
+        for order, (style, lat, lon, slug) in enumerate(points):
+            by_style[style].append((lat, lon, order, slug))
+        self.slugs: dict[str, tuple[_Grid | None, int]] = {}
+        self._found: dict[str, tuple[tuple[str, float], ...]] = {}
+        for group in by_style.values():
+            longitudes = [lon for _, lon, _, _ in group]
+            if max(longitudes) - min(longitudes) > 180:
+                # Across the antimeridian, where the grid's bound does not hold: all at once, by the sweep.
+                self._found.update(_sweep(group))
+                self.slugs.update((slug, (None, index)) for index, (_, _, _, slug) in enumerate(group))
+            else:
+                grid = _Grid(group)
+                self.slugs.update((slug, (grid, index)) for index, (_, _, _, slug) in enumerate(group))
+
+    def nearest(self, slug: str) -> tuple[tuple[str, float], ...]:
+        """(neighbour slug, km) of a village, nearest first."""
+        found = self._found.get(slug)
+        if found is None:
+            grid, index = self.slugs[slug]
+            assert grid is not None
+            found = self._found[slug] = grid.nearest(index)
+        return found
+
+
+class _Grid:
+    """One style's villages in cells of about two villages each, searched ring by ring outwards.
 
     After each ring, every village not yet seen is at least a ring's width
     away in latitude or in longitude; the search stops once that distance
     exceeds the farthest of the best found.  At 5,000 villages this computes
     about 25 distances a village, where a latitude-sorted sweep computed 100.
     """
-    lats = [lat for lat, _, _, _ in group]
-    lons = [lon for _, lon, _, _ in group]
-    lat0, lon0 = min(lats), min(lons)
-    tall, wide = max(lats) - lat0, max(lons) - lon0
-    # About two villages a cell, and never more than 2 sqrt(n) cells a side (villages along a line).
-    cell = max(math.sqrt(2 * tall * wide / len(group)), max(tall, wide) / (2 * math.sqrt(len(group))), 1e-9)
-    cells: dict[tuple[int, int], list[int]] = defaultdict(list)
-    keys = []
-    for index, (lat, lon, _, _) in enumerate(group):
-        key = (int((lat - lat0) // cell), int((lon - lon0) // cell))
-        cells[key].append(index)
-        keys.append(key)
-    rows = max(k[0] for k in keys) + 1
-    columns = max(k[1] for k in keys) + 1
-    radians = [(math.radians(lat), math.radians(lon), math.cos(math.radians(lat))) for lat, lon, _, _ in group]
-    result: dict[str, tuple[tuple[str, float], ...]] = {}
-    for index, (lat, _lon, _order, slug) in enumerate(group):
+
+    def __init__(self, group: list[tuple[float, float, int, str]]) -> None:
+        self.group = group
+        lats = [lat for lat, _, _, _ in group]
+        lons = [lon for _, lon, _, _ in group]
+        lat0, lon0 = min(lats), min(lons)
+        tall, wide = max(lats) - lat0, max(lons) - lon0
+        # About two villages a cell, and never more than 2 sqrt(n) cells a side (villages along a line).
+        self.cell = max(math.sqrt(2 * tall * wide / len(group)), max(tall, wide) / (2 * math.sqrt(len(group))), 1e-9)
+        self.cells: dict[tuple[int, int], list[int]] = defaultdict(list)
+        self.keys = []
+        for index, (lat, lon, _, _) in enumerate(group):
+            key = (int((lat - lat0) // self.cell), int((lon - lon0) // self.cell))
+            self.cells[key].append(index)
+            self.keys.append(key)
+        self.rows = max(k[0] for k in self.keys) + 1
+        self.columns = max(k[1] for k in self.keys) + 1
+        self.radians = [(math.radians(lat), math.radians(lon), math.cos(math.radians(lat))) for lat, lon, _, _ in group]
+
+    def nearest(self, index: int) -> tuple[tuple[str, float], ...]:
+        group, radians, cells = self.group, self.radians, self.cells
+        lat = group[index][0]
         phi, lam, cos_phi = radians[index]
-        row, column = keys[index]
+        row, column = self.keys[index]
+        last_ring = max(row, self.rows - 1 - row, column, self.columns - 1 - column)
         found: list[tuple[float, int]] = []
         nearest: list[float] = []  # negated distances: a max-heap of the best NEIGHBOURS so far
         ring = 0
@@ -144,14 +169,13 @@ def _grid_search(group: list[tuple[float, float, int, str]]) -> dict[str, tuple[
                         if km < -nearest[0]:
                             heapq.heapreplace(nearest, -km)
                         found.append((km, other))
-            if ring >= max(row, rows - 1 - row, column, columns - 1 - column):
+            if ring >= last_ring:
                 break  # every cell seen
-            if len(nearest) == NEIGHBOURS and _unseen_bound(lat, cos_phi, ring * cell) > -nearest[0] + 1e-6:
+            if len(nearest) == NEIGHBOURS and _unseen_bound(lat, cos_phi, ring * self.cell) > -nearest[0] + 1e-6:
                 break
             ring += 1
         found.sort(key=lambda item: (item[0], group[item[1]][2]))
-        result[slug] = tuple((group[other][3], km) for km, other in found[:NEIGHBOURS])
-    return result
+        return tuple((group[other][3], km) for km, other in found[:NEIGHBOURS])
 
 
 def _ring(row: int, column: int, ring: int) -> Iterator[tuple[int, int]]:
