@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 import textwrap
+import time
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -54,6 +56,13 @@ def write_site(root: Path, files: dict[str, str | bytes]) -> Path:
         else:
             path.write_text(textwrap.dedent(content) if content.startswith("\n") else content, encoding="utf-8")
     return root
+
+
+def age_files(root: Path, seconds: float = 3600) -> None:
+    """Date every file back: caches keep only files not changed in the last seconds (racily clean)."""
+    then = time.time() - seconds
+    for path in root.rglob("*"):
+        os.utime(path, (then, then))
 
 
 @dataclass

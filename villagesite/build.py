@@ -36,6 +36,7 @@ from .parallel import map_in_processes
 from .qr import QR_FILE, cached_qr
 from .render import Rendered, Renderer, poster_url
 from .site import assemble_site
+from .source_cache import SourceCache
 from .themes import make_environment, resolve_themes, theme_assets
 from .urls import absolute, output_file
 from .weights import (
@@ -59,6 +60,9 @@ from .write import (
     stage,
     write_output,
 )
+
+SOURCES_FILE = "content.jsonl"
+"""Content files as read by the last command-line build (see :mod:`villagesite.source_cache`)."""
 
 CACHE_ENV = "VILLAGESITE_CACHE_DIR"
 """Where to keep encoded photos between builds, when not ``.villagesite-cache/`` in the site (CI caches)."""
@@ -98,10 +102,11 @@ def prepare(
     markdown: MarkdownCache | None = None,
     parsed: ParseMemo | None = None,
     scans: ScanMemo | None = None,
+    sources: SourceCache | None = None,
 ) -> Prepared:
     """Load and check content, assemble the site, read photo headers; raise BuildFailed on any error."""
     # Content first: its errors are what editors need to see, even if the theme is broken too.
-    content = load_content(config, parsed, scans)
+    content = load_content(config, parsed, scans, sources)
     site, site_problems = assemble_site(config, content, drafts=drafts, strict_links=strict_links, markdown=markdown)
     problems = [*content.problems, *site_problems]
     assets: list[ImageAsset] = []
@@ -126,6 +131,7 @@ def render_files(
     hash_assets: bool = True,
     staging: Path | None = None,
     qr_codes: bool = True,
+    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[dict[str, Content], dict[str, dict[str, str]]]:
     """Every output file, and what each rendered one was made from.
 
@@ -134,6 +140,7 @@ def render_files(
     With a ``staging`` folder, rendered pages are written there as they are
     made instead of being kept in memory.  ``qr_codes=False`` leaves out the
     villages' QR codes (``check`` encodes and caches nothing).
+    ``meanwhile`` runs while worker processes render (saving caches).
     """
     site = prepared.site
     chain = resolve_themes(config)
@@ -219,7 +226,7 @@ def render_files(
         else:
             stale.append(job)
     # The templates that must run, spread over worker processes on large sites.
-    for rel, content, made in map_in_processes(render, stale):
+    for rel, content, made in map_in_processes(render, stale, meanwhile):
         add(rel, content, rel)
         made_from[rel] = made
 
@@ -293,7 +300,8 @@ def check(config: SiteConfig, *, drafts: bool = False) -> list[Problem]:
     try:
         # The Markdown cache is read, not written: check changes nothing on disk.
         markdown = MarkdownCache(cache_dir(config) / "markdown.json")
-        prepared = prepare(config, drafts=drafts, strict_links=True, markdown=markdown)
+        sources = SourceCache(cache_dir(config) / SOURCES_FILE, config)
+        prepared = prepare(config, drafts=drafts, strict_links=True, markdown=markdown, sources=sources)
         # Render with photos as planned (no placeholders) to find template errors too.
         # No skipping, and no QR codes: check writes nothing, not even to the cache.
         files, made_from = render_files(
@@ -373,6 +381,7 @@ def _build(
             )
         index = SourceIndex(cache.root / "sources.json")
         markdown = MarkdownCache(cache.root / "markdown.json")
+        sources = SourceCache(cache.root / SOURCES_FILE, config)
         parsed = scans = None
     else:
         # A command-line build must not take this output for unchanged on a report of an older build.
@@ -380,7 +389,10 @@ def _build(
         index, markdown = memory.caches(cache.root)
         parsed = memory.parse_memo(config)
         scans = memory.scans
-    prepared = prepare(config, drafts=drafts, index=index, markdown=markdown, parsed=parsed, scans=scans)
+        sources = None  # the memory keeps parsed files itself
+    prepared = prepare(
+        config, drafts=drafts, index=index, markdown=markdown, parsed=parsed, scans=scans, sources=sources
+    )
     encoded = process_images(prepared.photos, cache, progress=progress)
     if encoded.failures:
         raise BuildFailed(
@@ -399,10 +411,24 @@ def _build(
         current = last.deps  # this process wrote them since it started: a stat per page saved
     elif last:
         current = {rel: made for rel, made in last.deps.items() if os.path.isfile(os.path.join(folder, rel))}
+
+    def save_caches() -> None:
+        """Reading and converting are done: their caches are written while the templates render."""
+        assert sources is not None
+        sources.save()
+        markdown.save()
+
     staging = open_staging(output)  # rendered pages go there as they are made
     try:
         files, made_from = render_files(
-            config, prepared, encoded.images, current, memory, hash_assets=hash_assets, staging=staging
+            config,
+            prepared,
+            encoded.images,
+            current,
+            memory,
+            hash_assets=hash_assets,
+            staging=staging,
+            meanwhile=save_caches if sources is not None else None,
         )
         # The preview weighs only what it rendered: its terminal shows warnings about what was just saved.
         weighed = (
@@ -420,7 +446,6 @@ def _build(
         shutil.rmtree(staging, ignore_errors=True)  # what a failed build staged
     if memory is None:
         index.save()
-        markdown.save()
         cache.prune()
     else:
         if written.manifest is not None:

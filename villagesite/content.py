@@ -8,6 +8,7 @@ cache or spread over processes later.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import time
@@ -35,6 +36,7 @@ from .schema import (
     read_village,
 )
 from .slugs import slugify
+from .source_cache import SourceCache, encode
 from .yamlfile import parse_yaml
 
 SECTIONS = {"villages": Kind.VILLAGE, "stories": Kind.STORY, "events": Kind.EVENT}
@@ -119,13 +121,19 @@ ScanMemo = dict[str, tuple[tuple[tuple[str, int], ...], list[str], tuple[str, ..
 """Page folders as an earlier build found them, with the mtime of each folder it listed."""
 
 
-def load_content(config: SiteConfig, memo: ParseMemo | None = None, scans: ScanMemo | None = None) -> ContentSet:
+def load_content(
+    config: SiteConfig,
+    memo: ParseMemo | None = None,
+    scans: ScanMemo | None = None,
+    cache: SourceCache | None = None,
+) -> ContentSet:
     """Read every content file; problems are collected, not raised.
 
     The folders are walked first; the files are then read and checked, in
     worker processes on large sites.  With a ``memo`` (the preview server
-    keeps one), a file whose ``stat`` is as it was is not read again; with
-    ``scans``, a page folder whose mtime is as it was is not listed again.
+    keeps one) or a ``cache`` (on disk, for command-line builds), a file
+    whose ``stat`` is as it was is not read again; with ``scans``, a page
+    folder whose mtime is as it was is not listed again.
     """
     problems: list[Problem] = []
     sources: list[Source] = []
@@ -156,10 +164,12 @@ def load_content(config: SiteConfig, memo: ParseMemo | None = None, scans: ScanM
     def read(job: _Job) -> Loaded:
         return load_source(config, Path(job.path), job.kind, job.language, job.folder, job.name, job.bundle)
 
-    if memo is None:
-        loaded = map_in_processes(read, jobs)
-    else:
+    if memo is not None:
         loaded = _read_with_memo(read, jobs, memo)
+    elif cache is not None:
+        loaded = _read_with_cache(read, jobs, cache)
+    else:
+        loaded = map_in_processes(read, jobs)
     for one in loaded:
         _append(one, sources, problems)
     return ContentSet(tuple(sources), MappingProxyType(data), tuple(problems))
@@ -174,6 +184,31 @@ def _read_with_memo(read: Callable[[_Job], Loaded], jobs: list[_Job], memo: Pars
     memo.clear()
     memo.update((job, (stat, one)) for job, stat, one in zip(jobs, stats, loaded, strict=True))
     return loaded
+
+
+def _read_with_cache(read: Callable[[_Job], Loaded], jobs: list[_Job], cache: SourceCache) -> list[Loaded]:
+    """Take files whose ``stat`` is unchanged from the cache; read the others, encoding them where read."""
+    names = [json.dumps([job.path, job.kind.value, job.language, job.folder, job.name, job.bundle]) for job in jobs]
+    stats = [_stat_key(job.path) for job in jobs]
+    loaded: list[Loaded | None] = [
+        cache.get(name, stat) if stat else None for name, stat in zip(names, stats, strict=True)
+    ]
+    stale = [index for index, one in enumerate(loaded) if one is None]
+    if not cache.found:  # no cache yet: start one, empty, for the next build to fill
+        cache.changed = True
+        for index, one in zip(stale, map_in_processes(read, [jobs[i] for i in stale]), strict=True):
+            loaded[index] = one
+        return [one for one in loaded if one is not None]
+
+    def read_and_encode(job: _Job) -> tuple[Loaded, str | None]:
+        one = read(job)
+        return one, encode(*one)
+
+    for index, (one, encoded) in zip(stale, map_in_processes(read_and_encode, [jobs[i] for i in stale]), strict=True):
+        loaded[index] = one
+        cache.put(names[index], stats[index], encoded)
+    cache.keep_only(names)
+    return [one for one in loaded if one is not None]
 
 
 def _stat_key(path: str) -> tuple[int, ...]:

@@ -36,10 +36,17 @@ def workers_for(count: int) -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def map_in_processes(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
-    """``[function(item) for item in items]``, in forked workers when :func:`workers_for` says so."""
+def map_in_processes(
+    function: Callable[[T], R], items: Sequence[T], meanwhile: Callable[[], None] | None = None
+) -> list[R]:
+    """``[function(item) for item in items]``, in forked workers when :func:`workers_for` says so.
+
+    ``meanwhile`` is called while the workers work: this process would otherwise only wait.
+    """
     workers = workers_for(len(items))
     if workers == 1:
+        if meanwhile is not None:
+            meanwhile()
         return [function(item) for item in items]
     global _job
     shares = workers * SHARES_PER_WORKER
@@ -48,7 +55,10 @@ def map_in_processes(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             # Results come back share by share, in order: only one share's pickled bytes are in memory at once.
-            for part in pool.imap(_run_share, range(shares)):
+            parts = pool.imap(_run_share, range(shares))
+            if meanwhile is not None:
+                meanwhile()
+            for part in parts:
                 if isinstance(part, BaseException):
                     raise part  # the first failing item in order, as one process would have reported it
                 results.extend(part)

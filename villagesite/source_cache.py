@@ -1,0 +1,269 @@
+"""Content files read by an earlier build, kept on disk for the next command-line build.
+
+Reading 5,000 villages' front matter costs about a second of CPU; after an
+edit to one page, the next ``villagesite build`` would read all of them
+again.  This keeps each file's :class:`~villagesite.content.Source` (and the
+warnings found reading it) as a line of JSON, with the ``stat`` it was read
+at: a file whose ``stat`` is unchanged is taken from here.  Files changed in
+the two seconds before a build ends are not kept (their next change may not
+move the mtime on a coarse clock), as git treats racily clean files.
+
+JSON, not pickle: the cache folder may be restored from a shared CI cache,
+and reading it must not run code.  The cache is dropped whole when the
+settings it was read with or the code that reads (these modules' source)
+change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from . import __version__
+from .config import SiteConfig
+from .errors import Problem, Severity, SourceLocation
+from .fields import GeoPoint
+from .schema import (
+    STYLES,
+    Attraction,
+    CommonFields,
+    EventFields,
+    Festival,
+    ImageRef,
+    Kind,
+    Specialty,
+    StoryFields,
+    StyleFamily,
+    VillageFields,
+    Visit,
+)
+
+FORMAT = 1
+RACY_NS = 2_000_000_000
+
+Stat = tuple[int, ...]
+Loaded = tuple[Any, list[Problem]]  # (Source | None, problems): content.Loaded, without importing content
+
+
+class SourceCache:
+    """Lines of ``path <TAB> stat <TAB> JSON``, read at start and written back after the build."""
+
+    def __init__(self, path: Path, config: SiteConfig) -> None:
+        self.path = path
+        self.key = _cache_key(config)
+        self.lines: dict[str, tuple[Stat, str]] = {}
+        """Path -> (stat, the encoded line's JSON), as read or as encoded by this build."""
+        self.changed = False
+        self.hits = 0
+        self.found = False
+        """Whether the file was there, for these settings and this code.  When it is not (a first or a
+        CI build), files are not encoded: only the next build, an incremental one, fills the cache."""
+        try:
+            with path.open(encoding="utf-8") as file:
+                if file.readline().rstrip("\n") != self.key:
+                    return
+                self.found = True
+                for line in file:
+                    name, stat, encoded = line.rstrip("\n").split("\t", 2)
+                    self.lines[name] = (tuple(int(n) for n in stat.split(",")), encoded)
+        except (OSError, ValueError):
+            self.lines = {}
+
+    def get(self, path: str, stat: Stat) -> Loaded | None:
+        """The file as read before, if its ``stat`` is the same; None when it must be read."""
+        kept = self.lines.get(path)
+        if kept is None or kept[0] != stat:
+            return None
+        try:
+            loaded = decode(kept[1])
+        except (ValueError, KeyError, TypeError, IndexError):
+            return None
+        self.hits += 1
+        return loaded
+
+    def put(self, path: str, stat: Stat, encoded: str | None) -> None:
+        if encoded is None:
+            self.lines.pop(path, None)
+        else:
+            self.lines[path] = (stat, encoded)
+        self.changed = True
+
+    def keep_only(self, paths: Iterable[str]) -> None:
+        """Forget files that are gone."""
+        wanted = set(paths)
+        gone = [path for path in self.lines if path not in wanted]
+        for path in gone:
+            del self.lines[path]
+        self.changed = self.changed or bool(gone)
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        recent = time.time_ns() - RACY_NS
+        body = "".join(
+            f"{path}\t{','.join(map(str, stat))}\t{encoded}\n"
+            for path, (stat, encoded) in self.lines.items()
+            if stat and stat[0] < recent  # the mtime (a write moves the ctime with it)
+        )
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        temporary.write_text(f"{self.key}\n{body}", encoding="utf-8")
+        os.replace(temporary, self.path)
+        self.changed = False
+
+
+def _cache_key(config: SiteConfig) -> str:
+    """What a file's reading depends on besides the file: settings, and the code that reads."""
+    code = hashlib.sha256()
+    for name in _READING_MODULES:
+        module = sys.modules.get(f"villagesite.{name}")
+        if module is not None and module.__file__:
+            code.update(Path(module.__file__).read_bytes())
+    settings = json.dumps([str(config.root), config.province, config.language], ensure_ascii=False)
+    return f"villagesite-sources {FORMAT} {__version__} {code.hexdigest()[:16]} {settings}"
+
+
+_READING_MODULES = ("content", "schema", "fields", "yamlfile", "frontmatter", "slugs", "errors", "source_cache")
+
+
+# -- The codec: JSON with single-key objects as tags ---------------------------------------------
+
+_RECORDS: dict[str, type] = {
+    f"@{cls.__name__}": cls
+    for cls in (
+        CommonFields,
+        VillageFields,
+        StoryFields,
+        EventFields,
+        ImageRef,
+        Attraction,
+        Specialty,
+        Festival,
+        Visit,
+        GeoPoint,
+        SourceLocation,
+        Problem,
+    )
+}
+
+
+def encode(source: Any, problems: list[Problem]) -> str | None:
+    """One file's reading as JSON; None when it holds a value JSON cannot carry back (e.g. bytes)."""
+    try:
+        return json.dumps([source, problems], default=_default, ensure_ascii=False, check_circular=False)
+    except _NotEncodable:
+        return None
+
+
+class _NotEncodable(TypeError):
+    pass
+
+
+def _default(value: Any) -> Any:
+    """Records as ``{"@Name": [fields]}``.  Their tuples become lists, made tuples again when read:
+    a record never holds a list.  Enums are ``str`` to JSON and made enums again by their record."""
+    kind = type(value)
+    name = f"@{kind.__name__}"
+    if _RECORDS.get(name) is kind:
+        return {name: [getattr(value, field) for field in kind.__match_args__]}
+    if kind is _source_class():
+        fields = [getattr(value, field) for field in kind.__match_args__]
+        fields[_EXTRA] = _plain(value.extra)  # what editors wrote: any YAML value, any key
+        return {name: fields}
+    if kind is dt.date:
+        return {"$date": value.isoformat()}
+    if kind is dt.datetime:
+        return {"$dt": value.isoformat()}
+    if kind is StyleFamily:
+        return {"$style": value.key}
+    if kind is MappingProxyType:
+        return dict(value)
+    raise _NotEncodable(kind.__name__)
+
+
+def _plain(value: Any) -> Any:
+    """Front-matter data as JSON that reads back the same: lists stay lists, other keys than text are kept."""
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    if kind is list:
+        return [_plain(item) for item in value]
+    if kind is dict or kind is MappingProxyType:
+        if all(type(key) is str for key in value) and not (len(value) == 1 and next(iter(value)) in _TAGS):
+            return {key: _plain(item) for key, item in value.items()}
+        return {"$m": [[_plain(key), _plain(item)] for key, item in value.items()]}
+    if kind is dt.date or kind is dt.datetime:
+        return value  # tagged by _default
+    raise _NotEncodable(kind.__name__)
+
+
+def decode(encoded: str) -> Loaded:
+    source, problems = json.loads(encoded, object_hook=_object)
+    return source, problems
+
+
+def _object(found: dict[str, Any]) -> Any:
+    if len(found) == 1:
+        for key, value in found.items():
+            make = _TAGS.get(key)
+            if make is not None:
+                return make(value)
+    return found
+
+
+def _source_class() -> type:
+    from .content import Source  # content imports this module
+
+    return Source
+
+
+def _source(values: list[Any]) -> Any:
+    values[_KIND] = Kind(values[_KIND])
+    return _source_class()(*(_FIELD_TYPES.get(type(v), _same)(v) for v in values))
+
+
+def _record(cls: type) -> Callable[[list[Any]], Any]:
+    """A record from its fields, with its tuple fields (lists in JSON) made tuples again."""
+    tuples = [index for index, field in enumerate(dataclasses.fields(cls)) if str(field.type).startswith("tuple")]
+    if not tuples:
+        return lambda values: cls(*values)
+
+    def make(values: list[Any]) -> Any:
+        for index in tuples:
+            values[index] = tuple(values[index])
+        return cls(*values)
+
+    return make
+
+
+def _problem(values: list[Any]) -> Problem:
+    location, message, field, hint, severity = values
+    return Problem(location, message, field, hint, Severity(severity))
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+_FIELD_TYPES: dict[type, Callable[[Any], Any]] = {list: tuple, dict: MappingProxyType}
+_FIELDS = ("rel_path", "kind", "language", "folder", "name", "common", "village", "story", "event", "extra")
+_KIND, _EXTRA = _FIELDS.index("kind"), _FIELDS.index("extra")
+
+_TAGS: Mapping[str, Callable[[Any], Any]] = {
+    "$m": lambda pairs: {(tuple(k) if type(k) is list else k): value for k, value in pairs},
+    "$date": dt.date.fromisoformat,
+    "$dt": dt.datetime.fromisoformat,
+    "$style": STYLES.__getitem__,
+    "@Source": _source,
+    **{name: _record(cls) for name, cls in _RECORDS.items()},
+    "@Problem": _problem,
+}
