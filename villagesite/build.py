@@ -230,23 +230,31 @@ def render_files(
         add(rel, content, rel)
         made_from[rel] = made
 
-    # Machine-read outputs.  Those made from the structure alone are kept in memory between builds.
-    def of_structure(name: str, make: Callable[[], bytes | None]) -> bytes | None:
-        kept = memory.by_structure.get(name) if memory else None
+    # Machine-read outputs.  Those made from the structure alone are made again only when it changed:
+    # the manifest records it, and the preview's memory keeps them.
+    def add_of_structure(path: str, make: Callable[[], bytes | None]) -> None:
+        rel = path.lstrip("/")
+        kept = memory.by_structure.get(rel) if memory else None
         if kept is not None and kept[0] == structure:
-            return kept[1]
-        made = make()
-        if memory:
-            memory.by_structure[name] = (structure, made)
-        return made
+            made = kept[1]
+        elif previous.get(rel) == {deps.STRUCTURE: structure}:
+            add(rel, Unchanged(), rel)
+            made_from[rel] = previous[rel]
+            return
+        else:
+            made = make()
+            if memory:
+                memory.by_structure[rel] = (structure, made)
+        if made is not None:
+            add(rel, made, rel)
+            made_from[rel] = {deps.STRUCTURE: structure}
 
     public = [p.url for p in site.pages] + site.listing_urls() + ["/", "/cities/", "/tags/", "/stories/", "/events/"]
-    add(SITEMAP_PATH.lstrip("/"), of_structure("sitemap", lambda: sitemap_xml(site, public)), "sitemap")
+    add_of_structure(SITEMAP_PATH, lambda: sitemap_xml(site, public))
     add(FEED_PATH.lstrip("/"), atom_feed(site), "feed")  # stories' bodies too
     add("robots.txt", robots_txt(site), "robots.txt")
-    add(GEOJSON_PATH.lstrip("/"), of_structure("geojson", lambda: villages_geojson(site)), "villages.geojson")
-    if (calendar := of_structure("ics", lambda: events_ics(site))) is not None:
-        add(ICS_PATH.lstrip("/"), calendar, "events.ics")
+    add_of_structure(GEOJSON_PATH, lambda: villages_geojson(site))
+    add_of_structure(ICS_PATH, lambda: events_ics(site))
     # A QR code of each village's public address (none without a host in base_url), cached: encoding is slow.
     for village in site.villages if config.origin and qr_codes else ():
         qr = cached_qr(cache_dir(config), absolute(config, village.url))

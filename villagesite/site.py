@@ -58,7 +58,7 @@ def assemble_site(
     photo_files: dict[str, tuple[Path, tuple[str, ...]]] = {}
     link_severity = Severity.ERROR if strict_links else Severity.WARNING
     markdown = markdown or MarkdownCache(None)
-    bodies = [Body(s.rel_path, s.body, s.folder, s.body_line, s.bundle_files) for s in published]
+    bodies = [Body(s.rel_path, s.body, s.folder, s.body_line, s.bundle_files, s.digest) for s in published]
     converted = markdown.convert_all(
         bodies,
         targets=targets,
