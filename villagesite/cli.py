@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__
 from .build import build, check
@@ -13,6 +15,19 @@ from .config import load_config, with_base_url
 from .errors import Problem, VillageSiteError
 from .scaffold import KINDS, init_site, new_page
 from .weights import PAGE_BUDGET, kb
+
+
+def run() -> NoReturn:
+    """The ``villagesite`` command: :func:`main`, then exit without tearing the interpreter down.
+
+    Freeing every object one by one at exit took 0.2 s after a 5,000-village
+    build, for memory the operating system takes back at once.  Output is
+    flushed first; no villagesite code relies on exit handlers.
+    """
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
