@@ -297,3 +297,24 @@ def test_example_theme_overrides_one_file_to_change_the_style_colours(site, tmp_
     changed = {rel for rel in before if before[rel] != after[rel]}
     assert changed and all(rel.endswith(".html") for rel in changed)
     assert "--accent: #8c2a1c" in after["villages/weilong/index.html"].decode()
+
+
+def test_json_ld_cannot_end_its_script_element(site):
+    """Text an editor wrote that looks like markup stays data: the script element is not broken out of."""
+    summary = "</script ><script>alert(1)</script> <!-- & \u2028 村 \u2029 尾"
+    page = village("逢简村").replace("逢简村的简介。", json.dumps(summary))  # a YAML double-quoted string
+    html = read(build(site, {"content/villages/fengjian/index.md": page}), "villages/fengjian/index.html")
+    # Where an HTML parser ends the element: at "</script" and a space, "/" or ">".
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script[\s/>]', html, re.S | re.I)
+    assert blocks
+    for block in blocks:
+        assert "<!--" not in block and "\u2028" not in block and "\u2029" not in block
+    assert any(summary in str_values(json.loads(block)) for block in blocks)  # and it reads back unchanged
+
+
+def str_values(value: object) -> list[str]:
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in str_values(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in str_values(item)]
+    return [value] if isinstance(value, str) else []

@@ -25,12 +25,14 @@ CHINA_OFFSET = "+08:00"
 
 # Inside <script>, "</script>" or "<!--" in a string would end or confuse the element. JSON lets any
 # character be written as \uXXXX, so these are escaped and the data reads back unchanged.
-_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_SCRIPT_SAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def json_ld(data: dict[str, Any]) -> Markup:
     """A ``<script type="application/ld+json">`` element holding ``data``, safe against break-out."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for character, escaped in _SCRIPT_SAFE:  # str.translate walks Chinese text in Python's slow path: 45 us a page
+        text = text.replace(character, escaped)
     return Markup(f'<script type="application/ld+json">{text}</script>')
 
 

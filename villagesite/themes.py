@@ -53,6 +53,13 @@ class Theme:
         return self.path / "static"
 
 
+class Strings(dict[str, str]):
+    """Theme strings of one language; a key no theme has is shown as itself."""
+
+    def __missing__(self, key: str) -> str:
+        return key
+
+
 @dataclass(frozen=True, slots=True)
 class ThemeChain:
     themes: tuple[Theme, ...]
@@ -67,6 +74,13 @@ class ThemeChain:
             if value is not None:
                 return value
         return key
+
+    def strings_for(self, language: str) -> Strings:
+        """Every string in ``language``, the most specific theme's first: what ``t()`` looks up."""
+        merged = Strings()
+        for theme in reversed(self.themes):
+            merged.update(theme.strings.get(language, {}))
+        return merged
 
     def display_path(self, file: Path, site_root: Path) -> str:
         """How a theme file is named in messages."""
