@@ -151,31 +151,54 @@ class _Grid:
         phi, lam, cos_phi = radians[index]
         row, column = self.keys[index]
         last_ring = max(row, self.rows - 1 - row, column, self.columns - 1 - column)
-        found: list[tuple[float, int]] = []
-        nearest: list[float] = []  # negated distances: a max-heap of the best NEIGHBOURS so far
+        best = _Best()
         ring = 0
         while True:
             for key in _ring(row, column, ring):
                 for other in cells.get(key, ()):
-                    if other == index:
-                        continue
-                    phi2, lam2, cos_phi2 = radians[other]
-                    a = math.sin((phi2 - phi) / 2) ** 2 + cos_phi * cos_phi2 * math.sin((lam2 - lam) / 2) ** 2
-                    km = _EARTH_KM * 2 * math.asin(math.sqrt(a))
-                    if len(nearest) < NEIGHBOURS:
-                        heapq.heappush(nearest, -km)
-                        found.append((km, other))
-                    elif km <= -nearest[0] + 1e-6:  # ties are kept: equal distances are ordered by name
-                        if km < -nearest[0]:
-                            heapq.heapreplace(nearest, -km)
-                        found.append((km, other))
+                    if other != index:
+                        best.offer(_distance(phi, lam, cos_phi, *radians[other]), other)
             if ring >= last_ring:
                 break  # every cell seen
-            if len(nearest) == NEIGHBOURS and _unseen_bound(lat, cos_phi, ring * self.cell) > -nearest[0] + 1e-6:
+            if best.beyond(_unseen_bound(lat, cos_phi, ring * self.cell)):
                 break
             ring += 1
-        found.sort(key=lambda item: (item[0], group[item[1]][2]))
-        return tuple((group[other][3], km) for km, other in found[:NEIGHBOURS])
+        return best.result(group)
+
+
+class _Best:
+    """The nearest villages offered so far, ties kept: equal distances are then ordered by name."""
+
+    __slots__ = ("found", "heap")
+
+    def __init__(self) -> None:
+        self.found: list[tuple[float, int]] = []
+        self.heap: list[float] = []  # negated distances: a max-heap of the best NEIGHBOURS
+
+    def offer(self, km: float, other: int) -> None:
+        heap = self.heap
+        if len(heap) < NEIGHBOURS:
+            heapq.heappush(heap, -km)
+            self.found.append((km, other))
+        elif km <= -heap[0] + 1e-6:  # the small margin keeps ties despite float rounding
+            if km < -heap[0]:
+                heapq.heapreplace(heap, -km)
+            self.found.append((km, other))
+
+    def beyond(self, km: float) -> bool:
+        """Whether a village at least ``km`` away could no longer be among the best."""
+        return len(self.heap) == NEIGHBOURS and km > -self.heap[0] + 1e-6
+
+    def result(self, group: list[tuple[float, float, int, str]]) -> tuple[tuple[str, float], ...]:
+        """(slug, km) of the best, nearest first; equal distances in name order."""
+        self.found.sort(key=lambda item: (item[0], group[item[1]][2]))
+        return tuple((group[other][3], km) for km, other in self.found[:NEIGHBOURS])
+
+
+def _distance(phi: float, lam: float, cos_phi: float, phi2: float, lam2: float, cos_phi2: float) -> float:
+    """Great-circle km between two villages given in radians, with their latitudes' cosines."""
+    a = math.sin((phi2 - phi) / 2) ** 2 + cos_phi * cos_phi2 * math.sin((lam2 - lam) / 2) ** 2
+    return _EARTH_KM * 2 * math.asin(math.sqrt(a))
 
 
 def _ring(row: int, column: int, ring: int) -> Iterator[tuple[int, int]]:
@@ -218,27 +241,13 @@ def _sweep(group: list[tuple[float, float, int, str]]) -> dict[str, tuple[tuple[
     radians = [(math.radians(lat), math.radians(lon), math.cos(math.radians(lat))) for lat, lon, _, _ in group]
     for index, (lat, _lon, _order, slug) in enumerate(group):
         phi, lam, cos_phi = radians[index]
-        found: list[tuple[float, int]] = []
-        nearest: list[float] = []  # negated distances: a max-heap of the best NEIGHBOURS so far
+        best = _Best()
         for step in (1, -1):
             other = index + step
-            while 0 <= other < len(group):
-                # The small margin keeps ties (equal distances are ordered by name) despite float rounding.
-                if len(nearest) == NEIGHBOURS and _KM_PER_DEGREE * abs(group[other][0] - lat) > -nearest[0] + 1e-6:
-                    break
-                phi2, lam2, cos_phi2 = radians[other]
-                a = math.sin((phi2 - phi) / 2) ** 2 + cos_phi * cos_phi2 * math.sin((lam2 - lam) / 2) ** 2
-                km = _EARTH_KM * 2 * math.asin(math.sqrt(a))
-                if len(nearest) < NEIGHBOURS:
-                    heapq.heappush(nearest, -km)
-                    found.append((km, other))
-                elif km <= -nearest[0] + 1e-6:
-                    if km < -nearest[0]:
-                        heapq.heapreplace(nearest, -km)
-                    found.append((km, other))
+            while 0 <= other < len(group) and not best.beyond(_KM_PER_DEGREE * abs(group[other][0] - lat)):
+                best.offer(_distance(phi, lam, cos_phi, *radians[other]), other)
                 other += step
-        found.sort(key=lambda item: (item[0], group[item[1]][2]))
-        result[slug] = tuple((group[other][3], km) for km, other in found[:NEIGHBOURS])
+        result[slug] = best.result(group)
     return result
 
 
