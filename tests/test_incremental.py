@@ -12,6 +12,7 @@ from conftest import run_cli, snapshot, village
 from villagesite import build, load_config
 from villagesite import write as write_module
 from villagesite.errors import VillageSiteError
+from villagesite.memory import BuildMemory
 from villagesite.themes import builtin_themes_dir
 
 
@@ -344,3 +345,36 @@ def test_a_kept_folder_listing_is_used_only_while_the_folder_is_unchanged(site, 
     assert "villages/fengjian/index.html" in report.written.written
     html = (preview / "villages/fengjian/index.html").read_text(encoding="utf-8")
     assert "bridge" in html
+
+
+def test_a_preview_that_stops_before_saving_its_manifest_leaves_the_next_build_right(site, tmp_path):
+    """The preview writes a rebuild's manifest after the browsers reload; if it never does (killed), the
+    next start finds an older manifest beside newer files, and still builds what a clean build would."""
+    root = site(site_files())
+    output = tmp_path / "preview"
+    memory = BuildMemory()
+    build(load_config(root), output=output, memory=memory)  # the first build saves its manifest at once
+    page = root / "content/villages/fengjian/index.md"
+    page.write_text(village("逢简村", extra="tags: [水乡]\n", body="改过的正文。"), encoding="utf-8")
+    (root / "content/villages/weilong").rename(root / "content/villages/weilong-new")
+    build(load_config(root), output=output, memory=memory)
+    manifest = write_module.manifest_path(root / ".villagesite-cache", output.resolve())
+    on_disk = json.loads(manifest.read_text(encoding="utf-8"))
+    assert "villages/weilong-new/index.html" not in on_disk["files"]  # not saved yet: the process "dies" here
+    page.write_text(village("逢简村", extra="tags: [古桥]\n", body="又改了。"), encoding="utf-8")
+    build(load_config(root), output=output, memory=BuildMemory())  # a new process
+    build(load_config(root), output=tmp_path / "clean", clean=True)
+    assert snapshot(output) == snapshot(tmp_path / "clean")
+
+
+def test_the_preview_saves_a_rebuilds_manifest_when_told(site, tmp_path):
+    root = site(site_files())
+    output = tmp_path / "preview"
+    memory = BuildMemory()
+    build(load_config(root), output=output, memory=memory)
+    (root / "content/villages/fengjian/index.md").write_text(village("逢简村", body="新。"), encoding="utf-8")
+    report = build(load_config(root), output=output, memory=memory)
+    manifest = write_module.manifest_path(root / ".villagesite-cache", output.resolve())
+    assert json.loads(manifest.read_text(encoding="utf-8"))["deps"] != report.written.manifest.deps
+    memory.save_manifest()
+    assert json.loads(manifest.read_text(encoding="utf-8"))["deps"] == report.written.manifest.deps

@@ -449,7 +449,14 @@ def _build(
             *pages_over_budget(weights, prepared.site),
             *heroes_over_budget(prepared.site, encoded.images, cache),
         ]
-        written = write_output(output, files, manifest, previous=last, deps=made_from)
+        written = write_output(
+            output,
+            files,
+            manifest,
+            previous=last,
+            deps=made_from,
+            save=memory.save_manifest_later if memory is not None and memory.builds else None,
+        )
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # what a failed build staged
     if memory is None:

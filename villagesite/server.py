@@ -134,6 +134,11 @@ class Preview:
             self.last = outcome
             return outcome
 
+    def after_reload(self) -> None:
+        """What a build leaves for after the browsers are told: its manifest, written now."""
+        with self._lock, contextlib.suppress(OSError):
+            self.memory.save_manifest()
+
     def close(self) -> None:
         """Keep the Markdown cache and photo index for the next start."""
         with self._lock, contextlib.suppress(OSError):
@@ -503,6 +508,7 @@ class PreviewServer:
                 sent = self.hub.announce(outcome, previous)
                 self.say(describe(outcome))
                 sent.wait(1.0)
+                self.preview.after_reload()
                 _collect_garbage()
             except Exception:  # noqa: BLE001 - the builder must outlive anything; say what happened
                 self.say(f"villagesite failed after a build (a bug: please report it):\n{traceback.format_exc()}")

@@ -22,7 +22,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,10 +126,13 @@ def write_output(
     *,
     previous: Manifest | None,
     deps: Mapping[str, dict[str, str]],
+    save: Callable[[Path, Manifest], None] | None = None,
 ) -> WriteReport:
     """Make ``output`` hold exactly ``files``: all of them when there is no ``previous`` manifest,
     else only what changed.  ``Unchanged`` entries keep the file the previous build wrote;
-    ``Staged`` ones are in the staging folder already (whoever opened it removes what is left)."""
+    ``Staged`` ones are in the staging folder already (whoever opened it removes what is left).
+    The manifest is saved after the files (a manifest older than the output costs the next build
+    work, never a wrong file); ``save`` may do it later (the preview does, after the reload)."""
     recover(output)
     _check_replaceable(output)
     if previous is None:
@@ -138,7 +141,7 @@ def write_output(
         planned = {rel: fingerprint(content) for rel, content in files.items()}
         _write_full(output, files)
         now = Manifest(planned, dict(deps))
-        _save_manifest(manifest, now)
+        (save or save_manifest)(manifest, now)
         return WriteReport(tuple(sorted(files)), (), 0, now)
     planned = {
         rel: previous.files[rel] if isinstance(content, Unchanged) else fingerprint(content)
@@ -154,7 +157,7 @@ def write_output(
     if changed or removed or deps != previous.deps:
         if changed or removed:
             _write_incremental(output, files, changed, removed)
-        _save_manifest(manifest, now)
+        (save or save_manifest)(manifest, now)
     return WriteReport(tuple(changed), tuple(removed), len(planned) - len(changed), now)
 
 
@@ -312,7 +315,7 @@ def load_manifest(manifest: Path, output: Path) -> Manifest | None:
     return Manifest(files, deps)
 
 
-def _save_manifest(manifest: Path, content: Manifest) -> None:
+def save_manifest(manifest: Path, content: Manifest) -> None:
     manifest.parent.mkdir(parents=True, exist_ok=True)
     temporary = manifest.with_name(manifest.name + ".tmp")
     data = {"version": MANIFEST_VERSION, "files": dict(sorted(content.files.items())), "deps": content.deps}
