@@ -305,6 +305,11 @@ def _static_files(static_dir: Path) -> list[Path]:
 
 def check(config: SiteConfig, *, drafts: bool = False) -> list[Problem]:
     """Every problem in the site (broken links count as errors); nothing is encoded or written."""
+    with collector_paused():
+        return _check(config, drafts)
+
+
+def _check(config: SiteConfig, drafts: bool) -> list[Problem]:
     try:
         # The Markdown cache is read, not written: check changes nothing on disk.
         markdown = MarkdownCache(cache_dir(config) / "markdown.json")
