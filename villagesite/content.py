@@ -70,7 +70,7 @@ class Source:
     """Hash of the front matter alone: what the site's structure depends on (not the body)."""
     key_lines: Mapping[str, int]
     """Front-matter key path -> line in the file, for messages from later stages."""
-    title_slug: str = ""
+    title_slug: str
     """The title in pinyin, the order of pages in lists: made here, in the workers (pinyin is slow)."""
 
     def line_of(self, key: str) -> int:
@@ -197,8 +197,8 @@ def _read_with_cache(read: Callable[[_Job], Loaded], jobs: list[_Job], cache: So
         cache.get(name, stat) if stat else None for name, stat in zip(names, stats, strict=True)
     ]
     stale = [index for index, one in enumerate(loaded) if one is None]
-    if not cache.found:  # no cache yet: start one, empty, for the next build to fill
-        cache.changed = True
+    if not cache.found:
+        cache.start_empty()
         for index, one in zip(stale, map_in_processes(read, [jobs[i] for i in stale]), strict=True):
             loaded[index] = one
         return [one for one in loaded if one is not None]

@@ -15,7 +15,6 @@ from typing import Any
 from .config import SiteConfig
 from .content import Source
 from .schema import EventFields, ImageRef, Kind, StoryFields, StyleFamily, VillageFields
-from .slugs import slugify
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +79,7 @@ class Page:
 
     @property
     def sort_key(self) -> tuple[str, str]:
-        return (self.source.title_slug or slugify(self.title), self.title)
+        return (self.source.title_slug, self.title)
 
 
 LISTING_PAGE_SIZE = 60

@@ -90,6 +90,10 @@ class SourceCache:
         self.hits += 1
         return loaded
 
+    def start_empty(self) -> None:
+        """No cache was found: this build writes an empty one, for the next build to fill."""
+        self.changed = True
+
     def put(self, path: str, stat: Stat, encoded: str | None) -> None:
         if encoded is None:
             self.lines.pop(path, None)

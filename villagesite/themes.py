@@ -68,13 +68,6 @@ class ThemeChain:
     def template_dirs(self) -> list[Path]:
         return [theme.templates for theme in self.themes if theme.templates.is_dir()]
 
-    def string(self, language: str, key: str) -> str:
-        for theme in self.themes:
-            value = theme.strings.get(language, {}).get(key)
-            if value is not None:
-                return value
-        return key
-
     def strings_for(self, language: str) -> Strings:
         """Every string in ``language``, the most specific theme's first: what ``t()`` looks up."""
         merged = Strings()
