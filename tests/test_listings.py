@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from types import SimpleNamespace
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from villagesite.listings import NEIGHBOURS, _km, neighbours
@@ -38,8 +39,19 @@ def fake_page(index: int, lat: float, lon: float, style: str) -> SimpleNamespace
     return SimpleNamespace(slug=f"v{index}", sort_key=(f"v{index:03d}", ""), source=SimpleNamespace(village=village))
 
 
+def independent_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Haversine written apart from the module's, to hold its distances right (not only its order)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(a))
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.one_of(points, anywhere, clustered))
+# Distances that differ only in the last bit (issue 19): once ordered one way by the search and the
+# other by the reference, when each computed the haversine with its own arithmetic.
+@example([(20.0, 109.0, "hakka"), (20.0, 110.0, "hakka"), (20.000000000000004, 109.0, "hakka")])
+@example([(20.0, 110.0, "hakka"), (20.000000000000004, 109.0, "hakka"), (20.0, 109.0, "hakka")])
 def test_neighbours_match_all_pairs(coordinates):
     pages = [fake_page(i, lat, lon, style) for i, (lat, lon, style) in enumerate(coordinates)]
     found = neighbours(pages)
@@ -62,3 +74,7 @@ def test_neighbours_match_all_pairs(coordinates):
             ),
         )[:NEIGHBOURS]
         assert [n.page.slug for n in found[page.slug]] == [slug for _, _, slug in brute]
+        for neighbour in found[page.slug]:
+            there = neighbour.page.source.village.location
+            expected = independent_km(here.location.lat, here.location.lon, there.lat, there.lon)
+            assert math.isclose(neighbour.km, expected, rel_tol=1e-9, abs_tol=1e-9)

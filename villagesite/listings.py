@@ -256,8 +256,12 @@ _KM_PER_DEGREE = 6371.0 * math.pi / 180
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Haversine distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return _EARTH_KM * 2 * math.asin(math.sqrt(a))
+    """Haversine distance in kilometres between two points in degrees.
+
+    The same arithmetic as the searches (through ``_distance``, radians first), so that any
+    two ways of finding neighbours order them identically: two villages whose distances
+    differ only in the last bit are otherwise ordered one way by one formula and the
+    other way by another.
+    """
+    phi, phi2 = math.radians(lat1), math.radians(lat2)
+    return _distance(phi, math.radians(lon1), math.cos(phi), phi2, math.radians(lon2), math.cos(phi2))
