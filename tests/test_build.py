@@ -219,17 +219,18 @@ def test_a_draft_that_would_collide_is_caught_before_it_is_published(site):
     )
 
 
-def test_a_link_to_a_file_outside_content_is_not_published(site, tmp_path: Path):
+def test_a_link_to_a_file_outside_the_site_is_an_error_and_never_published(site, tmp_path: Path):
     secret = tmp_path / "home-position.txt"
     secret.write_text("22.81,113.15")
     root = site(three_villages())
     (root / "content/villages/fengjian/notes.txt").symlink_to(secret)
     result = run_cli("build", "--site", root)
-    assert result.code == 0
+    assert result.code == 1
     assert (
-        "content/villages/fengjian/notes.txt: is a link to a file outside content/ and is not published" in result.err
-    )
-    assert not (root / "output/villages/fengjian/notes.txt").exists()
+        f"content/villages/fengjian/notes.txt: is a link to {secret}, outside the site folder: villagesite reads and "
+        "publishes only files inside it (copy the file or folder into the site instead of linking to it)"
+    ) in result.err
+    assert not (root / "output").exists()
 
 
 def test_long_listings_are_split_into_linked_pages(site):

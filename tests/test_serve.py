@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -138,10 +139,56 @@ def test_nothing_outside_the_preview_folder_is_reachable(running, path):
 
 def test_a_page_elsewhere_cannot_read_the_preview_through_a_name_of_its_own(running):
     """DNS rebinding: evil.example points its name at 127.0.0.1; the preview answers only its own names."""
-    assert get(running.port, "/", host=f"evil.example:{running.port}")[0] == 403
-    assert get(running.port, "/_villagesite/client.js", host="evil.example")[0] == 403
-    for host in (f"localhost:{running.port}", f"127.0.0.1:{running.port}", f"192.168.31.20:{running.port}"):
+    own = socket.gethostname().lower()
+    for host in (
+        f"evil.example:{running.port}",
+        "evil.example",
+        f"{own}.evil.example:{running.port}",  # once accepted: its first label is this computer's name
+        f"{own}.evil.example.",
+        f"localhost.evil.example:{running.port}",
+        f"evil.localhost.example:{running.port}",
+        f"192.168.31.20:{running.port}",  # an address the preview never printed
+        "10.0.0.1",
+        "",
+    ):
+        assert get(running.port, "/", host=host)[0] == 403, host
+        assert get(running.port, "/_villagesite/client.js", host=host)[0] == 403, host
+    for host in (f"localhost:{running.port}", f"127.0.0.1:{running.port}", "127.0.0.2", f"[::1]:{running.port}", own):
         assert get(running.port, "/", host=host)[0] == 200, host
+
+
+def test_with_lan_the_printed_address_is_accepted_and_no_other(tmp_path, cache):
+    server = PreviewServer(Preview(small_site(tmp_path / "site")), port=0, lan_addresses=("192.168.31.20",))
+    server.listen()
+    assert not server.preview.build().failed
+    server.start()
+    try:
+        assert get(server.port, "/", host=f"192.168.31.20:{server.port}")[0] == 200
+        assert get(server.port, "/", host=f"192.168.31.21:{server.port}")[0] == 403
+        assert get(server.port, "/", host=f"192.168.31.20.evil.example:{server.port}")[0] == 403
+    finally:
+        server.stop()
+
+
+def test_the_reload_socket_refuses_a_rebound_name_that_starts_with_this_computer(running):
+    """The WebSocket upgrade checks ``Host`` too: a rebound name gets 403, never 101 Switching Protocols."""
+    own = socket.gethostname().lower()
+    connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=10)
+    try:
+        connection.putrequest("GET", "/_villagesite/livereload", skip_host=True, skip_accept_encoding=True)
+        for name, value in (
+            ("Host", f"{own}.evil.example:{running.port}"),
+            ("Origin", f"http://{own}.evil.example:{running.port}"),
+            ("Upgrade", "websocket"),
+            ("Connection", "Upgrade"),
+            ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+            ("Sec-WebSocket-Version", "13"),
+        ):
+            connection.putheader(name, value)
+        connection.endheaders()
+        assert connection.getresponse().status == 403
+    finally:
+        connection.close()
 
 
 def test_only_the_preview_own_pages_may_listen_for_reloads(running):

@@ -22,7 +22,8 @@ from typing import NamedTuple
 
 from . import deps
 from .config import SiteConfig
-from .content import ParseMemo, ScanMemo, is_ignored, load_content
+from .confine import site_files
+from .content import ParseMemo, ScanMemo, load_content
 from .encode import ImageCache, Processed, Progress, process_images
 from .errors import BuildFailed, Problem, VillageSiteError, error, sorted_problems, warning
 from .ical import ICS_PATH, events_ics
@@ -264,8 +265,8 @@ def render_files(
     for asset in assets.values():
         add(asset.url.lstrip("/"), asset.content, f"theme static/{asset.name}")
     for resource in site.resources:
-        add(resource.url.lstrip("/"), FromFile(resource.path), resource.url)
-    for path in _static_files(config.static_dir):
+        add(resource.url.lstrip("/"), resource.content or FromFile(resource.path), resource.url)
+    for path in _static_files(config):
         rel = path.relative_to(config.static_dir).as_posix()
         add(rel, FromFile(path), f"static/{rel}")
     cache = ImageCache(cache_dir(config))
@@ -293,14 +294,10 @@ def cache_dir(config: SiteConfig) -> Path:
     return Path(os.environ.get(CACHE_ENV) or config.root / ".villagesite-cache")
 
 
-def _static_files(static_dir: Path) -> list[Path]:
-    if not static_dir.is_dir():
-        return []
-    return [
-        p
-        for p in sorted(static_dir.rglob("*"))
-        if p.is_file() and not any(is_ignored(part) for part in p.relative_to(static_dir).parts)
-    ]
+def _static_files(config: SiteConfig) -> list[Path]:
+    """The files of the site's static/ folder; links leading out of the site are left out (and reported
+    when the content is loaded, see :func:`villagesite.confine.site_files`)."""
+    return site_files(config.static_dir, config.root.resolve(), "static/")[0]
 
 
 def check(config: SiteConfig, *, drafts: bool = False) -> list[Problem]:

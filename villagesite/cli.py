@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -12,7 +13,7 @@ from typing import NoReturn
 from . import __version__
 from .build import build, check
 from .config import load_config, with_base_url
-from .errors import Problem, VillageSiteError
+from .errors import Problem, VillageSiteError, error
 from .scaffold import KINDS, init_site, new_page
 from .weights import PAGE_BUDGET, kb
 
@@ -41,9 +42,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     except VillageSiteError as exc:
         _print_problems(exc.problems)
         return 1
+    except OSError as exc:  # the computer, not the site: a full disk, a folder that cannot be written
+        _print_problems([system_problem(exc)])
+        return 1
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
         return 130
+
+
+_SYSTEM_ERRORS = {
+    errno.ENOSPC: ("the disk is full", "free some space, or set VILLAGESITE_CACHE_DIR or --output to another disk"),
+    errno.EDQUOT: ("the disk quota is used up", "free some space or ask for a larger quota"),
+    errno.EACCES: ("permission denied", "choose a folder you may write to, or change its permissions"),
+    errno.EPERM: ("permission denied", "choose a folder you may write to, or change its permissions"),
+    errno.EROFS: ("the disk is read-only", "choose a folder on a disk that can be written"),
+    errno.ENOTDIR: ("is not a folder", "give the path of a folder"),
+    errno.EISDIR: ("is a folder, not a file", "give the path of a file"),
+    errno.ENAMETOOLONG: ("the name is too long", "choose a shorter name"),
+    errno.EMFILE: ("too many files are open", "close other programs and try again"),
+}
+
+
+def system_problem(exc: OSError) -> Problem:
+    """One line for an error of the computer rather than the site: which file or folder, what to do."""
+    what, hint = _SYSTEM_ERRORS.get(exc.errno or 0, (exc.strerror or str(exc), None))
+    path = exc.filename if isinstance(exc.filename, str) else str(exc.filename or "")
+    return error(path, None, what if path else f"{what} ({exc})", hint=hint)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -18,7 +18,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from .bundle_files import bundle_file_problem
 from .config import SiteConfig
+from .confine import is_ignored, link_problem, site_files
 from .errors import Problem, error, warning
 from .fields import FieldReader
 from .frontmatter import decode_text, read_text, split_front_matter
@@ -94,11 +96,6 @@ class ContentSet:
     problems: tuple[Problem, ...] = field(default=())
 
 
-def is_ignored(name: str) -> bool:
-    """Hidden files and editors' temporary files are never content."""
-    return name.startswith((".", "~", "#")) or name.endswith(("~", ".swp", ".tmp", ".bak"))
-
-
 class _Job(NamedTuple):
     """One content file to read, found by the walk over content/.
 
@@ -143,6 +140,9 @@ def load_content(
     jobs: list[_Job] = []
     data: dict[str, Any] = {}
     content_dir = config.content_dir
+    root = config.root.resolve()
+    if content_dir.is_symlink() and (problem := link_problem(str(content_dir), root, "content")):
+        return ContentSet((), {}, (problem,))
     if not content_dir.is_dir():
         return ContentSet(
             (),
@@ -153,16 +153,22 @@ def load_content(
         if is_ignored(entry.name):
             continue
         rel = f"content/{entry.name}"
+        if entry.is_symlink() and (problem := link_problem(str(entry), root, rel)):
+            problems.append(problem)
+            continue
         if entry.name in SECTIONS and entry.is_dir():
             _find_section(config, entry, SECTIONS[entry.name], jobs, problems, scans)
         elif entry.name == "pages" and entry.is_dir():
             _find_pages(config, entry, jobs, problems)
         elif entry.name == "data" and entry.is_dir():
-            _load_data(entry, data, problems)
+            _load_data(root, entry, data, problems)
         else:
             problems.append(
                 warning(rel, None, "is not used: content/ holds villages/, stories/, events/, pages/ and data/")
             )
+
+    # static/ is copied as it is, but only from inside the site: a link out of it is an error here.
+    problems.extend(site_files(config.static_dir, root, "static/")[1])
 
     def read(job: _Job) -> Loaded:
         return load_source(config, Path(job.path), job.kind, job.language, job.folder, job.name, job.bundle)
@@ -234,10 +240,14 @@ def _find_section(
     with os.scandir(section_dir) as scanned:
         entries = sorted(scanned, key=lambda entry: entry.name)
     section = section_dir.name
+    root = config.root.resolve()
     for entry in entries:
         if is_ignored(entry.name):
             continue
         rel = f"content/{section}/{entry.name}"
+        if entry.is_symlink() and (problem := link_problem(entry.path, root, rel)) is not None:
+            problems.append(problem)
+            continue
         if not entry.is_dir():
             if entry.name.endswith(".md"):
                 problems.append(
@@ -266,8 +276,12 @@ def _find_section(
 
 
 def _find_pages(config: SiteConfig, pages_dir: Path, jobs: list[_Job], problems: list[Problem]) -> None:
+    root = config.root.resolve()
     for entry in sorted(pages_dir.iterdir()):
         if is_ignored(entry.name):
+            continue
+        if entry.is_symlink() and (problem := link_problem(str(entry), root, f"content/pages/{entry.name}")):
+            problems.append(problem)
             continue
         if entry.is_file() and entry.suffix == ".md":
             stem, _, language = entry.stem.partition(".")
@@ -287,10 +301,13 @@ def _find_pages(config: SiteConfig, pages_dir: Path, jobs: list[_Job], problems:
             )
 
 
-def _load_data(data_dir: Path, data: dict[str, Any], problems: list[Problem]) -> None:
+def _load_data(root: Path, data_dir: Path, data: dict[str, Any], problems: list[Problem]) -> None:
     for entry in sorted(data_dir.iterdir()):
         rel = f"content/data/{entry.name}"
         if is_ignored(entry.name):
+            continue
+        if entry.is_symlink() and (problem := link_problem(str(entry), root, rel)):
+            problems.append(problem)
             continue
         if entry.suffix not in (".yaml", ".yml"):
             problems.append(warning(rel, None, "is not used: data files end in .yaml"))
@@ -309,7 +326,9 @@ def _scan_page_folder(
     """The Markdown files at the top of a page folder, and its other files (photos), relative to it.
 
     ``os.scandir`` answers "file or folder?" without a ``stat`` per entry.
-    Links that lead out of ``content/`` are refused.  With ``scans``, a
+    Links that lead out of the site folder, or round in a loop, are refused
+    (see :mod:`villagesite.confine`); files a page may not publish are
+    reported (see :mod:`villagesite.bundle_files`).  With ``scans``, a
     folder (and each folder below it) whose mtime is unchanged is not
     listed again: a folder's mtime changes whenever an entry is added,
     removed or renamed in it.
@@ -323,6 +342,8 @@ def _scan_page_folder(
     found: list[Problem] = []
     listed: list[tuple[str, int]] = []
 
+    root = config.root.resolve()
+
     def walk(directory: str, prefix: str) -> None:
         listed.append((directory, os.stat(directory).st_mtime_ns))  # before listing: a change after it shows
         with os.scandir(directory) as scanned:
@@ -330,17 +351,22 @@ def _scan_page_folder(
         for entry in entries:
             if is_ignored(entry.name):
                 continue
+            if entry.is_symlink():
+                problem = link_problem(entry.path, root, _site_rel(entry.path, config))
+                if problem is not None:
+                    found.append(problem)
+                    continue
             if entry.is_dir(follow_symlinks=False):
                 walk(entry.path, f"{prefix}{entry.name}/")
             elif not entry.is_file():
-                continue
+                continue  # a link to a folder inside the site: its files are published from there
             elif entry.name.endswith(".md"):
                 if not prefix:
                     markdown.append(entry.name)
-            elif entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(config.content_dir.resolve()):
-                rel = Path(entry.path).relative_to(config.root).as_posix()
-                found.append(warning(rel, None, "is a link to a file outside content/ and is not published"))
             else:
+                problem = bundle_file_problem(entry.name, _site_rel(entry.path, config))
+                if problem is not None:
+                    found.append(problem)
                 files.append(prefix + entry.name)
 
     walk(folder, "")
@@ -353,6 +379,10 @@ def _scan_page_folder(
 
 
 RACY_NS = 2_000_000_000
+
+
+def _site_rel(path: str, config: SiteConfig) -> str:
+    return Path(path).relative_to(config.root).as_posix()
 
 
 def _unchanged(listed: tuple[tuple[str, int], ...]) -> bool:

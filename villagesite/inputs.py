@@ -33,11 +33,32 @@ def _walk(folder: Path, digest: hashlib._Hash) -> None:
         digest.update(f"missing:{folder}\n".encode())
         return
     for entry in entries:
-        if entry.is_dir(follow_symlinks=True):
+        try:
+            is_dir = entry.is_dir(follow_symlinks=True)
+        except OSError:  # a link in a loop: the build reports it
+            digest.update(f"unreadable:{entry.path}\n".encode())
+            continue
+        if is_dir:
+            if entry.is_symlink() and os.path.realpath(entry.path) in _ancestors(entry.path):
+                digest.update(f"loop:{entry.path}\n".encode())
+                continue
             _walk(Path(entry.path), digest)
         else:
             try:
                 stat = entry.stat(follow_symlinks=True)
-            except OSError:
+            except OSError:  # a link to nothing is an input too: the build reports it
+                digest.update(f"unreadable:{entry.path}\n".encode())
                 continue
             digest.update(f"{entry.path}|{stat.st_size}|{stat.st_mtime_ns}|{stat.st_ino}\n".encode())
+
+
+def _ancestors(path: str) -> set[str]:
+    """The real paths of the folders that hold ``path``: a link to one of them would be walked forever."""
+    found = set()
+    folder = os.path.dirname(os.path.realpath(os.path.dirname(path)) + "/x")
+    while True:
+        found.add(folder)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return found
+        folder = parent

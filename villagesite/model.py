@@ -137,6 +137,8 @@ class Resource:
 
     path: Path
     url: str
+    content: bytes | None = None
+    """What to publish instead of the file (an SVG with its scripts removed), or None for the file itself."""
 
 
 @dataclass(frozen=True, slots=True)

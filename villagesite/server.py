@@ -225,34 +225,43 @@ def messages_for(outcome: Outcome, previous: Outcome | None) -> list[dict[str, A
     return [{"command": "reload", "path": f"/{first}", "liveCSS": False}]
 
 
-def trusted_host(host: str) -> bool:
-    """Whether a request's ``Host`` names this computer: an IP address, ``localhost`` or its own name.
+def allowed_hosts(lan: Iterable[str] = ()) -> frozenset[str]:
+    """The names a request's ``Host`` may give: ``localhost``, this computer's own name, the LAN addresses
+    printed for phones (loopback addresses are always accepted, see :func:`trusted_host`)."""
+    own = socket.gethostname().lower().rstrip(".")
+    return frozenset(name for name in ("localhost", own, own.split(".")[0], *lan) if name)
+
+
+def trusted_host(host: str, allowed: frozenset[str]) -> bool:
+    """Whether a request's ``Host`` names this computer exactly as the preview was offered.
 
     A web page elsewhere can point a name of its own at 127.0.0.1 (DNS
-    rebinding) to read the preview, drafts included; such a name is refused.
+    rebinding) to read the preview, drafts included; such a name is refused,
+    and so is any name that merely starts with this computer's
+    (``<hostname>.evil.example``) or an address the preview did not print.
     """
     try:
-        name = (urlsplit(f"//{host}").hostname or "").rstrip(".")
+        name = (urlsplit(f"//{host}").hostname or "").lower().rstrip(".")
     except ValueError:
         return False
     if not name:
         return False
-    try:
-        ipaddress.ip_address(name)
+    if name in allowed:
         return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
     except ValueError:
-        pass
-    own = socket.gethostname().lower().split(".")[0]
-    return name in ("localhost", own) or name.endswith(".localhost") or name.split(".")[0] == own
+        return False
 
 
 class _TrustedHostOnly:
     """A mixin for handlers: refuse requests whose ``Host`` is not this computer (see :func:`trusted_host`)."""
 
     request: Any
+    application: Any
 
     def prepare(self) -> None:
-        if not trusted_host(self.request.host):
+        if not trusted_host(self.request.host, self.application.settings["allowed_hosts"]):
             raise web.HTTPError(403, reason="Host not allowed")
 
 
@@ -395,7 +404,7 @@ class PreviewFiles(_TrustedHostOnly, web.RequestHandler):
             self.set_header("Content-Length", str(len(content)))
 
 
-def make_app(preview: Preview, hub: Hub) -> web.Application:
+def make_app(preview: Preview, hub: Hub, allowed: frozenset[str] | None = None) -> web.Application:
     return web.Application(
         [
             (PREFIX + "livereload", ReloadSocket, {"hub": hub}),
@@ -403,6 +412,7 @@ def make_app(preview: Preview, hub: Hub) -> web.Application:
             (r"/(.*)", PreviewFiles, {"preview": preview}),
         ],
         log_function=lambda handler: None,  # the terminal shows builds, not requests
+        allowed_hosts=allowed if allowed is not None else allowed_hosts(),
     )
 
 
@@ -418,6 +428,8 @@ class PreviewServer:
     port: int = 8000
     say: Callable[[str], None] = print
     force_polling: bool | None = None
+    lan_addresses: tuple[str, ...] = ()
+    """The addresses printed for phones: requests naming them are served too."""
     hub: Hub = field(init=False)
     watcher: SiteWatcher = field(init=False)
     builds: int = field(init=False, default=0)
@@ -439,7 +451,7 @@ class PreviewServer:
 
     def _serve_on_this_thread(self) -> None:
         self.hub.loop = ioloop.IOLoop.current()
-        self._server = httpserver.HTTPServer(make_app(self.preview, self.hub))
+        self._server = httpserver.HTTPServer(make_app(self.preview, self.hub, allowed_hosts(self.lan_addresses)))
         self._server.add_sockets(self._sockets)
 
     def _start_watching(self) -> None:
@@ -578,7 +590,14 @@ def serve(
 ) -> int:
     """The ``serve`` command: first build, then serve and rebuild until Ctrl-C."""
     preview = Preview(site_dir)
-    server = PreviewServer(preview, host="0.0.0.0" if lan else "127.0.0.1", port=port, say=say)
+    address = lan_address() if lan else None
+    server = PreviewServer(
+        preview,
+        host="0.0.0.0" if lan else "127.0.0.1",
+        port=port,
+        say=say,
+        lan_addresses=(address,) if address else (),
+    )
     for attempt in range(port_tries):
         try:
             server.port = port + attempt
@@ -593,7 +612,6 @@ def serve(
     say(_first_line(first, preview.output))
     say(f"Preview of {preview.site_dir} (drafts included) at http://127.0.0.1:{server.port}/")
     if lan:
-        address = lan_address()
         if address is None:
             say("No local network found: join this computer to the village Wi-Fi and start again for phones.")
         else:

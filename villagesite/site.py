@@ -12,6 +12,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .bundle_files import inert_content, is_active, publishable
 from .config import SiteConfig
 from .content import ContentSet, Source
 from .errors import Problem, Severity, did_you_mean, error, warning
@@ -50,7 +51,7 @@ def assemble_site(
         source.rel_path: page_path(source.kind, slugs[source.rel_path], language_prefix(config, source.language))
         for source in published
     }
-    targets, resources = _link_targets(config, published, urls)
+    targets, resources = _link_targets(config, published, urls, problems)
     _check_references(published, {(s.kind, slugs[s.rel_path]): s for s in originals}, problems)
 
     pages: list[Page] = []
@@ -167,9 +168,14 @@ def _assign_slugs(sources: list[Source], problems: list[Problem]) -> dict[str, s
 
 
 def _link_targets(
-    config: SiteConfig, sources: list[Source], urls: dict[str, str]
+    config: SiteConfig, sources: list[Source], urls: dict[str, str], problems: list[Problem]
 ) -> tuple[dict[str, str], list[Resource]]:
-    """Every content path a link may name -> its site path; and the bundle files to copy."""
+    """Every content path a link may name -> its site path; and the bundle files to copy.
+
+    Files a page may not publish (see :mod:`villagesite.bundle_files`) are no
+    link targets; SVG drawings and routes are read here, so that an edit to
+    one is seen even where the folder's listing is remembered.
+    """
     targets: dict[str, str] = {"/": "/", "/villages/": "/villages/", "/stories/": "/stories/", "/events/": "/events/"}
     targets.update({f"/styles/{key}/": f"/styles/{key}/" for key in STYLES})
     resources: list[Resource] = []
@@ -180,10 +186,19 @@ def _link_targets(
             targets.setdefault(key, url)
         if source.folder != "/pages/":
             for name in source.bundle_files:
+                photo = is_photo(name)
                 resource_url = url + name
+                if not photo and not publishable(name):
+                    if is_active(name):  # an error already: a link to it needs no second message
+                        targets[source.folder + name] = resource_url
+                    continue  # reported when the folder was listed
                 targets[source.folder + name] = resource_url
-                if not is_photo(name):  # photos are published as variants, never as originals
-                    resources.append(Resource(bundle_path(config, source, name), resource_url))
+                if not photo:  # photos are published as variants, never as originals
+                    path = bundle_path(config, source, name)
+                    content, problem = inert_content(path, path.relative_to(config.root).as_posix())
+                    if problem is not None:
+                        problems.append(problem)
+                    resources.append(Resource(path, resource_url, content))
     return targets, resources
 
 
