@@ -45,7 +45,7 @@ def test_fast_path_equals_pyyaml(text):
 
 def test_fast_path_reads_plain_front_matter():
     """The speed is not lost quietly: plain documents, the example's among them, take the fast path."""
-    plain = [text for text in DOCUMENTS[:6] + DOCUMENTS[11:]]
+    plain = [text for text in DOCUMENTS[:5] + DOCUMENTS[11:]]
     for index_md in EXAMPLE.rglob("*.md"):
         plain.append(index_md.read_text(encoding="utf-8").split("---\n")[1])
     assert all(_fast_document(text, 2) is not None for text in plain)
@@ -77,5 +77,8 @@ def test_fast_path_equals_pyyaml_on_generated_documents(document, flow):
     text = yaml.safe_dump(document, allow_unicode=True, default_flow_style=flow)
     full = _full_document(text, "x.md", 2)
     fast = _fast_document(text, 2)
-    assert fast is not None
+    if fast is None:  # an escape (of a control character, say): the full path checks what it makes
+        assert "\\" in text and '"' in text
+        assert parse_yaml(text, "x.md", 2) == full
+        return
     assert (fast.data, fast.lines) == (full.data, full.lines)
