@@ -7,6 +7,7 @@ just work; GBK gets a message saying how to fix it instead of a crash.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,6 +72,15 @@ def split_front_matter(text: str, rel_path: str) -> FrontMatter | Problem:
         )
     for index in range(1, len(lines)):
         if lines[index].strip() in ("---", "..."):
+            if (later := _more_fields_after(lines, index)) is not None:
+                return error(
+                    rel_path,
+                    index + 1,
+                    f"the front matter ends at line {index + 1} (a '---' line); the lines after it are read as"
+                    " the page's text",
+                    hint=f"the fields below it belong to the front matter: remove this '---' and keep the one on"
+                    f" line {later + 1}",
+                )
             block = "\n".join(lines[1:index])
             parsed = parse_yaml(block, rel_path, first_line=2)
             if isinstance(parsed, Problem):
@@ -78,3 +88,29 @@ def split_front_matter(text: str, rel_path: str) -> FrontMatter | Problem:
             body = "\n".join(lines[index + 1 :])
             return FrontMatter(parsed, body, index + 2)
     return error(rel_path, 1, "the front matter is not closed", hint="add a line '---' after the last field")
+
+
+_FIELD_LINE = re.compile(r"[a-z_][a-z0-9_]*:(?: |$)")
+"""A line as fields are written: ``summary: ...``."""
+_YAML_LINE = re.compile(r"[ \t#-]|[a-z_][a-z0-9_]*:(?: |$)")
+"""A field, or what continues one: an indented line, a list item, a comment."""
+
+
+def _more_fields_after(lines: list[str], end: int) -> int | None:
+    """The index of a second '---' when the lines between it and the closing one at ``end`` are all fields.
+
+    An editor who puts a '---' between fields, as a separator, ends the front
+    matter early; the page's text then starts with ``summary: ...``.
+    """
+    following = end + 1
+    while following < len(lines) and not lines[following].strip():
+        following += 1
+    if following == len(lines) or not _FIELD_LINE.match(lines[following]):
+        return None
+    for index in range(following + 1, len(lines)):
+        line = lines[index]
+        if line.strip() in ("---", "..."):
+            return index
+        if line.strip() and not _YAML_LINE.match(line):
+            return None
+    return None
