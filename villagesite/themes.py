@@ -43,6 +43,8 @@ class Theme:
     extends: str | None
     strings: Mapping[str, Mapping[str, str]]
     """Language -> key -> translated UI string."""
+    extends_line: int | None = None
+    """The line of ``extends`` in theme.yaml, for messages."""
 
     @property
     def templates(self) -> Path:
@@ -94,6 +96,18 @@ def resolve_themes(config: SiteConfig) -> ThemeChain:
     name: str | None = config.theme
     while name is not None:
         path = _find_theme(config, name, seen)
+        if path is None and chain and (loop := _loop(chain, name)):
+            raise VillageSiteError(
+                [
+                    error(
+                        _rel(chain[-1].path / THEME_FILE, config.root),
+                        chain[-1].extends_line,
+                        f"theme {loop}: a loop",
+                        field="extends",
+                        hint="a theme extends a more general one, which must not extend it back",
+                    )
+                ]
+            )
         if path is None:
             available = sorted(
                 {
@@ -109,7 +123,7 @@ def resolve_themes(config: SiteConfig) -> ThemeChain:
                 [
                     error(
                         where,
-                        None,
+                        chain[-1].extends_line if chain else None,
                         f"there is no theme '{name}'",
                         field="theme" if not chain else "extends",
                         hint=f"themes found: {', '.join(available)}",
@@ -123,6 +137,17 @@ def resolve_themes(config: SiteConfig) -> ThemeChain:
         if name is None and path.resolve() != (builtin_themes_dir() / DEFAULT_THEME).resolve():
             name = DEFAULT_THEME
     return ThemeChain(tuple(chain))
+
+
+def _loop(chain: list[Theme], name: str) -> str | None:
+    """The loop in words ("'a' extends 'b', which extends 'a' again") when ``name`` is in the chain, else None."""
+    names = [theme.name for theme in chain]
+    if name not in names:
+        return None
+    words = [f"'{names[names.index(name)]}'"]
+    for following in [*names[names.index(name) + 1 :], name]:
+        words.append(f"extends '{following}'")
+    return (words[0] + " " + ", which ".join(words[1:])) + " again"
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -160,7 +185,7 @@ def _load_theme(config: SiteConfig, name: str, path: Path) -> Theme:
         strings[str(language)] = MappingProxyType({str(k): str(v) for k, v in table.items()})
     if problems:
         raise VillageSiteError(problems)
-    return Theme(name, path, extends, MappingProxyType(strings))
+    return Theme(name, path, extends, MappingProxyType(strings), fields.line_of("extends") if extends else None)
 
 
 def make_environment(
