@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from pathlib import Path
 
+import yaml
 from PIL import Image, ImageDraw
 
 from .config import CONFIG_NAME, SiteConfig
@@ -20,12 +23,43 @@ KINDS = {"village": Kind.VILLAGE, "story": Kind.STORY, "event": Kind.EVENT}
 
 def _fill(name: str, title: str, today: dt.date) -> str:
     text = (SCAFFOLDS / name).read_text(encoding="utf-8")
-    return text.replace("__TITLE__", title).replace("__DATE__", today.isoformat())
+    return text.replace("__TITLE__", yaml_text(title)).replace("__DATE__", today.isoformat())
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+"""What cannot be in a title of one line: control characters, line separators, undecodable bytes."""
+
+
+def check_title(title: str) -> None:
+    """Refuse a name that cannot be a title on one line: a line break or control character in it."""
+    if match := _CONTROL.search(title):
+        raise VillageSiteError(
+            [
+                error(
+                    "",
+                    None,
+                    f"the name cannot contain a line break or control character (found U+{ord(match.group()):04X})",
+                    hint="write the name on one line, e.g. villagesite new village 逢简村",
+                )
+            ]
+        )
+
+
+def yaml_text(title: str) -> str:
+    """``title`` as a YAML value that reads back as exactly this text: plain when it can be, else in quotes."""
+    try:
+        plain = yaml.safe_load(f"title: {title}  # comment")
+    except yaml.YAMLError:
+        plain = None
+    if isinstance(plain, dict) and plain.get("title") == title and title == title.strip():
+        return title
+    return json.dumps(title, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
 
 
 def init_site(folder: Path, title: str = "广东古村落", today: dt.date | None = None) -> list[Path]:
     """Create a new site that builds at once: settings, one sample village with a cover, an about page."""
     today = today or dt.date.today()
+    check_title(title)
     if (folder / CONFIG_NAME).exists():
         raise VillageSiteError([error(str(folder / CONFIG_NAME), None, "a site already exists here")])
     if folder.exists() and any(p for p in folder.iterdir() if not p.name.startswith(".")):
@@ -66,6 +100,7 @@ def draw_sample_cover(path: Path) -> None:
 def new_page(config: SiteConfig, kind_name: str, name: str, today: dt.date | None = None) -> Path:
     """Create ``content/<section>/<slug>/index.md`` from the scaffold for ``kind_name``."""
     kind = KINDS[kind_name]
+    check_title(name)
     slug = name if is_slug(name) else slugify(name)
     if not slug:
         raise VillageSiteError(
