@@ -422,6 +422,12 @@ def test_lan_prints_the_address_and_a_qr_code_a_phone_can_scan(tmp_path, cache, 
     assert qr in text and "█" in qr
 
 
+def _interruptible() -> None:
+    """Ctrl-C as a terminal sends it: a test run started in the background (``pytest &``) ignores SIGINT, and
+    a child inherits that, so Python would install no KeyboardInterrupt handler and the server would not stop."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_the_server_cleanly(tmp_path, cache):
     root = small_site(tmp_path / "site")
     process = subprocess.Popen(
@@ -430,19 +436,25 @@ def test_ctrl_c_stops_the_server_cleanly(tmp_path, cache):
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=_interruptible,
     )
-    assert process.stdout is not None
-    seen = []
-    for line in process.stdout:
-        seen.append(line)
-        if "Ctrl-C to stop" in line:
-            break
-    port = int(next(line for line in seen if "at http://127.0.0.1:" in line).rsplit(":", 1)[1].strip(" /\n"))
-    assert get(port, "/")[0] == 200
-    process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=20)
-    assert process.returncode == 0, err
-    assert "Stopped." in out and "Traceback" not in err
+    try:
+        assert process.stdout is not None
+        seen = []
+        for line in process.stdout:
+            seen.append(line)
+            if "Ctrl-C to stop" in line:
+                break
+        port = int(next(line for line in seen if "at http://127.0.0.1:" in line).rsplit(":", 1)[1].strip(" /\n"))
+        assert get(port, "/")[0] == 200
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=20)
+        assert process.returncode == 0, err
+        assert "Stopped." in out and "Traceback" not in err
+    finally:  # never leave a server running, nor its pipes for a later test's garbage collection
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
 
 
 def test_the_whole_content_folder_moved_away_and_back(running, tmp_path):
