@@ -87,11 +87,18 @@ def join_key(parent: str, key: object) -> str:
 
 
 def _record_lines(node: yaml.Node, path: str, offset: int, lines: dict[str, int]) -> None:
+    """Before construction, which flattens merge keys: a key written beside ``<<: *base`` keeps its own line."""
     if isinstance(node, yaml.MappingNode):
+        merged = [value for key, value in node.value if key.tag == _MERGE]
         for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                continue
             key_path = join_key(path, key_node.value)
             lines.setdefault(key_path, key_node.start_mark.line + offset)
             _record_lines(value_node, key_path, offset, lines)
+        for value in merged:  # a map, or a list of maps (the first wins)
+            for source in value.value if isinstance(value, yaml.SequenceNode) else [value]:
+                _record_lines(source, path, offset, lines)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             key_path = join_key(path, index)
@@ -138,11 +145,11 @@ def _checked_document(
         problem = _Vetting(loader, text, rel_path, first_line).problem(node)
         if problem is not None:
             return problem
+        lines: dict[str, int] = {}
+        _record_lines(node, "", first_line, lines)
         data = loader.construct_document(node)
     finally:
         loader.dispose()
-    lines: dict[str, int] = {}
-    _record_lines(node, "", first_line, lines)
     return YamlDocument(data, lines, first_line)
 
 
@@ -167,7 +174,7 @@ def _fast_document(text: str, first_line: int) -> YamlDocument | None:
             return YamlDocument(None, {}, first_line)
         lines: dict[str, int] = {}
         data = _build(loader, node, "", first_line, lines, set(), 1)
-    except (yaml.YAMLError, _NotPlain, ValueError, KeyError, AttributeError):  # '!!int abc': the full path says
+    except Exception:  # noqa: BLE001 -- not plain, or '!!int abc' failing in its constructor: the full path says
         return None
     finally:
         loader.dispose()
