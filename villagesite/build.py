@@ -10,9 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-import json
 import os
-import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
@@ -34,7 +32,7 @@ from .memory import BuildMemory
 from .model import Site
 from .outputs import FEED_PATH, GEOJSON_PATH, SITEMAP_PATH, atom_feed, robots_txt, sitemap_xml, villages_geojson
 from .parallel import map_in_processes
-from .qr import QR_FILE, cached_qr
+from .qr import QR_FILE, QrCodes
 from .render import Rendered, Renderer, poster_url
 from .site import assemble_site
 from .source_cache import SourceCache
@@ -50,23 +48,30 @@ from .weights import (
     weigh,
 )
 from .write import (
-    MARKER,
+    CACHE_ENV,
     Content,
     FromFile,
     Unchanged,
     WriteReport,
+    cache_error,
+    close_staging,
+    disk_reason,
+    is_whole,
     load_manifest,
     manifest_path,
     open_staging,
+    output_error,
+    read_sealed,
+    recover,
     stage,
     write_output,
+    write_sealed,
 )
 
 SOURCES_FILE = "content.jsonl"
 """Content files as read by the last command-line build (see :mod:`villagesite.source_cache`)."""
 
-CACHE_ENV = "VILLAGESITE_CACHE_DIR"
-"""Where to keep encoded photos between builds, when not ``.villagesite-cache/`` in the site (CI caches)."""
+REPORT_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +138,8 @@ def render_files(
     staging: Path | None = None,
     qr_codes: bool = True,
     meanwhile: Callable[[], None] | None = None,
+    trust_caches: bool = True,
+    published: Callable[[str, str], bool] | None = None,
 ) -> tuple[dict[str, Content], dict[str, dict[str, str]]]:
     """Every output file, and what each rendered one was made from.
 
@@ -141,7 +148,9 @@ def render_files(
     With a ``staging`` folder, rendered pages are written there as they are
     made instead of being kept in memory.  ``qr_codes=False`` leaves out the
     villages' QR codes (``check`` encodes and caches nothing).
-    ``meanwhile`` runs while worker processes render (saving caches).
+    ``meanwhile`` runs while worker processes render (saving caches).  Cached QR codes are used
+    only when they check (see :class:`~villagesite.qr.QrCodes`), and not at all without
+    ``trust_caches``; ``published`` says which outputs the output folder holds already.
     """
     site = prepared.site
     chain = resolve_themes(config)
@@ -257,9 +266,11 @@ def render_files(
     add_of_structure(GEOJSON_PATH, lambda: villages_geojson(site))
     add_of_structure(ICS_PATH, lambda: events_ics(site))
     # A QR code of each village's public address (none without a host in base_url), cached: encoding is slow.
+    codes = QrCodes(cache_dir(config), trust=trust_caches, published=published)
     for village in site.villages if config.origin and qr_codes else ():
-        qr = cached_qr(cache_dir(config), absolute(config, village.url))
-        add(output_file(village.url + QR_FILE), FromFile(qr, link=True), village.source.rel_path)
+        rel = output_file(village.url + QR_FILE)
+        qr, digest = codes.file(absolute(config, village.url), rel)
+        add(rel, FromFile(qr, digest), village.source.rel_path)
 
     # Files as they are: theme assets, bundle files, the site's static/ folder, photo variants.
     for asset in assets.values():
@@ -271,9 +282,12 @@ def render_files(
         add(rel, FromFile(path), f"static/{rel}")
     cache = ImageCache(cache_dir(config))
     for processed in images.values():
-        for variant in processed.asset.variants:
-            # The same photo in two folders gives the same variant names: written once.
-            add(variant.url.lstrip("/"), FromFile(cache.variant_path(variant), link=True), processed.asset.source.url)
+        checked = processed.files or [None] * len(processed.asset.variants)
+        for variant, path in zip(processed.asset.variants, checked, strict=True):
+            # The same photo in two folders gives the same variant names: written once.  A checked
+            # file's name carries the hash of its bytes: the manifest's fingerprint (``check`` has none).
+            content = FromFile(path, path.name.split(".")[1]) if path else FromFile(cache.variant_path(variant))
+            add(variant.url.lstrip("/"), content, processed.asset.source.url)
     if collisions:
         raise BuildFailed(collisions)
     return files, made_from
@@ -378,10 +392,15 @@ def _build(
     _check_output_location(config, output)
     cache = ImageCache(cache_dir(config))
     manifest = manifest_path(cache.root, output)
+    report_file = manifest.with_suffix(".report.json")
+    try:
+        recover(output)  # a build cut off in its commit is finished (or undone) before anything is believed
+    except OSError as exc:
+        raise output_error(output, exc) from exc
     inputs = ""
     if memory is None:
         inputs = input_fingerprint(config, drafts=drafts)
-        previous = None if clean else load_report(manifest.with_suffix(".report.json"), inputs, output)
+        previous = None if clean else load_report(report_file, inputs, output)
         if previous is not None:
             return replace(
                 previous,
@@ -389,13 +408,15 @@ def _build(
                 photos_encoded=0,
                 written=WriteReport((), (), previous.files),
             )
-        index = SourceIndex(cache.root / "sources.json")
-        markdown = MarkdownCache(cache.root / "markdown.json")
-        sources = SourceCache(cache.root / SOURCES_FILE, config)
+        # --clean builds from the sources: no cache is read, but each is written again for the next build.
+        index = _unread_index(cache.root / "sources.json") if clean else SourceIndex(cache.root / "sources.json")
+        markdown = MarkdownCache(cache.root / "markdown.json", read=not clean)
+        sources = SourceCache(cache.root / SOURCES_FILE, config, read=not clean)
         parsed = scans = None
     else:
         # A command-line build must not take this output for unchanged on a report of an older build.
-        manifest.with_suffix(".report.json").unlink(missing_ok=True)
+        with _writing_cache(cache.root):
+            report_file.unlink(missing_ok=True)
         index, markdown = memory.caches(cache.root)
         parsed = memory.parse_memo(config)
         scans = memory.scans
@@ -403,19 +424,26 @@ def _build(
     prepared = prepare(
         config, drafts=drafts, index=index, markdown=markdown, parsed=parsed, scans=scans, sources=sources
     )
-    encoded = process_images(prepared.photos, cache, progress=progress)
+    last = remembered = None
+    if not clean:
+        remembered = memory.last_manifest(output) if memory else None
+        last = remembered or load_manifest(manifest, output)
+    folder = str(output)
+
+    def published(rel: str, mark: str) -> bool:
+        """Whether the output holds ``rel`` as ``mark`` names it: then its cache file need not be read."""
+        if last is None or last.files.get(rel) != mark:
+            return False
+        return last is remembered or os.path.isfile(os.path.join(folder, rel))
+
+    encoded = process_images(prepared.photos, cache, progress=progress, trust=not clean, published=published)
     if encoded.failures:
         raise BuildFailed(
             image_problem(use, use.src, message, prepared.site.photos[url].nearby)
             for url, message in encoded.failures.items()
             for use in prepared.site.photos[url].uses
         )
-    last = remembered = None
-    if not clean:
-        remembered = memory.last_manifest(output) if memory else None
-        last = remembered or load_manifest(manifest, output)
     # Skip only pages whose file is still there: a page deleted by hand is rendered again.
-    folder = str(output)
     current = {}
     if last and last is remembered:
         current = last.deps  # this process wrote them since it started: a stat per page saved
@@ -425,8 +453,9 @@ def _build(
     def save_caches() -> None:
         """Reading and converting are done: their caches are written while the templates render."""
         assert sources is not None
-        sources.save()
-        markdown.save()
+        with _writing_cache(cache.root):
+            sources.save()
+            markdown.save()
 
     staging = open_staging(output)  # rendered pages go there as they are made
     try:
@@ -439,6 +468,8 @@ def _build(
             hash_assets=hash_assets,
             staging=staging,
             meanwhile=save_caches if sources is not None else None,
+            trust_caches=not clean,
+            published=published,
         )
         # The preview weighs only what it rendered: its terminal shows warnings about what was just saved.
         weighed = (
@@ -451,6 +482,9 @@ def _build(
             *pages_over_budget(weights, prepared.site),
             *heroes_over_budget(prepared.site, encoded.images, cache),
         ]
+        if memory is None:
+            with _writing_cache(cache.root):
+                report_file.unlink(missing_ok=True)  # this build's, once it is whole, or none
         written = write_output(
             output,
             files,
@@ -459,18 +493,25 @@ def _build(
             deps=made_from,
             save=memory.save_manifest_later if memory is not None and memory.builds else None,
         )
+    except OSError as exc:
+        # Pages are staged beside the output, QR codes cached: a full disk or a folder without permission.
+        if disk_reason(exc) is None:
+            raise
+        cached = any(name and Path(name).is_relative_to(cache.root) for name in (exc.filename, exc.filename2))
+        raise (cache_error(cache.root, exc) if cached else output_error(output, exc)) from exc
     finally:
-        shutil.rmtree(staging, ignore_errors=True)  # what a failed build staged
-    if memory is None:
-        index.save()
-        cache.prune()
-    else:
-        if written.manifest is not None:
-            memory.remember_manifest(output, written.manifest)
-        if memory.builds == 0:
-            memory.flush()
+        close_staging(output, staging)  # what a failed build staged (unless a journal still needs it)
+    with _writing_cache(cache.root):
+        if memory is None:
+            index.save()
             cache.prune()
-        memory.builds += 1
+        else:
+            if written.manifest is not None:
+                memory.remember_manifest(output, written.manifest)
+            if memory.builds == 0:
+                memory.flush()
+                cache.prune()
+            memory.builds += 1
     site = prepared.site
     counts = Counter(page.kind.value for page in site.pages)
     counts["listing"] = len(site.listings)
@@ -486,8 +527,29 @@ def _build(
         tuple(sorted(heaviest_by_kind(weights).values(), key=lambda w: _KIND_ORDER.get(w.kind, 99))),
     )
     if memory is None:
-        save_report(manifest.with_suffix(".report.json"), inputs, report)
+        with _writing_cache(cache.root):
+            save_report(report_file, inputs, report)
     return report
+
+
+def _unread_index(path: Path) -> SourceIndex:
+    """A photo index that has read nothing (``--clean``): every photo is hashed, and the index saved
+    at ``path`` for the next build holds only what this build found."""
+    index = SourceIndex(Path(os.devnull))
+    index.path = path
+    index.changed = True
+    return index
+
+
+@contextlib.contextmanager
+def _writing_cache(root: Path) -> Iterator[None]:
+    """A cache folder that cannot be written (a full disk, no permission) is one line saying so."""
+    try:
+        yield
+    except OSError as exc:
+        if disk_reason(exc) is None:
+            raise
+        raise cache_error(root, exc) from exc
 
 
 def save_report(path: Path, inputs: str, report: BuildReport) -> None:
@@ -501,16 +563,15 @@ def save_report(path: Path, inputs: str, report: BuildReport) -> None:
         "warnings": warnings,
         "weights": [[w.output, w.kind, w.html, w.css, w.js] for w in report.weights],
     }
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    os.replace(temporary, path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_sealed(path, REPORT_VERSION, data, ensure_ascii=False)
 
 
 def load_report(path: Path, inputs: str, output: Path) -> BuildReport | None:
-    """The last build's report when its inputs are the same as now and its output is still there."""
+    """The last build's report when its inputs are the same as now and its output is still there, whole."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data["inputs"] != inputs or not (output / MARKER).exists():
+        data = read_sealed(path, REPORT_VERSION)
+        if data is None or data["inputs"] != inputs or not is_whole(output):
             return None
         warnings = tuple(
             warning(path_, line, message, field=field_, hint=hint)

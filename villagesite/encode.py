@@ -8,11 +8,20 @@ Nothing but pixels is written: no EXIF, GPS, XMP or ICC profile.
 Encoded files live in the cache folder under their key, so a rebuild, or a
 renamed photo, encodes nothing.  Workers are separate processes (encoding is
 CPU-bound and holds the GIL); each holds one photo at a time.
+
+A cached file is believed only when it holds what it claims: each variant's
+name carries the SHA-256 of its bytes (``<key>.<hash>.<ext>``), checked before
+the file is copied into the output; a variant the output already holds (the
+last build's manifest says so) is not read at all.  A file that does not check
+is encoded again.  Placeholders carry the hash of their data the same way.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
+import errno
+import hashlib
 import io
 import json
 import multiprocessing
@@ -28,6 +37,7 @@ from pathlib import Path
 from PIL import Image, ImageCms, ImageOps
 
 from .images import MAX_PIXELS, PIPELINE_VERSION, ImageAsset, Variant
+from .write import cache_error, disk_reason
 
 PLACEHOLDER_WIDTH = 16
 """Pixels across of the inline placeholder: about 200 bytes of WebP, blurred by the browser's scaling."""
@@ -35,6 +45,8 @@ CACHE_MAX_AGE_DAYS = 60
 """Cached variants unused for this long are removed at the end of a build."""
 
 Progress = Callable[[int, int], None]
+Published = Callable[[str, str], bool]
+"""Whether the output already holds (output path, fingerprint): then the cache file is not read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +56,8 @@ class Processed:
     asset: ImageAsset
     placeholder: str
     """A ``data:`` URI of a tiny version, or '' for a transparent photo."""
+    files: tuple[Path, ...] = ()
+    """The checked cache file of each variant, in the order of ``asset.variants`` (none in ``check``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,23 +73,64 @@ class EncodeReport:
 
 
 class ImageCache:
-    """Files by key under ``<cache>/images``; a placeholder per source under ``<cache>/placeholders``."""
+    """Files by key and hash under ``<cache>/images``; a placeholder per source under ``<cache>/placeholders``."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.images = root / "images"
         self.placeholders = root / "placeholders"
+        self.found: dict[str, Path] = {}
+        """Variant key -> its file, checked by this build."""
+        self._listed: dict[str, dict[str, list[str]]] = {}
 
     def variant_path(self, variant: Variant) -> Path:
-        return self.images / variant.key[:2] / f"{variant.key}.{variant.format}"
+        """The variant's file as checked by :func:`process_images` (where it would be, before that)."""
+        return self.found.get(variant.key) or self.images / variant.key[:2] / f"{variant.key}.{variant.format}"
+
+    def stored_path(self, variant: Variant, digest: str) -> Path:
+        return self.images / variant.key[:2] / f"{variant.key}.{digest}.{variant.format}"
+
+    def checked(self, variant: Variant, published: Published | None = None) -> Path | None:
+        """The variant's cached file if it holds the bytes its name claims, else None (and a damaged
+        file is removed).  A file the output already holds (``published``) is not read."""
+        for name in self._names(variant.key[:2]).get(variant.key, ()):
+            path = self.images / variant.key[:2] / name
+            digest = name.split(".")[1]
+            if (published is not None and published(variant.url.lstrip("/"), f"sha:{digest}")) or file_digest(
+                path
+            ) == digest:
+                self.found[variant.key] = path
+                return path
+            with contextlib.suppress(OSError):
+                path.unlink()  # damaged: encoded again
+        return None
+
+    def _names(self, folder: str) -> dict[str, list[str]]:
+        """The variant files in one of the 256 folders, by key: listed once per build."""
+        names = self._listed.get(folder)
+        if names is None:
+            names = {}
+            try:
+                listing = os.listdir(self.images / folder)
+            except OSError:
+                listing = []
+            for name in listing:
+                parts = name.split(".")
+                if len(parts) == 3 and len(parts[1]) == DIGEST_LENGTH:  # not an older name, nor a temporary file
+                    names.setdefault(parts[0], []).append(name)
+            self._listed[folder] = names
+        return names
 
     def placeholder_path(self, digest: str) -> Path:
         return self.placeholders / digest[:2] / f"{digest}.v{PIPELINE_VERSION}.json"
 
     def placeholder(self, digest: str) -> str | None:
+        """The source's placeholder, if its file holds the hash of its data."""
         try:
-            return str(json.loads(self.placeholder_path(digest).read_text())["data"])
-        except (OSError, ValueError, KeyError):
+            entry = json.loads(self.placeholder_path(digest).read_text(encoding="utf-8"))
+            data = str(entry["data"])
+            return data if _text_digest(data) == entry["sha256"] else None
+        except (OSError, ValueError, KeyError, TypeError):
             return None
 
     def prune(self, max_age_days: int = CACHE_MAX_AGE_DAYS) -> int:
@@ -93,19 +148,31 @@ class ImageCache:
 
 
 def process_images(
-    assets: Sequence[ImageAsset], cache: ImageCache, *, workers: int | None = None, progress: Progress | None = None
+    assets: Sequence[ImageAsset],
+    cache: ImageCache,
+    *,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    trust: bool = True,
+    published: Published | None = None,
 ) -> EncodeReport:
-    """Make every variant not already in the cache; return what templates need."""
+    """Make every variant not already in the cache; return what templates need.
+
+    A cached variant is used only when its bytes have the hash its name records (or the output
+    holds it already, says ``published``); with ``trust=False`` (``--clean``) none is, and every
+    photo is encoded again.  A cache folder that cannot be written (a full disk, no permission)
+    raises a :class:`~villagesite.errors.VillageSiteError` saying so.
+    """
     jobs: list[tuple[ImageAsset, list[Variant], bool]] = []
     images: dict[str, Processed] = {}
     cached = 0
     for asset in assets:
-        missing = [v for v in asset.variants if not cache.variant_path(v).is_file()]
-        placeholder = cache.placeholder(asset.source.digest)
+        missing = [v for v in asset.variants if not trust or cache.checked(v, published) is None]
+        placeholder = cache.placeholder(asset.source.digest) if trust else None
         if not missing and placeholder is not None:
-            images[asset.source.url] = Processed(asset, placeholder)
+            images[asset.source.url] = Processed(asset, placeholder, tuple(cache.found[v.key] for v in asset.variants))
             cached += 1
-            _touch([cache.variant_path(v) for v in asset.variants])
+            _touch([cache.found[v.key] for v in asset.variants])
         else:
             jobs.append((asset, missing, placeholder is None))
     failures: dict[str, str] = {}
@@ -116,11 +183,24 @@ def process_images(
         done += 1
         if progress:
             progress(done, total)
+        if isinstance(result, OSError) and _is_cache_failure(result, cache.root):
+            raise cache_error(cache.root, result) from result
         if isinstance(result, Exception) or result is None:
             failures[asset.source.url] = _explain(result)
             continue
-        images[asset.source.url] = Processed(asset, result)
+        placeholder, written = result
+        cache.found.update((key, Path(path)) for key, path in written.items())
+        images[asset.source.url] = Processed(asset, placeholder, tuple(cache.found[v.key] for v in asset.variants))
     return EncodeReport(images, len(jobs) - len(failures), cached, failures)
+
+
+def _is_cache_failure(exc: OSError, root: Path) -> bool:
+    """Writing the cache failed for want of space or permission: the cache's fault, not the photo's."""
+    if disk_reason(exc) is None:
+        return False
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True  # only the cache is written while photos are encoded
+    return any(name and Path(name).is_relative_to(root) for name in (exc.filename, exc.filename2))
 
 
 def _run(jobs: list[tuple[ImageAsset, list[Variant], bool]], cache: ImageCache, workers: int | None):
@@ -148,6 +228,8 @@ def _run(jobs: list[tuple[ImageAsset, list[Variant], bool]], cache: ImageCache, 
 
 
 def _explain(result: object) -> str:
+    if isinstance(result, OSError) and disk_reason(result) is not None:
+        return f"cannot be read: {disk_reason(result)}"  # the photo's own file, not its bytes
     text = str(result)
     if "truncated" in text:
         return "is cut short (the file is incomplete); copy the photo again"
@@ -156,8 +238,11 @@ def _explain(result: object) -> str:
     return f"could not be decoded ({text or type(result).__name__}); the file may be damaged"
 
 
-def encode_one(asset: ImageAsset, missing: list[Variant], want_placeholder: bool, cache_root: Path) -> str:
-    """Encode the missing variants of one photo into the cache; return its placeholder data URI."""
+def encode_one(
+    asset: ImageAsset, missing: list[Variant], want_placeholder: bool, cache_root: Path
+) -> tuple[str, dict[str, str]]:
+    """Encode the missing variants of one photo into the cache; return its placeholder data URI and
+    the file written for each variant key."""
     cache = ImageCache(cache_root)
     source = asset.source
     largest = max(asset.variants, key=lambda v: v.width)
@@ -186,13 +271,13 @@ def encode_one(asset: ImageAsset, missing: list[Variant], want_placeholder: bool
             current = _to_srgb(current, icc)  # on the largest variant: far fewer pixels than the original
         by_width[width] = current
     del image, upright
-    for variant in missing:
-        _save(by_width[variant.width], variant, cache.variant_path(variant))
+    written = {variant.key: str(_save(by_width[variant.width], variant, cache)) for variant in missing}
     placeholder = cache.placeholder(source.digest) if not want_placeholder else None
     if placeholder is None:
         placeholder = _placeholder(by_width[min(by_width)], source.has_alpha)
-        _write_atomic(cache.placeholder_path(source.digest), json.dumps({"data": placeholder}).encode())
-    return placeholder
+        entry = {"data": placeholder, "sha256": _text_digest(placeholder)}
+        _write_atomic(cache.placeholder_path(source.digest), json.dumps(entry).encode())
+    return placeholder, written
 
 
 def _normal_mode(image: Image.Image) -> Image.Image:
@@ -219,8 +304,9 @@ def _to_srgb(image: Image.Image, icc: bytes) -> Image.Image:
 _SRGB = ImageCms.createProfile("sRGB")
 
 
-def _save(image: Image.Image, variant: Variant, path: Path) -> None:
-    """Encode with no metadata at all: ``info`` is cleared, and nothing is passed on."""
+def _save(image: Image.Image, variant: Variant, cache: ImageCache) -> Path:
+    """Encode with no metadata at all: ``info`` is cleared, and nothing is passed on.  The file is
+    named by the hash of its bytes."""
     image.info = {}
     buffer = io.BytesIO()
     if variant.format == "webp":
@@ -231,7 +317,10 @@ def _save(image: Image.Image, variant: Variant, path: Path) -> None:
         image.convert("RGB").save(buffer, "JPEG", quality=variant.quality, optimize=True, progressive=True)
     else:
         image.save(buffer, "PNG", optimize=True)
-    _write_atomic(path, buffer.getvalue())
+    data = buffer.getvalue()
+    path = cache.stored_path(variant, hashlib.sha256(data).hexdigest()[:DIGEST_LENGTH])
+    _write_atomic(path, data)
+    return path
 
 
 def _placeholder(image: Image.Image, has_alpha: bool) -> str:
@@ -250,6 +339,23 @@ def _write_atomic(path: Path, data: bytes) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.write_bytes(data)
     os.replace(temporary, path)
+
+
+DIGEST_LENGTH = 32
+"""Hex digits of SHA-256 kept in a cached file's name: 128 bits."""
+
+
+def file_digest(path: Path) -> str | None:
+    """The SHA-256 (first :data:`DIGEST_LENGTH` hex digits) of a file's bytes; None if it cannot be read."""
+    try:
+        with path.open("rb") as file:
+            return hashlib.file_digest(file, "sha256").hexdigest()[:DIGEST_LENGTH]
+    except OSError:
+        return None
+
+
+def _text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:DIGEST_LENGTH]
 
 
 def _touch(paths: list[Path]) -> None:

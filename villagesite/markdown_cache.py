@@ -5,7 +5,9 @@ millisecond a page).  A body's HTML depends on its text, where it is, the
 settings that shape links, and the answers to the link lookups it made; the
 cache keeps those answers and asks again, so a new or renamed page that a
 link now reaches (or no longer reaches) converts the body again.  Kept as
-JSON in the cache folder.
+JSON in the cache folder; each entry keeps what came out as a JSON text with
+the SHA-256 of its key and that text, checked before the entry is used: an
+entry changed on disk is converted again.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from .errors import Problem, Severity, SourceLocation
 from .markdown_html import BodyImage, RenderedBody, Targets, render_markdown
 from .parallel import map_in_processes
 
-VERSION = f"2|markdown {markdown.__version__}|nh3 {getattr(nh3, '__version__', '?')}"
+VERSION = f"3|markdown {markdown.__version__}|nh3 {getattr(nh3, '__version__', '?')}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,15 +47,16 @@ class Body:
 class MarkdownCache:
     """Per page: the key of its inputs, the lookups it made, and what came out."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, *, read: bool = True) -> None:
+        """``read=False`` (``--clean``): nothing is read from ``path``, only written to it."""
         self.path = path
         self.entries: dict[str, dict[str, Any]] = {}
         self.used: set[str] = set()
         self._keys: dict[tuple[object, ...], str] = {}
-        self._decoded: dict[str, tuple[dict[str, Any], tuple[RenderedBody, list[Problem]]]] = {}
+        self._decoded: dict[str, tuple[dict[str, Any], tuple[RenderedBody, list[Problem]] | None]] = {}
         self.changed = False
         self.hits = 0
-        if path is not None:
+        if path is not None and read:
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
                 if data.get("version") == VERSION:
@@ -89,13 +92,17 @@ class MarkdownCache:
             keys[inputs] = key
             self.used.add(body.rel_path)
             entry = self.entries.get(body.rel_path)
-            if entry is not None and entry["key"] == key and all(targets.get(q) == a for q, a in entry["lookups"]):
-                self.hits += 1
+            found = None
+            if isinstance(entry, dict) and entry.get("key") == key:
                 decoded = self._decoded.get(body.rel_path)
                 if decoded is None or decoded[0] is not entry:
+                    # Checked once per entry: a long-lived process keeps it in memory after that.
                     decoded = (entry, _decode(entry, body.rel_path))
                     self._decoded[body.rel_path] = decoded  # records are frozen: the next build may share them
-                results.append((decoded[1][0], list(decoded[1][1])))
+                found = decoded[1]
+            if found is not None and all(targets.get(q) == a for q, a in found[0].lookups):
+                self.hits += 1
+                results.append((found[0], list(found[1])))
             else:
                 results.append(None)
                 missing.append((index, body, key))
@@ -119,7 +126,9 @@ class MarkdownCache:
             if rendered.read_all_targets:
                 self.entries.pop(body.rel_path, None)  # its message depends on every page: convert it every time
             else:
-                self.entries[body.rel_path] = _encode(key, rendered, problems)
+                entry = _encode(key, rendered, problems)
+                self.entries[body.rel_path] = entry
+                self._decoded[body.rel_path] = (entry, (rendered, list(problems)))  # made here: no check needed
             self.changed = True
         return [result for result in results if result is not None]
 
@@ -135,25 +144,40 @@ class MarkdownCache:
 
 
 def _encode(key: str, rendered: RenderedBody, problems: list[Problem]) -> dict[str, Any]:
-    return {
-        "key": key,
-        "lookups": [list(pair) for pair in rendered.lookups],
-        "html": rendered.html,
-        "toc": [list(item) for item in rendered.toc],
-        "images": [[i.url, i.src, i.line, i.content_path] for i in rendered.images],
-        "problems": [[p.location.line, p.message, p.field, p.hint, p.severity.value] for p in problems],
-    }
-
-
-def _decode(entry: dict[str, Any], rel_path: str) -> tuple[RenderedBody, list[Problem]]:
-    rendered = RenderedBody(
-        entry["html"],
-        tuple((int(level), str(ident), str(text)) for level, ident, text in entry["toc"]),
-        tuple(BodyImage(url, src, int(line), content_path) for url, src, line, content_path in entry["images"]),
-        tuple((str(q), a) for q, a in entry["lookups"]),
+    payload = json.dumps(
+        {
+            "lookups": [list(pair) for pair in rendered.lookups],
+            "html": rendered.html,
+            "toc": [list(item) for item in rendered.toc],
+            "images": [[i.url, i.src, i.line, i.content_path] for i in rendered.images],
+            "problems": [[p.location.line, p.message, p.field, p.hint, p.severity.value] for p in problems],
+        },
+        ensure_ascii=False,
     )
-    problems = [
-        Problem(SourceLocation(rel_path, line), message, field, hint, Severity(severity))
-        for line, message, field, hint, severity in entry["problems"]
-    ]
+    return {"key": key, "sha256": _digest(key, payload), "payload": payload}
+
+
+def _digest(key: str, payload: str) -> str:
+    return hashlib.sha256(f"{key}\n{payload}".encode()).hexdigest()[:32]
+
+
+def _decode(entry: dict[str, Any], rel_path: str) -> tuple[RenderedBody, list[Problem]] | None:
+    """The entry's body and problems; None when it is not what it was written as (changed on disk)."""
+    try:
+        payload = entry["payload"]
+        if not isinstance(payload, str) or _digest(str(entry["key"]), payload) != entry["sha256"]:
+            return None
+        data = json.loads(payload)
+        rendered = RenderedBody(
+            str(data["html"]),
+            tuple((int(level), str(ident), str(text)) for level, ident, text in data["toc"]),
+            tuple(BodyImage(url, src, int(line), content_path) for url, src, line, content_path in data["images"]),
+            tuple((str(q), a) for q, a in data["lookups"]),
+        )
+        problems = [
+            Problem(SourceLocation(rel_path, line), message, field, hint, Severity(severity))
+            for line, message, field, hint, severity in data["problems"]
+        ]
+    except (KeyError, TypeError, ValueError):
+        return None
     return rendered, problems
