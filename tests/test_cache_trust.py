@@ -118,6 +118,20 @@ def test_one_character_changed_in_the_markdown_cache_is_not_published(tmp_path):
     assert snapshot(tmp_path / "again") == snapshot(root / "first")
 
 
+def test_a_photo_index_changed_by_hand_is_not_believed(tmp_path):
+    """sources.json names each photo's hash: one changed by hand would publish variants under other names."""
+    root = tmp_path / "site"
+    cache = built(root)
+    index = cache / "sources.json"
+    text = index.read_text(encoding="utf-8")
+    data = json.loads(text)
+    (entry,) = data["entries"].values()
+    index.write_text(text.replace(entry[3], "0" * len(entry[3])), encoding="utf-8")  # still valid JSON
+    assert run_cli("build", "--site", root, "--output", tmp_path / "again").code == 0
+    assert snapshot(tmp_path / "again") == snapshot(root / "first")
+    assert "0" * len(entry[3]) not in index.read_text(encoding="utf-8")  # written anew, from the photo
+
+
 def damage_every_cache(cache: Path) -> None:
     """Change every cache file so that it still parses: a changed character, other bytes, other data."""
     for path in cache.rglob("*"):

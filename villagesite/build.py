@@ -34,6 +34,7 @@ from .outputs import FEED_PATH, GEOJSON_PATH, SITEMAP_PATH, atom_feed, robots_tx
 from .parallel import map_in_processes
 from .qr import QR_FILE, QrCodes
 from .render import Rendered, Renderer, poster_url
+from .sealed import read_sealed, write_sealed
 from .site import assemble_site
 from .source_cache import SourceCache
 from .themes import make_environment, resolve_themes, theme_assets
@@ -61,11 +62,9 @@ from .write import (
     manifest_path,
     open_staging,
     output_error,
-    read_sealed,
     recover,
     stage,
     write_output,
-    write_sealed,
 )
 
 SOURCES_FILE = "content.jsonl"
@@ -409,7 +408,7 @@ def _build(
                 written=WriteReport((), (), previous.files),
             )
         # --clean builds from the sources: no cache is read, but each is written again for the next build.
-        index = _unread_index(cache.root / "sources.json") if clean else SourceIndex(cache.root / "sources.json")
+        index = SourceIndex(cache.root / "sources.json", read=not clean)
         markdown = MarkdownCache(cache.root / "markdown.json", read=not clean)
         sources = SourceCache(cache.root / SOURCES_FILE, config, read=not clean)
         parsed = scans = None
@@ -530,15 +529,6 @@ def _build(
         with _writing_cache(cache.root):
             save_report(report_file, inputs, report)
     return report
-
-
-def _unread_index(path: Path) -> SourceIndex:
-    """A photo index that has read nothing (``--clean``): every photo is hashed, and the index saved
-    at ``path`` for the next build holds only what this build found."""
-    index = SourceIndex(Path(os.devnull))
-    index.path = path
-    index.changed = True
-    return index
 
 
 @contextlib.contextmanager

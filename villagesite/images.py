@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from PIL import Image, UnidentifiedImageError
 from .config import ImageConfig
 from .errors import Problem, did_you_mean, error
 from .model import ImageUse
+from .sealed import read_sealed, write_sealed
 from .slugs import slugify
 
 pillow_heif.register_heif_opener()  # iPhones save HEIC; Pillow reads it through libheif
@@ -105,6 +105,10 @@ class ImageAsset:
         return min(wide_enough, key=lambda v: v.width) if wide_enough else max(candidates, key=lambda v: v.width)
 
 
+INDEX_VERSION = 2
+"""The photo index's file format: sealed with the hash of its text."""
+
+
 class SourceIndex:
     """What was read of each photo, by path, size, mtime and inode: a rebuild hashes no unchanged photo.
 
@@ -112,13 +116,16 @@ class SourceIndex:
     the same thing when the file did not change (git's index works this way).
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read: bool = True) -> None:
+        """``read=False`` (``--clean``) starts empty: every photo is read, and the index saved anew."""
         self.path = path
         self.entries: dict[str, list[object]] = {}
-        self.changed = False
+        self.changed = not read
+        if not read:
+            return
         try:
-            loaded = json.loads(path.read_text(encoding="utf-8"))
-            if isinstance(loaded, dict) and loaded.get("version") == [PIPELINE_VERSION, READER_VERSION]:
+            loaded = read_sealed(path, INDEX_VERSION)  # a file changed by hand is not believed
+            if loaded is not None and loaded.get("version") == [PIPELINE_VERSION, READER_VERSION]:
                 self.entries = dict(loaded["entries"])
         except (OSError, ValueError, KeyError, TypeError):
             pass
@@ -153,10 +160,8 @@ class SourceIndex:
     def save(self) -> None:
         if self.changed:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(self.path.name + ".tmp")
-            version = [PIPELINE_VERSION, READER_VERSION]
-            temporary.write_text(json.dumps({"version": version, "entries": self.entries}), encoding="utf-8")
-            temporary.replace(self.path)
+            data = {"version": [PIPELINE_VERSION, READER_VERSION], "entries": self.entries}
+            write_sealed(self.path, INDEX_VERSION, data)
 
 
 def read_source(path: Path, url: str) -> ImageSource | str:

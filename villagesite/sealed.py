@@ -1,0 +1,49 @@
+"""Cache files that carry the hash of their own text: a file changed by hand, or cut short, is not believed.
+
+A build trusts what it kept from the last one (the manifest, the report, the
+photo index) only when the text hashes to what the file says it should.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from pathlib import Path
+
+
+def replace_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically: a temporary file beside it, renamed over it."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+
+
+def write_sealed(path: Path, version: int, data: dict, *, ensure_ascii: bool = True) -> None:
+    """A JSON object that carries the hash of its own text (see :func:`read_sealed`), written atomically."""
+    body = json.dumps(data, ensure_ascii=ensure_ascii)[1:]
+    replace_text(path, _SEAL.format(version=version, digest=hashlib.sha256(body.encode()).hexdigest()) + body)
+
+
+def read_sealed(path: Path, version: int) -> dict | None:
+    """What :func:`write_sealed` wrote, or None when the file is another version or not what it says
+    (one character changed): a cache file is believed only when its text has the hash it carries.
+    Hashing 3 MB of manifest (5,000 villages) costs about 2 ms."""
+    text = path.read_text(encoding="utf-8")
+    head = _SEAL.format(version=version, digest="0" * 64)
+    if len(text) < len(head) or text[: head.index('"sha256"')] != head[: head.index('"sha256"')]:
+        return None
+    digest, body = text[len(head) - 67 : len(head) - 3], text[len(head) :]
+    if hashlib.sha256(body.encode()).hexdigest() != digest:
+        return None
+    data = json.loads("{" + body)
+    return data if isinstance(data, dict) else None
+
+
+_SEAL = '{{"version": {version}, "sha256": "{digest}", '
