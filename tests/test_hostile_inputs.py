@@ -116,6 +116,84 @@ CASES: dict[str, Case] = {
     ),
 }
 
+
+def front(extra: str, body: str = "正文。") -> str:
+    """Village a's page with ``extra`` front-matter lines (after line 6: title, style, city, location, summary)."""
+    return village(extra=extra, body=body)
+
+
+LAUGHS = "".join(f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9) if n else ', '.join(['lol'] * 9)}]\n" for n in range(9))
+CASES.update(
+    {
+        "a 5,000-digit year": Case(
+            {f"{A}/index.md": front("founded: " + "1" * 5000 + "\n")}, expect=(f"{A}/index.md:7: founded: ",)
+        ),
+        "a 5,000-digit latitude": Case(
+            {f"{A}/index.md": village().replace("lat: 22.81", "lat: " + "9" * 5000)},
+            expect=(f"{A}/index.md:5: location.lat: ",),
+        ),
+        "a list nested 5,000 deep": Case(
+            {f"{A}/index.md": front("tags: " + "[" * 5000 + "]" * 5000 + "\n")},
+            expect=(f"{A}/index.md:7: tags: lists and groups of fields are nested more than 50 deep",),
+        ),
+        "a lone surrogate": Case(
+            {f"{A}/index.md": front('town: "\\ud800镇"\n')}, expect=(f"{A}/index.md:7: town: contains U+D800",)
+        ),
+        "aliases expanding to billions (front matter)": Case(
+            {f"{A}/index.md": front(LAUGHS)}, expect=(f"{A}/index.md:", "is copied by aliases into more than")
+        ),
+        "aliases expanding to billions (site.yaml)": Case(
+            {"site.yaml": "title: 测试\nbase_url: /\n" + LAUGHS.replace("l", "x")},
+            expect=("site.yaml:", "is copied by aliases into more than"),
+        ),
+        "an unclosed quote": Case(
+            {f"{A}/index.md": front('town: "杏坛镇\n', body="\n".join(f"第{i}段。" for i in range(50)))},
+            expect=(f"{A}/index.md:7: ", "never closed"),
+        ),
+        "a key written twice": Case(
+            {f"{A}/index.md": front("title: 又一个名字\n")},
+            expect=(f"{A}/index.md:7: title: appears twice: lines 2 and 7",),
+        ),
+        "an escape character typed into the front matter": Case(
+            {f"{A}/index.md": front("town: 杏坛\x1b镇\n")}, expect=(f"{A}/index.md:7: a control character U+001B",)
+        ),
+        "a stray --- between fields": Case(
+            {f"{A}/index.md": village().replace("summary:", "---\nsummary:")},
+            expect=(f"{A}/index.md:6: the front matter ends at line 6",),
+        ),
+        "a binary tag": Case(
+            {f"{A}/index.md": village().replace("title: 逢简村", "title: !!binary 6YCi566A5p2R")},
+            expect=(f"{A}/index.md:2: ",),
+        ),
+        "escaped control characters in a value": Case(
+            {f"{A}/index.md": front('town: "杏坛\\0\\e\\a"\n')}, expect=(f"{A}/index.md:7: town: ",)
+        ),
+        "control characters in the body": Case(
+            {f"{A}/index.md": front("", body="第一段。\n\n第二\x1b段\x00。")},
+            expect=(f"{A}/index.md:11: body: a control character U+001B that is not text was left out",),
+            fails=False,
+        ),
+        "themes that extend each other": Case(
+            {
+                "site.yaml": "title: 测试\nbase_url: /\ntheme: a\n",
+                "themes/a/theme.yaml": "name: a\nextends: b\n",
+                "themes/b/theme.yaml": "name: b\nextends: a\n",
+            },
+            expect=("themes/", "a loop"),
+        ),
+        "a photo cut short": Case(
+            {
+                f"{A}/index.md": front("cover: {src: cover.jpg, alt: 石桥}\n"),
+                f"{A}/cover.jpg": photo_bytes(640, 480)[:1500],
+            },
+            expect=(f"{A}/index.md:7: cover.src: image 'cover.jpg' is cut short",),
+        ),
+        "a file that is not UTF-8": Case(
+            {f"{A}/index.md": village("逢简村", body="广府水乡。" * 20).encode("gb18030")}, expect=(f"{A}/index.md",)
+        ),
+    }
+)
+
 GOOD = {
     f"{A}/index.md": village(),
     f"{A}/guide.pdf": b"%PDF-1.4 a small guide",

@@ -425,6 +425,7 @@ def load_source(
     extra = fields.extra_fields(KEYS_BY_KIND[kind])
     if any(p.is_error for p in problems):
         return None, problems
+    body = _without_control_characters(parts.body, rel, parts.body_line, problems)
     source = Source(
         rel_path=rel,
         kind=kind,
@@ -436,7 +437,7 @@ def load_source(
         story=story,
         event=event,
         extra=MappingProxyType(extra),
-        body=parts.body,
+        body=body,
         body_line=parts.body_line,
         bundle_files=bundle,
         digest=hashlib.sha256(raw).hexdigest(),
@@ -445,3 +446,29 @@ def load_source(
         title_slug=slugify(common.title),
     )
     return source, problems
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Characters that are not text (C0 but tab and line ends, DEL, C1): HTML forbids them in a page."""
+
+
+def _without_control_characters(body: str, rel: str, first_line: int, problems: list[Problem]) -> str:
+    """The body with control characters left out, each line that held one named in a warning.
+
+    One regular-expression search per body (in C) when there are none, as in nearly every page.
+    """
+    if _CONTROL.search(body) is None:
+        return body
+    for number, line in enumerate(body.split("\n")):
+        found = _CONTROL.search(line)
+        if found:
+            problems.append(
+                warning(
+                    rel,
+                    first_line + number,
+                    f"a control character U+{ord(found.group()):04X} that is not text was left out",
+                    field="body",
+                    hint="it often comes with text pasted from another program; delete it to silence this",
+                )
+            )
+    return _CONTROL.sub("", body)
