@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import photo_bytes, run_cli, snapshot, village, write_site
 
-from villagesite.server import Preview
+from villagesite.preview import Preview
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,11 @@ from pathlib import Path
 import pytest
 from conftest import photo_bytes, village, write_site
 
-from villagesite import server as server_module
-from villagesite.server import Preview, PreviewServer, Redirect, describe, locate, messages_for, with_client
+from villagesite.preview import Preview, PreviewServer, driver
+from villagesite.preview import server as server_module
+from villagesite.preview.http import Redirect, locate, with_client
+from villagesite.preview.hub import messages_for
+from villagesite.preview.terminal import describe, qr_text
 
 
 def wait_for(condition: Callable[[], object], timeout: float = 15.0) -> object:
@@ -347,7 +350,7 @@ def test_the_server_survives_a_bug_in_the_build(running, monkeypatch):
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(server_module, "build", broken)
+    monkeypatch.setattr(driver, "build", broken)
     edit(running.preview.site_dir / "content/villages/fengjian/index.md", "水乡正文。", "又一次。")
     error = wait_for(lambda: running.preview.error)
     assert "RuntimeError: boom" in error and "a bug" in error
@@ -360,7 +363,7 @@ def test_the_server_survives_a_bug_in_the_build(running, monkeypatch):
 def test_what_each_outcome_tells_the_browser():
     from villagesite.build import BuildReport
     from villagesite.errors import error
-    from villagesite.server import Outcome
+    from villagesite.preview import Outcome
     from villagesite.write import WriteReport
 
     def built(written: tuple[str, ...], removed: tuple[str, ...] = ()) -> Outcome:
@@ -418,7 +421,7 @@ def test_lan_prints_the_address_and_a_qr_code_a_phone_can_scan(tmp_path, cache, 
     assert hosts == ["0.0.0.0"]
     assert len(opened) == 1 and opened[0].startswith("http://127.0.0.1:")
     assert "http://192.168.31.20:" in text
-    qr = server_module.qr_text(next(w for w in text.split() if w.startswith("http://192.168.31.20:")))
+    qr = qr_text(next(w for w in text.split() if w.startswith("http://192.168.31.20:")))
     assert qr in text and "█" in qr
 
 

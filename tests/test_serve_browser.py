@@ -11,7 +11,7 @@ from conftest import village
 from playwright.sync_api import Page, expect
 from test_serve import small_site, use_own_theme, wait_for
 
-from villagesite.server import Preview, PreviewServer
+from villagesite.preview import Preview, PreviewServer
 
 browser, phone = browsers.browser, browsers.phone  # the fixtures
 

@@ -159,7 +159,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .server import serve  # Tornado and the watcher load only for this command
+    from .preview import serve  # Tornado and the watcher load only for this command
 
     def say(line: str) -> None:
         print(line, flush=True)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import watchfiles
 
-from .confine import is_ignored
+from ..confine import is_ignored
 
 WATCHED_FOLDERS = ("content", "themes", "static", "data")
 WATCHED_FILES = ("site.yaml",)

@@ -1,0 +1,127 @@
+"""The preview's builds: the site, drafts included, into the preview folder, and what each build came to.
+
+One :class:`Preview` keeps one :class:`~villagesite.memory.BuildMemory` for
+the life of the server, so a save re-reads one file and renders the pages it
+reaches.  Each build ends as an :class:`Outcome` (written files, warnings,
+problems or a traceback) that the reload hub and the terminal both read:
+content never stops the server, a failed build keeps the last good pages.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..build import BuildReport, build, cache_dir, collector_paused
+from ..config import load_config, with_base_url
+from ..encode import Progress
+from ..errors import Problem, VillageSiteError
+from ..memory import BuildMemory
+
+RETRIES = 3
+"""Builds tried again when a file vanished during the walk (a folder being renamed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One preview build: what started it, what it wrote, or what was wrong."""
+
+    changed: tuple[str, ...]
+    seconds: float
+    report: BuildReport | None = None
+    problems: tuple[Problem, ...] = ()
+    crash: str | None = None
+    """A traceback: a bug in villagesite, not in the content."""
+
+    @property
+    def failed(self) -> bool:
+        return self.report is None
+
+    @property
+    def written(self) -> tuple[str, ...]:
+        return self.report.written.written if self.report and self.report.written else ()
+
+    @property
+    def removed(self) -> tuple[str, ...]:
+        return self.report.written.removed if self.report and self.report.written else ()
+
+    @property
+    def message(self) -> str:
+        """The plain text editors see in the terminal and over the page."""
+        if self.crash:
+            return f"villagesite failed while building (a bug: please report it):\n{self.crash}"
+        lines = [str(problem) for problem in self.problems]
+        errors = sum(problem.is_error for problem in self.problems)
+        lines.append(f"{errors} error{'s' * (errors != 1)}")
+        return "\n".join(lines)
+
+
+class Preview:
+    """Builds the site into its preview folder: once at the start, then once per batch of changes."""
+
+    def __init__(self, site_dir: Path, *, output: Path | None = None) -> None:
+        self.site_dir = site_dir.resolve()
+        self.memory = BuildMemory()
+        self.output = (output or _default_output(self.site_dir)).resolve()
+        self.last: Outcome | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def error(self) -> str | None:
+        """The message of the last build, when it failed."""
+        last = self.last
+        return last.message if last is not None and last.failed else None
+
+    def build(self, changed: Iterable[str] = (), *, progress: Progress | None = None) -> Outcome:
+        started = time.perf_counter()
+        changed = tuple(sorted(changed))
+        with self._lock, collector_paused():
+            for attempt in range(RETRIES + 1):
+                try:
+                    config = with_base_url(load_config(self.site_dir), "/")
+                    report = build(
+                        config,
+                        output=self.output,
+                        drafts=True,
+                        memory=self.memory,
+                        hash_assets=False,
+                        progress=progress,
+                    )
+                    outcome = Outcome(changed, time.perf_counter() - started, report, report.warnings)
+                except VillageSiteError as exc:
+                    outcome = Outcome(changed, time.perf_counter() - started, problems=tuple(exc.problems))
+                except FileNotFoundError:
+                    if attempt < RETRIES:  # a file went while the build read the folders: read them again
+                        time.sleep(0.05)
+                        continue
+                    outcome = Outcome(changed, time.perf_counter() - started, crash=traceback.format_exc())
+                except Exception:  # noqa: BLE001 - the preview outlives any bug; the traceback is shown
+                    outcome = Outcome(changed, time.perf_counter() - started, crash=traceback.format_exc())
+                break
+            self.last = outcome
+            return outcome
+
+    def after_reload(self) -> None:
+        """What a build leaves for after the browsers are told: its manifest, written now."""
+        with self._lock, contextlib.suppress(OSError):
+            self.memory.save_manifest()
+
+    def close(self) -> None:
+        """Keep the Markdown cache and photo index for the next start."""
+        with self._lock, contextlib.suppress(OSError):
+            self.memory.flush()
+
+
+def _default_output(site_dir: Path) -> Path:
+    """``preview/`` in the cache folder: never the real ``output/``."""
+    try:
+        return cache_dir(load_config(site_dir)) / "preview"
+    except VillageSiteError:  # site.yaml is broken: the first build will say so
+        env = os.environ.get("VILLAGESITE_CACHE_DIR")
+        return (Path(env) if env else site_dir / ".villagesite-cache") / "preview"

@@ -1,0 +1,143 @@
+"""The preview's HTTP side: the preview folder as a static host would serve it, plus the page script.
+
+Requests are answered from the preview folder and nothing else
+(:func:`locate` refuses every path that would leave it); each HTML page gets
+the small LiveReload client script; the server's own URLs live under
+:data:`PREFIX`, where no site path can be.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+
+from tornado import web
+
+from .driver import Preview
+from .hosts import TrustedHostOnly, allowed_hosts
+from .hub import Hub, ReloadSocket
+
+PREFIX = "/_villagesite/"
+"""The server's own URLs; no site path starts with an underscore."""
+CLIENT = Path(__file__).parent.parent / "preview_client.js"
+"""The page script; it ships in the wheel at this path (``tests/test_packaging.py`` checks it)."""
+SCRIPT_TAG = f'<script src="{PREFIX}client.js" defer></script>'.encode()
+
+
+class ClientScript(TrustedHostOnly, web.RequestHandler):
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/javascript; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.write(CLIENT.read_bytes())
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    location: str
+
+
+def locate(root: Path, path: str) -> Path | Redirect | None:
+    """The file a request path names inside ``root``, a redirect to the folder's URL, or None (404).
+
+    ``path`` is the URL path without its first '/', already percent-decoded.
+    Nothing outside ``root`` is ever returned: '..', absolute paths, hidden
+    names, backslashes and links that resolve outside all give None.
+    """
+    if "\x00" in path or "\\" in path or path.startswith("/"):
+        return None
+    parts = [part for part in path.split("/") if part]
+    if any(part in (".", "..") or part.startswith(".") for part in parts):
+        return None
+    real_root = root.resolve()
+    try:
+        target = root.joinpath(*parts).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if not target.is_relative_to(real_root):
+        return None
+    if target.is_dir():
+        if parts and not path.endswith("/"):
+            return Redirect("/" + "/".join(parts) + "/")
+        return locate(root, "/".join([*parts, "index.html"]))
+    return target if target.is_file() else None
+
+
+def with_client(html: bytes) -> bytes:
+    """The page with the preview's script, in its head when it has one."""
+    lower = html.lower()
+    for marker in (b"</head>", b"</body>"):
+        at = lower.find(marker)
+        if at != -1:
+            return html[:at] + SCRIPT_TAG + html[at:]
+    return html + SCRIPT_TAG
+
+
+NOT_BUILT = (
+    '<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width,initial-scale=1"><title>预览 Preview</title></head>'
+    "<body><p>这一页还没有生成。This page has not been built.</p></body></html>"
+).encode()
+
+
+class PreviewFiles(TrustedHostOnly, web.RequestHandler):
+    """The preview folder, as a static host would serve it, with the preview script in every page."""
+
+    def initialize(self, preview: Preview) -> None:
+        self.preview = preview
+
+    def compute_etag(self) -> None:
+        return None  # pages change under the same URL with every save
+
+    def get(self, path: str) -> None:
+        self._serve(path, body=True)
+
+    def head(self, path: str) -> None:
+        self._serve(path, body=False)
+
+    def _serve(self, path: str, *, body: bool) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        found = locate(self.preview.output, path)
+        if isinstance(found, Redirect):
+            query = f"?{self.request.query}" if self.request.query else ""
+            self.redirect(found.location + query, permanent=False)
+            return
+        if found is None:
+            self.set_status(404)
+            missing = locate(self.preview.output, "404.html")
+            content = missing.read_bytes() if isinstance(missing, Path) else NOT_BUILT
+            self._send(content, "text/html; charset=utf-8", body)
+            return
+        try:
+            content = found.read_bytes()
+        except OSError:  # removed by a build since it was found
+            self.set_status(404)
+            self._send(NOT_BUILT, "text/html; charset=utf-8", body)
+            return
+        kind, _ = mimetypes.guess_type(found.name)
+        kind = kind or "application/octet-stream"
+        if kind.startswith("text/") or kind in ("application/javascript", "application/json", "image/svg+xml"):
+            kind += "; charset=utf-8"
+        self._send(content, kind, body)
+
+    def _send(self, content: bytes, kind: str, body: bool) -> None:
+        if kind.startswith("text/html"):
+            content = with_client(content)
+        self.set_header("Content-Type", kind)
+        if body:
+            self.write(content)
+        else:
+            self.set_header("Content-Length", str(len(content)))
+
+
+def make_app(preview: Preview, hub: Hub, allowed: frozenset[str] | None = None) -> web.Application:
+    return web.Application(
+        [
+            (PREFIX + "livereload", ReloadSocket, {"hub": hub}),
+            (PREFIX + r"client\.js", ClientScript),
+            (r"/(.*)", PreviewFiles, {"preview": preview}),
+        ],
+        log_function=lambda handler: None,  # the terminal shows builds, not requests
+        allowed_hosts=allowed if allowed is not None else allowed_hosts(),
+    )

@@ -1,0 +1,196 @@
+"""Running the preview: the watcher, the builder and the HTTP server, each on its own thread.
+
+:class:`PreviewServer` wires them together; :func:`serve` is the ``serve``
+command (first build, what the terminal shows, then serve until Ctrl-C).
+"""
+
+from __future__ import annotations
+
+import gc
+import socket
+import threading
+import time
+import traceback
+import webbrowser
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tornado import httpserver, ioloop, netutil
+
+from ..encode import Progress
+from ..errors import VillageSiteError, error
+from .driver import Preview
+from .hosts import allowed_hosts
+from .http import make_app
+from .hub import Hub
+from .terminal import describe, first_line, lan_address, qr_text
+from .watch import SiteWatcher, gather
+
+
+@dataclass
+class PreviewServer:
+    """The three parts together; :meth:`run` serves until Ctrl-C, tests use :meth:`start` and :meth:`stop`."""
+
+    preview: Preview
+    host: str = "127.0.0.1"
+    port: int = 8000
+    say: Callable[[str], None] = print
+    force_polling: bool | None = None
+    lan_addresses: tuple[str, ...] = ()
+    """The addresses printed for phones: requests naming them are served too."""
+    hub: Hub = field(init=False)
+    watcher: SiteWatcher = field(init=False)
+    builds: int = field(init=False, default=0)
+    """Builds after the first, for tests."""
+    _stop: threading.Event = field(init=False, default_factory=threading.Event)
+    _threads: list[threading.Thread] = field(init=False, default_factory=list)
+    _server: httpserver.HTTPServer | None = field(init=False, default=None)
+    _sockets: list[socket.socket] = field(init=False, default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.hub = Hub(self.preview)
+        self.watcher = SiteWatcher(self.preview.site_dir, force_polling=self.force_polling)
+
+    def listen(self) -> int:
+        """Bind the port (before any thread starts, so a busy port is reported at once); return it."""
+        self._sockets = netutil.bind_sockets(self.port, address=self.host, family=socket.AF_INET)
+        self.port = self._sockets[0].getsockname()[1]
+        return self.port
+
+    def _serve_on_this_thread(self) -> None:
+        self.hub.loop = ioloop.IOLoop.current()
+        self._server = httpserver.HTTPServer(make_app(self.preview, self.hub, allowed_hosts(self.lan_addresses)))
+        self._server.add_sockets(self._sockets)
+
+    def _start_watching(self) -> None:
+        self.watcher.start()
+        builder = threading.Thread(target=self._rebuild_on_change, name="villagesite-builder", daemon=True)
+        builder.start()
+        self._threads.append(builder)
+        self.watcher.wait_ready()
+
+    def run(self) -> None:
+        """Serve on this thread until Ctrl-C."""
+        self._start_watching()
+        self._serve_on_this_thread()
+        try:
+            ioloop.IOLoop.current().start()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self._shut_down()
+
+    def start(self) -> None:
+        """Serve from a background thread (tests, the benchmark)."""
+        ready = threading.Event()
+
+        def serve() -> None:
+            import asyncio
+
+            asyncio.set_event_loop(asyncio.new_event_loop())
+            self._serve_on_this_thread()
+            ready.set()
+            ioloop.IOLoop.current().start()
+
+        thread = threading.Thread(target=serve, name="villagesite-server", daemon=True)
+        thread.start()
+        ready.wait(10)
+        self._threads.append(thread)
+        self._start_watching()
+
+    def stop(self) -> None:
+        loop = self.hub.loop
+        if loop is not None:
+            loop.add_callback(loop.stop)
+        self._shut_down()
+
+    def _shut_down(self) -> None:
+        self._stop.set()
+        self.watcher.stop()
+        for thread in self._threads:
+            if thread is not threading.current_thread():
+                thread.join(timeout=10)
+        if self._server is not None:
+            self._server.stop()
+        self.preview.close()
+
+    def _rebuild_on_change(self) -> None:
+        last_end = time.monotonic()
+        while True:
+            batch = gather(self.watcher.changes, last_build_end=last_end, stopped=self._stop.is_set)
+            if batch is None:
+                return
+            try:
+                previous = self.preview.last
+                outcome = self.preview.build(batch)
+                last_end = time.monotonic()
+                self.builds += 1
+                sent = self.hub.announce(outcome, previous)
+                self.say(describe(outcome))
+                sent.wait(1.0)
+                self.preview.after_reload()
+                _collect_garbage()
+            except Exception:  # noqa: BLE001 - the builder must outlive anything; say what happened
+                self.say(f"villagesite failed after a build (a bug: please report it):\n{traceback.format_exc()}")
+
+
+def _collect_garbage(*, first: bool = False) -> None:
+    """Collect a build's garbage; after the first build, set what it made aside for good.
+
+    ``gc.freeze`` moves every object alive now (the parsed site, the caches)
+    out of the collector's sight: they live as long as the server, or are
+    freed by reference counting when a save replaces them.  Later
+    collections then scan only what later builds made (0.03 s, not 0.15 s).
+    """
+    gc.collect()
+    if first:
+        gc.freeze()
+
+
+def serve(
+    site_dir: Path,
+    *,
+    port: int = 8000,
+    lan: bool = False,
+    open_browser: bool = False,
+    say: Callable[[str], None] = print,
+    port_tries: int = 1,
+    progress: Progress | None = None,
+) -> int:
+    """The ``serve`` command: first build, then serve and rebuild until Ctrl-C."""
+    preview = Preview(site_dir)
+    address = lan_address() if lan else None
+    server = PreviewServer(
+        preview,
+        host="0.0.0.0" if lan else "127.0.0.1",
+        port=port,
+        say=say,
+        lan_addresses=(address,) if address else (),
+    )
+    for attempt in range(port_tries):
+        try:
+            server.port = port + attempt
+            server.listen()
+            break
+        except OSError as exc:
+            if attempt == port_tries - 1:
+                message = f"cannot listen on port {server.port}: {exc.strerror}"
+                raise VillageSiteError([error("--port", None, message, hint="try --port 8080")]) from None
+    first = preview.build(progress=progress)  # before any thread starts: large sites are read in forked workers
+    _collect_garbage(first=True)
+    say(first_line(first, preview.output))
+    say(f"Preview of {preview.site_dir} (drafts included) at http://127.0.0.1:{server.port}/")
+    if lan:
+        if address is None:
+            say("No local network found: join this computer to the village Wi-Fi and start again for phones.")
+        else:
+            url = f"http://{address}:{server.port}/"
+            say(f"Phones on the same Wi-Fi: {url}  (scan the code; anyone on this network can see the drafts)")
+            say(qr_text(url))
+    say("Watching content/, themes/, static/, data/ and site.yaml. Ctrl-C to stop.")
+    if open_browser:  # the port is listening already: the browser's request waits for the server
+        webbrowser.open(f"http://127.0.0.1:{server.port}/")
+    server.run()
+    say("Stopped.")
+    return 0
