@@ -24,24 +24,13 @@ from .confine import is_ignored, link_problem, site_files
 from .errors import Problem, error, warning
 from .fields import FieldReader
 from .frontmatter import decode_text, read_text, split_front_matter
+from .kinds import KINDS, SECTIONS, fields_of
 from .parallel import map_in_processes
-from .schema import (
-    KEYS_BY_KIND,
-    CommonFields,
-    EventFields,
-    Kind,
-    StoryFields,
-    VillageFields,
-    read_common,
-    read_event,
-    read_story,
-    read_village,
-)
+from .schema import CommonFields, Kind, Record, read_common
 from .slugs import slugify
 from .source_cache import SourceCache, encode
 from .yamlfile import parse_yaml
 
-SECTIONS = {"villages": Kind.VILLAGE, "stories": Kind.STORY, "events": Kind.EVENT}
 _TRANSLATION = re.compile(r"^index\.([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*)\.md$")
 
 
@@ -58,9 +47,8 @@ class Source:
     name: str
     """The folder name or file stem, the slug when it is one."""
     common: CommonFields
-    village: VillageFields | None
-    story: StoryFields | None
-    event: EventFields | None
+    fields: Record | None
+    """The kind's own fields (see :mod:`villagesite.kinds`); None for a free page."""
     extra: Mapping[str, Any]
     body: str
     body_line: int
@@ -77,6 +65,10 @@ class Source:
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, 1)
+
+    def __getattr__(self, name: str) -> Record | None:
+        """``source.village``: the fields when the source is a village, else None (any kind, by its name)."""
+        return fields_of(self.kind, self.fields, name)
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Sources come back from worker processes; a mappingproxy cannot be pickled, a dict can."""
@@ -157,7 +149,7 @@ def load_content(
             problems.append(problem)
             continue
         if entry.name in SECTIONS and entry.is_dir():
-            _find_section(config, entry, SECTIONS[entry.name], jobs, problems, scans)
+            _find_section(config, entry, SECTIONS[entry.name].kind, jobs, problems, scans)
         elif entry.name == "pages" and entry.is_dir():
             _find_pages(config, entry, jobs, problems)
         elif entry.name == "data" and entry.is_dir():
@@ -418,11 +410,10 @@ def load_source(
         return None, [error(rel, 2, "the front matter must be fields such as 'title: 逢简村'")]
     problems: list[Problem] = []
     fields = FieldReader(parts.meta.data, parts.meta, rel, problems)
-    common = read_common(fields, kind)
-    village = read_village(fields, config.province) if kind is Kind.VILLAGE else None
-    story = read_story(fields) if kind is Kind.STORY else None
-    event = read_event(fields) if kind is Kind.EVENT else None
-    extra = fields.extra_fields(KEYS_BY_KIND[kind])
+    entry = KINDS[kind]
+    common = read_common(fields, summary_required=entry.summary_required, date_required=entry.date_required)
+    own = entry.read(fields, config) if entry.read is not None else None
+    extra = fields.extra_fields(entry.keys)
     if any(p.is_error for p in problems):
         return None, problems
     body = _without_control_characters(parts.body, rel, parts.body_line, problems)
@@ -433,9 +424,7 @@ def load_source(
         folder=folder,
         name=name,
         common=common,
-        village=village,
-        story=story,
-        event=event,
+        fields=own,
         extra=MappingProxyType(extra),
         body=body,
         body_line=parts.body_line,

@@ -14,7 +14,8 @@ from typing import Any
 
 from .config import SiteConfig
 from .content import Source
-from .schema import EventFields, ImageRef, Kind, StoryFields, StyleFamily, VillageFields
+from .kinds import fields_of
+from .schema import ImageRef, Kind, Record, StyleFamily
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,17 +61,9 @@ class Page:
     def cover(self) -> ImageRef | None:
         return self.source.common.cover
 
-    @property
-    def village(self) -> VillageFields | None:
-        return self.source.village
-
-    @property
-    def story(self) -> StoryFields | None:
-        return self.source.story
-
-    @property
-    def event(self) -> EventFields | None:
-        return self.source.event
+    def __getattr__(self, name: str) -> Record | None:
+        """``page.village``, ``page.story``…: its own fields when it is of that kind, else None."""
+        return fields_of(self.source.kind, self.source.fields, name)
 
     @property
     def extra(self) -> Mapping[str, Any]:
@@ -174,25 +167,36 @@ class Neighbour:
 class Site:
     config: SiteConfig
     pages: tuple[Page, ...]
-    villages: tuple[Page, ...]
-    stories: tuple[Page, ...]
-    """Newest first."""
-    events: tuple[Page, ...]
-    """Soonest first."""
-    free_pages: tuple[Page, ...]
+    collections: Mapping[str, tuple[Page, ...]]
+    """Each kind's pages in its order, by the kind's collection name (``villages``; stories newest first,
+    events soonest first); templates say ``site.villages``."""
+    by_slug: Mapping[Kind, Mapping[str, Page]]
+    named_by: Mapping[str, Mapping[str, tuple[Page, ...]]]
+    """Page URL -> the pages whose fields name it, by their kind's section: a village's ``stories``."""
     all_villages: Listing
     styles: tuple[Listing, ...]
     cities: tuple[Listing, ...]
     tags: tuple[Listing, ...]
-    village_by_slug: Mapping[str, Page]
-    stories_of: Mapping[str, tuple[Page, ...]]
-    events_of: Mapping[str, tuple[Page, ...]]
     neighbours_of: Mapping[str, tuple[Neighbour, ...]]
     resources: tuple[Resource, ...]
     """Bundle files copied as they are (not photos)."""
     photos: Mapping[str, Photo]
     """Site path of each photo shown -> where it is and who shows it."""
     data: Mapping[str, Any]
+
+    def __getattr__(self, name: str) -> tuple[Page, ...]:
+        """``site.villages``, ``site.stories``…: a kind's pages by its collection name."""
+        if name.startswith("__"):
+            raise AttributeError(name)
+        try:
+            return self.collections[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def village_by_slug(self) -> Mapping[str, Page]:
+        """Villages are the site's centre (listings, the map, neighbours): named here for templates."""
+        return self.by_slug[Kind.VILLAGE]
 
     @property
     def listings(self) -> tuple[Listing, ...]:

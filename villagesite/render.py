@@ -23,6 +23,7 @@ from . import structured
 from .encode import Processed
 from .errors import VillageSiteError, error
 from .geo import navigate_links
+from .kinds import KINDS, NAMED_BY
 from .model import Listing, ListingPage, Page, Site
 from .picture import BODY_SIZES, picture_html, responsive_body
 from .qr import QR_FILE
@@ -174,19 +175,7 @@ class Renderer:
     def page(self, page: Page) -> Rendered:
         site = self.site
         content = Markup(responsive_body(page.html, self.images_by_link, self.link))
-        context: dict[str, Any] = {"page": page, "content": content}
-        if page.source.village is not None:
-            context |= {
-                "stories": site.stories_of.get(page.slug, ()),
-                "events": site.events_of.get(page.slug, ()),
-                "neighbours": site.neighbours_of.get(page.slug, ()),
-            }
-        elif page.source.story is not None:
-            context["villages"] = tuple(
-                site.village_by_slug[s] for s in page.source.story.villages if s in site.village_by_slug
-            )
-        elif page.source.event is not None:
-            context["village"] = site.village_by_slug.get(page.source.event.village)
+        context: dict[str, Any] = {"page": page, "content": content, **related(site, page)}
         return self.render(page.template, page.url, page.source.rel_path, **context)
 
     def poster(self, page: Page) -> Rendered:
@@ -198,6 +187,28 @@ class Renderer:
 
     def index(self, template: str, url: str, **context: Any) -> Rendered:
         return self.render(template, url, None, **context)
+
+
+def related(site: Site, page: Page) -> dict[str, Any]:
+    """What a page's template receives about other pages, from the kinds' relations.
+
+    The pages its fields name (a story's ``villages``, an event's ``village``);
+    the pages that name it, by their kind (a village's ``stories`` and
+    ``events``); and what its kind adds (a village's ``neighbours``).
+    """
+    entry = KINDS[page.kind]
+    context: dict[str, Any] = {}
+    fields = page.source.fields
+    for relation in entry.relations:
+        targets = site.by_slug[relation.kind]
+        named = [targets[slug] for slug in relation.slugs(fields) if slug in targets] if fields is not None else []
+        context[relation.field] = tuple(named) if relation.many else (named[0] if named else None)
+    naming = site.named_by.get(page.url, {})
+    for other, _relation in NAMED_BY[page.kind]:
+        context[other.section] = naming.get(other.section, ())
+    if entry.context is not None:
+        context |= entry.context(site, page)
+    return context
 
 
 def poster_url(page: Page) -> str:

@@ -12,13 +12,13 @@ from PIL import Image, ImageDraw
 
 from .config import CONFIG_NAME, SiteConfig
 from .errors import VillageSiteError, error
-from .schema import Kind
+from .kinds import BY_NAME
 from .slugs import is_slug, slugify
-from .urls import SECTION_OF_KIND
 
 SCAFFOLDS = Path(__file__).parent / "scaffolds"
 ABOUT_PAGE = "---\ntitle: 关于本站\nsummary: 这个网站介绍广东的古村落。\n---\n\n在这里介绍网站和编写它的人。\n"
-KINDS = {"village": Kind.VILLAGE, "story": Kind.STORY, "event": Kind.EVENT}
+KINDS = {name: entry for name, entry in BY_NAME.items() if entry.scaffold}
+"""The kinds ``villagesite new`` makes, by name: those with a scaffold."""
 
 
 def _fill(name: str, title: str, today: dt.date) -> str:
@@ -100,6 +100,7 @@ def draw_sample_cover(path: Path) -> None:
 def new_page(config: SiteConfig, kind_name: str, name: str, today: dt.date | None = None) -> Path:
     """Create ``content/<section>/<slug>/index.md`` from the scaffold for ``kind_name``."""
     kind = KINDS[kind_name]
+    assert kind.scaffold is not None
     check_title(name)
     slug = name if is_slug(name) else slugify(name)
     if not slug:
@@ -114,7 +115,7 @@ def new_page(config: SiteConfig, kind_name: str, name: str, today: dt.date | Non
             ]
         )
     title = name if not is_slug(name) else name.replace("-", " ").title()
-    folder = config.content_dir / SECTION_OF_KIND[kind] / slug
+    folder = config.content_dir / kind.section / slug
     if folder.exists():
         raise VillageSiteError(
             [
@@ -128,5 +129,5 @@ def new_page(config: SiteConfig, kind_name: str, name: str, today: dt.date | Non
         )
     folder.mkdir(parents=True)
     target = folder / "index.md"
-    target.write_text(_fill(f"{kind_name}.md", title, today or dt.date.today()), encoding="utf-8")
+    target.write_text(_fill(kind.scaffold, title, today or dt.date.today()), encoding="utf-8")
     return target

@@ -188,17 +188,17 @@ VILLAGE_KEYS = COMMON_KEYS | {
 }
 STORY_KEYS = COMMON_KEYS | {"author", "tags", "villages"}
 EVENT_KEYS = COMMON_KEYS | {"start", "end", "village", "location"}
-KEYS_BY_KIND = {Kind.VILLAGE: VILLAGE_KEYS, Kind.STORY: STORY_KEYS, Kind.EVENT: EVENT_KEYS, Kind.PAGE: COMMON_KEYS}
 SUMMARY_LIMIT = 120
 
 
-def read_common(fields: FieldReader, kind: Kind) -> CommonFields:
+def read_common(fields: FieldReader, *, summary_required: bool, date_required: bool) -> CommonFields:
+    """The fields every kind has; its registry entry says which it requires."""
     return CommonFields(
         title=fields.text("title", required=True) or "",
         title_en=fields.text("title_en"),
-        summary=fields.text("summary", required=kind in (Kind.VILLAGE, Kind.STORY), warn_past=SUMMARY_LIMIT),
+        summary=fields.text("summary", required=summary_required, warn_past=SUMMARY_LIMIT),
         slug=fields.text("slug"),
-        date=fields.date("date", required=kind is Kind.STORY),
+        date=fields.date("date", required=date_required),
         updated=fields.date("updated"),
         draft=fields.boolean("draft"),
         cover=read_image(fields, "cover", alt_required=True),

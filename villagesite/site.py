@@ -17,20 +17,14 @@ from .config import SiteConfig
 from .content import ContentSet, Source
 from .errors import Problem, Severity, did_you_mean, error, warning
 from .images import is_photo
+from .kinds import KINDS
 from .listings import grouped_listings, neighbours, style_listings
 from .markdown_cache import Body, MarkdownCache
 from .markdown_html import BodyImage
 from .model import ImageUse, Listing, Page, Photo, Resource, Site
-from .schema import STYLES, ImageRef, Kind
+from .schema import STYLES, ImageRef, Kind, Record
 from .slugs import is_slug, place_slug, slugify
 from .urls import RESERVED_SLUGS, language_prefix, link, page_path
-
-TEMPLATE_OF_KIND = {
-    Kind.VILLAGE: "village.html",
-    Kind.STORY: "story.html",
-    Kind.EVENT: "event.html",
-    Kind.PAGE: "page.html",
-}
 
 
 def assemble_site(
@@ -72,7 +66,7 @@ def assemble_site(
         for photo_url, path, use in _photo_uses(config, source, urls[source.rel_path], rendered.images, problems):
             photo_uses[photo_url].append(use)
             photo_files.setdefault(photo_url, (path, source.bundle_files))
-        template = source.common.template or TEMPLATE_OF_KIND[source.kind]
+        template = source.common.template or KINDS[source.kind].template
         pages.append(
             Page(
                 source,
@@ -138,8 +132,8 @@ def _assign_slugs(sources: list[Source], problems: list[Problem]) -> dict[str, s
                 )
             )
             slug = f"page-{source.digest[:8]}"
-        space = Kind.PAGE if source.kind is Kind.PAGE else source.kind
-        if source.kind is Kind.PAGE and slug in RESERVED_SLUGS:
+        space = source.kind
+        if KINDS[source.kind].at_root and slug in RESERVED_SLUGS:
             problems.append(
                 error(
                     source.rel_path,
@@ -176,7 +170,7 @@ def _link_targets(
     link targets; SVG drawings and routes are read here, so that an edit to
     one is seen even where the folder's listing is remembered.
     """
-    targets: dict[str, str] = {"/": "/", "/villages/": "/villages/", "/stories/": "/stories/", "/events/": "/events/"}
+    targets: dict[str, str] = {"/": "/"} | {entry.index: entry.index for entry in KINDS.values() if entry.index}
     targets.update({f"/styles/{key}/": f"/styles/{key}/" for key in STYLES})
     resources: list[Resource] = []
     for source in sources:
@@ -207,12 +201,21 @@ def bundle_path(config: SiteConfig, source: Source, name: str) -> Path:
 
 
 def _front_matter_images(source: Source) -> list[ImageRef]:
+    """The cover, then every image the kind's own fields hold (a gallery, attractions' photos), in order."""
     refs: list[ImageRef] = [source.common.cover] if source.common.cover else []
-    if source.village:
-        refs.extend(source.village.gallery)
-        refs.extend(a.image for a in source.village.attractions if a.image)
-        refs.extend(s.image for s in source.village.specialties if s.image)
+    _images_in(source.fields, refs)
     return refs
+
+
+def _images_in(value: object, found: list[ImageRef]) -> None:
+    if isinstance(value, ImageRef):
+        found.append(value)
+    elif isinstance(value, Record):
+        for name in value.__match_args__:
+            _images_in(getattr(value, name), found)
+    elif isinstance(value, tuple):
+        for item in value:
+            _images_in(item, found)
 
 
 def _check_references(
@@ -220,26 +223,32 @@ def _check_references(
     by_slug: dict[tuple[Kind, str], Source],
     problems: list[Problem],
 ) -> None:
-    """A story's villages and an event's village must name villages (drafts count, and are left out quietly)."""
-    village_slugs = sorted(slug for kind, slug in by_slug if kind is Kind.VILLAGE)
+    """Fields that name other pages (a story's villages, an event's village) must name pages of that
+    kind (drafts count, and are left out quietly); see the relations in :mod:`villagesite.kinds`."""
     for source in sources:
-        named: list[tuple[str, str]] = []
-        if source.story is not None:
-            named = [(f"villages[{i}]", slug) for i, slug in enumerate(source.story.villages)]
-        elif source.event is not None:
-            named = [("village", source.event.village)]
-        for field, slug in named:
-            if (Kind.VILLAGE, slug) in by_slug:
-                continue
-            problems.append(
-                error(
-                    source.rel_path,
-                    source.line_of(field),
-                    f"there is no village '{slug}'",
-                    field=field,
-                    hint=did_you_mean(slug, village_slugs) or "use the folder name of a village",
-                )
+        if source.fields is None:
+            continue
+        for relation in KINDS[source.kind].relations:
+            slugs = relation.slugs(source.fields)
+            named = (
+                [(f"{relation.field}[{i}]", slug) for i, slug in enumerate(slugs)]
+                if relation.many
+                else [(relation.field, slug) for slug in slugs]
             )
+            for field, slug in named:
+                if (relation.kind, slug) in by_slug:
+                    continue
+                kind = relation.kind.value
+                choices = sorted(s for k, s in by_slug if k is relation.kind)
+                problems.append(
+                    error(
+                        source.rel_path,
+                        source.line_of(field),
+                        f"there is no {kind} '{slug}'",
+                        field=field,
+                        hint=did_you_mean(slug, choices) or f"use the folder name of a {kind}",
+                    )
+                )
 
 
 def _photo_uses(
@@ -281,41 +290,31 @@ def _collect(
     by_kind: dict[Kind, list[Page]] = defaultdict(list)
     for page in pages:
         by_kind[page.kind].append(page)
-    villages = sorted(by_kind[Kind.VILLAGE], key=lambda p: p.sort_key)
-    stories = sorted(
-        by_kind[Kind.STORY],
-        key=lambda p: (-(p.source.common.date.toordinal() if p.source.common.date else 0), p.sort_key),
-    )
-    events = sorted(
-        by_kind[Kind.EVENT], key=lambda p: (str(p.source.event.start) if p.source.event else "", p.sort_key)
-    )
-    free_pages = sorted(by_kind[Kind.PAGE], key=lambda p: p.sort_key)
-    village_by_slug = {page.slug: page for page in villages}
-
-    stories_of: dict[str, list[Page]] = defaultdict(list)
-    for story in stories:
-        for slug in dict.fromkeys(story.source.story.villages if story.source.story else ()):
-            if slug in village_by_slug:
-                stories_of[slug].append(story)
-    events_of: dict[str, list[Page]] = defaultdict(list)
-    for event in events:
-        if event.source.event and event.source.event.village in village_by_slug:
-            events_of[event.source.event.village].append(event)
-
+    ordered = {kind: sorted(by_kind[kind], key=entry.order) for kind, entry in KINDS.items()}
+    by_slug = {kind: MappingProxyType({page.slug: page for page in found}) for kind, found in ordered.items()}
+    # Who names whom, each in the naming kind's order: a village's stories newest first.
+    named_by: dict[str, dict[str, list[Page]]] = defaultdict(lambda: defaultdict(list))
+    for kind, entry in KINDS.items():
+        for relation in entry.relations:
+            targets = by_slug[relation.kind]
+            for page in ordered[kind]:
+                fields = page.source.fields
+                for slug in dict.fromkeys(relation.slugs(fields) if fields is not None else ()):
+                    if slug in targets:
+                        named_by[targets[slug].url][entry.section].append(page)
+    villages = ordered[Kind.VILLAGE]
     return Site(
         config=config,
-        pages=tuple(villages + stories + events + free_pages),
-        villages=tuple(villages),
-        stories=tuple(stories),
-        events=tuple(events),
-        free_pages=tuple(free_pages),
+        pages=tuple(page for kind in KINDS for page in ordered[kind]),
+        collections=MappingProxyType({entry.collection: tuple(ordered[kind]) for kind, entry in KINDS.items()}),
+        by_slug=MappingProxyType(by_slug),
+        named_by=MappingProxyType(
+            {url: MappingProxyType({k: tuple(v) for k, v in named.items()}) for url, named in named_by.items()}
+        ),
         all_villages=Listing("villages", "", "全部古村落", "/villages/", tuple(villages)),
         styles=tuple(style_listings(villages)),
         cities=tuple(grouped_listings("city", "/cities/", villages, lambda v: [v.city], place_slug)),
         tags=tuple(grouped_listings("tag", "/tags/", villages, lambda v: list(v.tags), slugify)),
-        village_by_slug=MappingProxyType(village_by_slug),
-        stories_of=MappingProxyType({k: tuple(v) for k, v in stories_of.items()}),
-        events_of=MappingProxyType({k: tuple(v) for k, v in events_of.items()}),
         neighbours_of=neighbours(villages),
         resources=tuple(sorted(resources, key=lambda r: r.url)),
         photos=MappingProxyType(photos),

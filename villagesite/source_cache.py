@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -34,20 +35,7 @@ from . import __version__
 from .config import SiteConfig
 from .errors import Problem, Severity, SourceLocation
 from .fields import GeoPoint
-from .schema import (
-    STYLES,
-    Attraction,
-    CommonFields,
-    EventFields,
-    Festival,
-    ImageRef,
-    Kind,
-    Specialty,
-    StoryFields,
-    StyleFamily,
-    VillageFields,
-    Visit,
-)
+from .schema import STYLES, Kind, Record, StyleFamily
 
 FORMAT = 2
 DIGEST_LENGTH = 32
@@ -148,28 +136,36 @@ def _cache_key(config: SiteConfig) -> str:
     return f"villagesite-sources {FORMAT} {__version__} {code.hexdigest()[:16]} {settings}"
 
 
-_READING_MODULES = ("content", "schema", "fields", "yamlfile", "frontmatter", "slugs", "errors", "source_cache")
+_READING_MODULES = (
+    "content",
+    "kinds",
+    "schema",
+    "fields",
+    "yamlfile",
+    "frontmatter",
+    "slugs",
+    "errors",
+    "source_cache",
+)
 
 
 # -- The codec: JSON with single-key objects as tags ---------------------------------------------
 
-_RECORDS: dict[str, type] = {
-    f"@{cls.__name__}": cls
-    for cls in (
-        CommonFields,
-        VillageFields,
-        StoryFields,
-        EventFields,
-        ImageRef,
-        Attraction,
-        Specialty,
-        Festival,
-        Visit,
-        GeoPoint,
-        SourceLocation,
-        Problem,
-    )
-}
+
+def _record_classes() -> list[type]:
+    """Every record a Source may hold: the content model's (each kind's fields and what they hold), found
+    as the subclasses of :class:`~villagesite.schema.Record`, so a new kind's records need no list here."""
+    found, stack = [], list(Record.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        # ``dataclass(slots=True)`` makes a new class; the one it replaced is a subclass too, but unused.
+        if getattr(sys.modules.get(cls.__module__), cls.__qualname__, None) is cls:
+            found.append(cls)
+    return [*found, GeoPoint, SourceLocation, Problem]
+
+
+_RECORDS: dict[str, type] = {f"@{cls.__name__}": cls for cls in _record_classes()}
 
 
 def encode(source: Any, problems: list[Problem]) -> str | None:
@@ -193,7 +189,7 @@ def _default(value: Any) -> Any:
         return {name: [getattr(value, field) for field in kind.__match_args__]}
     if kind is _source_class():
         fields = [getattr(value, field) for field in kind.__match_args__]
-        fields[_EXTRA] = _plain(value.extra)  # what editors wrote: any YAML value, any key
+        fields[_source_positions()[1]] = _plain(value.extra)  # what editors wrote: any YAML value, any key
         return {name: fields}
     if kind is dt.date:
         return {"$date": value.isoformat()}
@@ -236,6 +232,13 @@ def _object(found: dict[str, Any]) -> Any:
     return found
 
 
+@functools.cache
+def _source_positions() -> tuple[int, int]:
+    """Where ``kind`` and ``extra`` stand among a Source's fields."""
+    names = _source_class().__match_args__
+    return names.index("kind"), names.index("extra")
+
+
 def _source_class() -> type:
     from .content import Source  # content imports this module
 
@@ -243,7 +246,8 @@ def _source_class() -> type:
 
 
 def _source(values: list[Any]) -> Any:
-    values[_KIND] = Kind(values[_KIND])
+    kind, _ = _source_positions()
+    values[kind] = Kind(values[kind])
     return _source_class()(*(_FIELD_TYPES.get(type(v), _same)(v) for v in values))
 
 
@@ -271,8 +275,6 @@ def _same(value: Any) -> Any:
 
 
 _FIELD_TYPES: dict[type, Callable[[Any], Any]] = {list: tuple, dict: MappingProxyType}
-_FIELDS = ("rel_path", "kind", "language", "folder", "name", "common", "village", "story", "event", "extra")
-_KIND, _EXTRA = _FIELDS.index("kind"), _FIELDS.index("extra")
 
 _TAGS: Mapping[str, Callable[[Any], Any]] = {
     "$m": lambda pairs: {(tuple(k) if type(k) is list else k): value for k, value in pairs},

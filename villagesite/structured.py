@@ -95,7 +95,7 @@ def village_data(page: Page, site: Site, links: Links) -> dict[str, Any]:
         _compact(
             {"@type": "Event", "name": event.title, "startDate": _when(event.event.start), "url": links.page(event.url)}
         )
-        for event in site.events_of.get(page.slug, ())
+        for event in site.named_by.get(page.url, {}).get("events", ())
         if event.event is not None
     ]
     place = _compact(

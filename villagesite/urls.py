@@ -11,21 +11,17 @@ import re
 from urllib.parse import quote
 
 from .config import SiteConfig
+from .kinds import KINDS
 from .schema import Kind
 
-SECTION_OF_KIND = {Kind.VILLAGE: "villages", Kind.STORY: "stories", Kind.EVENT: "events"}
-
 RESERVED_SLUGS = frozenset(
-    {
-        "villages",
-        "stories",
-        "events",
+    {entry.section for entry in KINDS.values()}
+    | {
         "styles",
         "cities",
         "tags",
         "theme",
         "img",
-        "pages",
         "data",
         "feed.xml",
         "sitemap.xml",
@@ -45,10 +41,8 @@ def language_prefix(config: SiteConfig, language: str) -> str:
 
 
 def page_path(kind: Kind, slug: str, prefix: str = "") -> str:
-    """The site path of a page: ``/villages/<slug>/``, ``/<slug>/`` for a free page."""
-    if kind is Kind.PAGE:
-        return f"{prefix}/{slug}/"
-    return f"{prefix}/{SECTION_OF_KIND[kind]}/{slug}/"
+    """The site path of a page, by its kind's URL: ``/villages/<slug>/``, ``/<slug>/`` for a free page."""
+    return KINDS[kind].page_path(slug, prefix)
 
 
 def output_file(site_path: str) -> str:

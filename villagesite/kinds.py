@@ -1,0 +1,167 @@
+"""The kinds of page as data: one entry each, and the stages loop over the entries.
+
+A kind names where its files live, how its front matter is read, where its
+pages are published, which template shows them, the page that lists them,
+and which other pages its fields name.  Adding a kind (a homestay, a
+workshop) is its entry here, its record and reader in :mod:`villagesite.schema`,
+its templates and its scaffold: nothing else changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .fields import FieldReader
+from .schema import (
+    COMMON_KEYS,
+    EVENT_KEYS,
+    STORY_KEYS,
+    VILLAGE_KEYS,
+    Kind,
+    Record,
+    read_event,
+    read_story,
+    read_village,
+)
+
+Reader = Callable[[FieldReader, Any], Record | None]
+"""Reads a kind's own fields (besides the common ones) from front matter; takes the site's settings."""
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A field of one kind that names pages of another by slug: a story's ``villages``, an event's ``village``."""
+
+    field: str
+    kind: Kind
+    many: bool
+    """A list of slugs (``villages: [a, b]``) or one (``village: a``)."""
+
+    def slugs(self, fields: Record) -> tuple[str, ...]:
+        value = getattr(fields, self.field)
+        return tuple(value) if self.many else (value,)
+
+
+@dataclass(frozen=True, slots=True)
+class PageKind:
+    kind: Kind
+    section: str
+    """Its folder in ``content/`` and its collection on the site (``site.villages``): ``villages``."""
+    collection: str
+    """What templates call all pages of the kind: ``site.villages``, ``site.free_pages``."""
+    keys: frozenset[str]
+    """Every front-matter field it knows (a field close to one of these is a likely typo)."""
+    read: Reader | None
+    """Its own fields; None when it has only the common ones (a free page)."""
+    template: str
+    url: str
+    """Where a page is published: ``/villages/{slug}/``; a free page at the site's root, ``/{slug}/``."""
+    index: str | None
+    """The page that lists them all (``/villages/``), which a link may name as a content path."""
+    relations: tuple[Relation, ...] = ()
+    summary_required: bool = False
+    date_required: bool = False
+    bundles: bool = True
+    """Each page is a folder with its photos (``content/villages/<slug>/index.md``); a free page may be
+    one file (``content/pages/<slug>.md``)."""
+    scaffold: str | None = None
+    """The file ``villagesite new`` copies (in ``villagesite/scaffolds/``); None: no scaffold."""
+    order: Callable[[Any], Any] = lambda page: page.sort_key  # noqa: E731
+    """How its pages are listed (``site.stories``): by name unless said otherwise."""
+    context: Callable[[Any, Any], dict[str, Any]] | None = None
+    """What its template receives besides the page and its relations: ``(site, page) -> {name: value}``."""
+
+    def page_path(self, slug: str, prefix: str = "") -> str:
+        return prefix + self.url.format(slug=slug)
+
+    @property
+    def at_root(self) -> bool:
+        """Whether its pages are published at the site's root (``/about/``), where they may not take
+        a name the site uses (see :data:`villagesite.urls.RESERVED_SLUGS`)."""
+        return self.url.startswith("/{slug}")
+
+
+def _newest_first(page: Any) -> tuple[int, tuple[str, str]]:
+    date = page.source.common.date
+    return (-(date.toordinal() if date else 0), page.sort_key)
+
+
+KINDS: Mapping[Kind, PageKind] = {
+    entry.kind: entry
+    for entry in (
+        PageKind(
+            Kind.VILLAGE,
+            "villages",
+            "villages",
+            frozenset(VILLAGE_KEYS),
+            lambda fields, config: read_village(fields, config.province),
+            "village.html",
+            "/villages/{slug}/",
+            "/villages/",
+            summary_required=True,
+            scaffold="village.md",
+            context=lambda site, page: {"neighbours": site.neighbours_of.get(page.slug, ())},
+        ),
+        PageKind(
+            Kind.STORY,
+            "stories",
+            "stories",
+            frozenset(STORY_KEYS),
+            lambda fields, config: read_story(fields),
+            "story.html",
+            "/stories/{slug}/",
+            "/stories/",
+            relations=(Relation("villages", Kind.VILLAGE, many=True),),
+            summary_required=True,
+            date_required=True,
+            scaffold="story.md",
+            order=_newest_first,
+        ),
+        PageKind(
+            Kind.EVENT,
+            "events",
+            "events",
+            frozenset(EVENT_KEYS),
+            lambda fields, config: read_event(fields),
+            "event.html",
+            "/events/{slug}/",
+            "/events/",
+            relations=(Relation("village", Kind.VILLAGE, many=False),),
+            scaffold="event.md",
+            order=lambda page: (str(page.source.fields.start) if page.source.fields else "", page.sort_key),
+        ),
+        PageKind(
+            Kind.PAGE,
+            "pages",
+            "free_pages",
+            frozenset(COMMON_KEYS),
+            None,
+            "page.html",
+            "/{slug}/",
+            None,
+            bundles=False,
+        ),
+    )
+}
+
+SECTIONS: Mapping[str, PageKind] = {entry.section: entry for entry in KINDS.values() if entry.bundles}
+"""Content folders whose pages are page folders: ``villages`` -> the village entry."""
+BY_NAME: Mapping[str, PageKind] = {entry.kind.value: entry for entry in KINDS.values()}
+"""``village`` -> its entry: the names used in templates (``page.village``) and on the command line."""
+NAMED_BY: Mapping[Kind, tuple[tuple[PageKind, Relation], ...]] = {
+    kind: tuple((entry, relation) for entry in KINDS.values() for relation in entry.relations if relation.kind is kind)
+    for kind in KINDS
+}
+"""The kinds whose fields name pages of a kind: a village is named by stories and events."""
+
+
+def fields_of(kind: Kind, fields: Record | None, name: str) -> Record | None:
+    """``page.village``: a page's own fields when ``name`` is its kind's name, else None.
+
+    Raises AttributeError for a name that is no kind (so templates' typos still fail loudly).
+    """
+    if name not in BY_NAME:
+        raise AttributeError(name)
+    return fields if kind.value == name else None
