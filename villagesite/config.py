@@ -35,7 +35,6 @@ class ImageConfig:
 
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> 贡献者'
 MAP_DATUMS = ("wgs84", "gcj02")
 
 
@@ -43,8 +42,9 @@ MAP_DATUMS = ("wgs84", "gcj02")
 class MapConfig:
     tiles: str = OSM_TILES
     """Tile URL template for the interactive maps: ``{z}``, ``{x}``, ``{y}``, and ``{s}`` for a subdomain."""
-    attribution: str = OSM_ATTRIBUTION
-    """Credit shown on the map, as the tile provider's licence asks; links (``<a href>``) are kept."""
+    attribution: str | None = None
+    """Credit shown on the map, as the tile provider's licence asks; links (``<a href>``) are kept.
+    None with the default tiles: the theme's string ``map_attribution`` credits OpenStreetMap."""
     subdomains: str = "abc"
     """Letters or digits that ``{s}`` takes in turn."""
     max_zoom: int = 18

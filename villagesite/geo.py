@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
@@ -76,13 +77,22 @@ def wgs84_to_bd09(point: GeoPoint) -> GeoPoint:
 
 
 @dataclass(frozen=True, slots=True)
+class AppLink:
+    """A link that opens one map app at a place, whatever the language."""
+
+    key: str
+    """``amap``, ``baidu``, ``apple`` or ``osm`` (for styling and tests)."""
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
 class MapLink:
-    """A link that opens one map app at a place."""
+    """A link that opens one map app at a place, with the app's name in the visitor's language."""
 
     key: str
     """``amap``, ``baidu``, ``apple`` or ``osm`` (for styling and tests)."""
     label: str
-    """The app's name as visitors know it."""
+    """The app's name as visitors know it: the theme's string ``map_app_<key>``."""
     url: str
 
 
@@ -92,7 +102,7 @@ def _fixed(value: float) -> str:
 
 
 @functools.lru_cache(maxsize=1 << 14)
-def navigate_links(point: GeoPoint, name: str) -> tuple[MapLink, ...]:
+def navigate_links(point: GeoPoint, name: str) -> tuple[AppLink, ...]:
     """Links that open Amap, Baidu Maps, Apple Maps and OpenStreetMap at ``point``, each in its own datum.
 
     Apple Maps and OpenStreetMap take WGS-84; the two Chinese apps are given
@@ -127,8 +137,14 @@ def navigate_links(point: GeoPoint, name: str) -> tuple[MapLink, ...]:
     )
     apple = urlencode({"ll": f"{lat},{lon}", "q": name}, quote_via=quote, safe=",")
     return (
-        MapLink("amap", "高德地图", f"https://uri.amap.com/marker?{amap}"),
-        MapLink("baidu", "百度地图", f"https://api.map.baidu.com/marker?{baidu}"),
-        MapLink("apple", "Apple 地图", f"https://maps.apple.com/?{apple}"),
-        MapLink("osm", "OpenStreetMap", f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=16/{lat}/{lon}"),
+        AppLink("amap", f"https://uri.amap.com/marker?{amap}"),
+        AppLink("baidu", f"https://api.map.baidu.com/marker?{baidu}"),
+        AppLink("apple", f"https://maps.apple.com/?{apple}"),
+        AppLink("osm", f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=16/{lat}/{lon}"),
     )
+
+
+def named_links(point: GeoPoint, name: str, strings: Mapping[str, str]) -> tuple[MapLink, ...]:
+    """:func:`navigate_links` with each app named by ``strings`` (the theme's, in one language): what
+    templates get from ``navigate(point, name)``."""
+    return tuple(MapLink(link.key, strings[f"map_app_{link.key}"], link.url) for link in navigate_links(point, name))

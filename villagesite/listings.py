@@ -16,17 +16,31 @@ NEIGHBOURS = 4
 
 
 def style_listings(villages: list[Page]) -> list[Listing]:
+    """One listing per style family; its title is the theme's (see :func:`listing_title`), so none here."""
     return [
         Listing(
             "style",
             key,
-            f"{family.name}古村落",
+            "",
             f"/styles/{key}/",
             tuple(v for v in villages if v.source.village and v.source.village.style.key == key),
             family,
         )
         for key, family in STYLES.items()
     ]
+
+
+def listing_title(listing: Listing, strings: Mapping[str, str]) -> str:
+    """A listing's title in the language of ``strings`` (the theme's, from ``ThemeChain.strings_for``).
+
+    All villages are ``all_villages``; a style is ``style_villages`` with ``NAME`` replaced by
+    ``style_<key>`` (广府古村落); a city or a tag is named by its value as content writes it.
+    """
+    if listing.kind == "villages":
+        return strings["all_villages"]
+    if listing.kind == "style":
+        return strings["style_villages"].replace("NAME", strings[f"style_{listing.key}"])
+    return listing.key
 
 
 def grouped_listings(

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from xml.sax.saxutils import escape, quoteattr
 
 from .model import Page, Site
+from .themes import resolve_themes
 from .urls import absolute
 
 FEED_PATH = "/feed.xml"
@@ -93,8 +94,14 @@ def atom_feed(site: Site, limit: int = 50) -> bytes:
     return "\n".join(out).encode("utf-8")
 
 
-def villages_geojson(site: Site) -> bytes:
-    """Every village as a GeoJSON point (RFC 7946: WGS-84, [lon, lat]), for the maps and anyone's GIS."""
+def villages_geojson(site: Site, strings: Mapping[str, str] | None = None) -> bytes:
+    """Every village as a GeoJSON point (RFC 7946: WGS-84, [lon, lat]), for the maps and anyone's GIS.
+
+    Its style is named in the language of ``strings`` (the theme's; by default the site's theme in the
+    site's language).
+    """
+    if strings is None:
+        strings = resolve_themes(site.config).strings_for(site.config.language)
     features = []
     for page in site.villages:
         village = page.village
@@ -105,7 +112,7 @@ def villages_geojson(site: Site) -> bytes:
             "url": absolute(site.config, page.url),
             "kind": village.kind,
             "style": village.style.key,
-            "style_name": village.style.name,
+            "style_name": strings[f"style_{village.style.key}"],
             "ethnic_group": village.ethnic_group,
             "province": village.province,
             "city": village.city,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -22,8 +22,9 @@ from markupsafe import Markup
 from . import structured
 from .encode import Processed
 from .errors import VillageSiteError, error
-from .geo import navigate_links
+from .geo import named_links
 from .kinds import KINDS, NAMED_BY
+from .listings import listing_title
 from .model import Listing, ListingPage, Page, Site
 from .picture import BODY_SIZES, picture_html, responsive_body
 from .qr import QR_FILE
@@ -62,6 +63,9 @@ class Renderer:
         self.link = functools.partial(link, config)
         self.images_by_link = {self.link(url): image for url, image in images.items()}
         self.links = structured.Links(page=functools.partial(absolute, config), image=self._image_url)
+        # Every word a visitor reads comes from the theme's strings in the site's language.
+        strings = chain.strings_for(config.language)
+        dates = functools.partial(format_date, strings=strings)
         # Globals of the environment (not render context), so imported macros see them too.
         env.globals.update(
             {
@@ -74,14 +78,16 @@ class Renderer:
                 "resource": lambda page, src: link(config, page.url + src),
                 "picture": self._picture,
                 "image_url": self._image_url,
-                # A dict's own lookup: templates call t() forty times a page.
-                "t": chain.strings_for(config.language).__getitem__,
+                # Templates call t() forty times a page: the site's language is a plain dict lookup.
+                "t": translator(chain, config.language, strings),
                 "markup": Markup,
-                "date_zh": date_zh,
-                "navigate": navigate_links,
+                "format_date": dates,
+                "date_zh": dates,  # its older name
+                "listing_title": lambda listing: listing_title(listing, strings),
+                "navigate": lambda point, name: named_links(point, name, strings),
                 "qr_url": self._qr_url,
                 "json_ld": structured.json_ld,
-                "village_ld": lambda page: structured.village_data(page, site, self.links),
+                "village_ld": lambda page: structured.village_data(page, site, self.links, strings),
                 "event_ld": lambda page: structured.event_data(page, site, self.links),
                 "website_ld": lambda: structured.website_data(site, self.links),
                 "featured": lambda limit=4: featured_villages(site, limit),
@@ -234,13 +240,31 @@ def featured_villages(site: Site, limit: int = 4) -> tuple[Page, ...]:
     return tuple(chosen[:limit])
 
 
-def date_zh(value: dt.date | None) -> str:
-    """``2026-05-01`` -> ``2026年5月1日``; a datetime keeps its time."""
+def translator(chain: ThemeChain, language: str, strings: Mapping[str, str]) -> Callable[..., str]:
+    """``t(key)``: the string ``key`` of the theme chain in ``language`` (``strings``, its table);
+    ``t(key, 'en')``: in another language, such as a style's English name beside its Chinese one.
+    A key no theme of the chain has in that language is shown as itself."""
+    tables = {language: strings}
+
+    def t(key: str, language: str | None = None) -> str:
+        if language is None:
+            return strings[key]
+        table = tables.get(language)
+        if table is None:
+            table = tables[language] = chain.strings_for(language)
+        return table[key]
+
+    return t
+
+
+def format_date(value: dt.date | None, strings: Mapping[str, str]) -> str:
+    """A date by the theme's pattern ``date`` (``{year}年{month}月{day}日``: ``2026年5月1日``); a
+    datetime by ``date_time``, which places that date (``{date}``) and ``{hour}``, ``{minute}``."""
     if value is None:
         return ""
-    text = f"{value.year}年{value.month}月{value.day}日"
+    text = strings["date"].format(year=value.year, month=value.month, day=value.day)
     if isinstance(value, dt.datetime):
-        text += f" {value.hour:02d}:{value.minute:02d}"
+        text = strings["date_time"].format(date=text, hour=value.hour, minute=value.minute)
     return text
 
 

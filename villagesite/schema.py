@@ -39,9 +39,8 @@ class Kind(StrEnum):
 @dataclass(frozen=True, slots=True)
 class StyleFamily:
     key: str
-    name: str
-    """Chinese name, e.g. 广府."""
-    name_en: str
+    """``cantonese``, ``hakka``, ``teochew`` or ``minority``; its names are the theme's strings
+    ``style_<key>`` (in each language: ``t('style_' ~ key)``, ``t('style_' ~ key, 'en')``)."""
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """One of :data:`STYLES`: pickled by its key, and the same object again when read."""
@@ -55,10 +54,10 @@ def _style(key: str) -> StyleFamily:
 STYLES: dict[str, StyleFamily] = {
     family.key: family
     for family in (
-        StyleFamily("cantonese", "广府", "Cantonese"),
-        StyleFamily("hakka", "客家", "Hakka"),
-        StyleFamily("teochew", "潮汕", "Teochew"),
-        StyleFamily("minority", "少数民族", "Ethnic minority"),
+        StyleFamily("cantonese"),
+        StyleFamily("hakka"),
+        StyleFamily("teochew"),
+        StyleFamily("minority"),
     )
 }
 

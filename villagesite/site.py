@@ -311,7 +311,7 @@ def _collect(
         named_by=MappingProxyType(
             {url: MappingProxyType({k: tuple(v) for k, v in named.items()}) for url, named in named_by.items()}
         ),
-        all_villages=Listing("villages", "", "全部古村落", "/villages/", tuple(villages)),
+        all_villages=Listing("villages", "", "", "/villages/", tuple(villages)),  # titled by the theme
         styles=tuple(style_listings(villages)),
         cities=tuple(grouped_listings("city", "/cities/", villages, lambda v: [v.city], place_slug)),
         tags=tuple(grouped_listings("tag", "/tags/", villages, lambda v: list(v.tags), slugify)),

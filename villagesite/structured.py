@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
 
 from .fields import GeoPoint
+from .listings import listing_title
 from .model import Page, Site
 from .schema import ImageRef, VillageFields
 
@@ -73,8 +74,9 @@ def _when(value: dt.date) -> str:
     return value.isoformat()
 
 
-def village_data(page: Page, site: Site, links: Links) -> dict[str, Any]:
-    """The village as a destination, with its attractions, events and products, and a breadcrumb."""
+def village_data(page: Page, site: Site, links: Links, strings: Mapping[str, str]) -> dict[str, Any]:
+    """The village as a destination, with its attractions, events and products, and a breadcrumb
+    (named in the language of ``strings``, the theme's)."""
     village = page.village
     assert village is not None
     url = links.page(page.url)
@@ -131,7 +133,7 @@ def village_data(page: Page, site: Site, links: Links) -> dict[str, Any]:
     style = next((listing for listing in site.styles if listing.style == village.style), None)
     trail = [(site.config.title, "/")]
     if style is not None:
-        trail.append((style.title, style.url))
+        trail.append((listing_title(style, strings), style.url))
     trail.append((page.title, page.url))
     breadcrumb = {
         "@type": "BreadcrumbList",
