@@ -28,6 +28,7 @@ from villagesite.errors import VillageSiteError
 from villagesite.memory import CompiledTemplates
 
 build_module = importlib.import_module("villagesite.build")  # the package's `build` is the function
+caches_module = importlib.import_module("villagesite.caches")
 SITE = "title: 测试古村\nbase_url: https://example.org/\n"
 CALLS = ("replace", "rename", "link", "unlink", "mkdir", "open")
 KILLS = ("replace", "rename")
@@ -68,12 +69,12 @@ def fast_tmp(tmp_path: Path) -> Iterator[Path]:
 def compiled_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every build compiles the templates once between them (Jinja checks each against its source)."""
     cache = CompiledTemplates()
-    real = build_module.make_environment
+    real = caches_module.make_environment
 
     def environment(chain, environment_class, **options):
         return real(chain, environment_class, bytecode_cache=cache, **options)
 
-    monkeypatch.setattr(build_module, "make_environment", environment)
+    monkeypatch.setattr(caches_module, "make_environment", environment)
 
 
 class Faults:

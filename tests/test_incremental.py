@@ -164,24 +164,25 @@ def test_saving_a_file_unchanged_builds_again_but_writes_nothing(site):
 
 def test_markdown_of_unchanged_pages_is_reused_unless_a_link_now_leads_elsewhere(site):
     from villagesite.build import prepare
-    from villagesite.markdown_cache import MarkdownCache
+    from villagesite.caches import DiskCaches
 
     files = site_files()
     files["content/villages/weilong/index.md"] = village("围龙村", style="hakka", body="见[新村](../xincun/)。")
     root = site(files)
     config = load_config(root)
     build(config)  # a warning: ../xincun/ leads nowhere yet
-    cache_file = root / ".villagesite-cache/markdown.json"
-    cache = MarkdownCache(cache_file)
-    prepare(config, markdown=cache)
+    caches = DiskCaches(config)
+    prepare(config, caches=caches)
+    cache = caches.markdown(caches.root)
     # Every body came from the cache but the one with a broken link: its "did you mean" compares
     # the link with every page, so it is converted again each time until the link is fixed.
     assert cache.hits == 3
 
     (root / "content/villages/xincun").mkdir()
     (root / "content/villages/xincun/index.md").write_text(village("新村"), encoding="utf-8")
-    cache = MarkdownCache(cache_file)
-    prepared = prepare(config, markdown=cache)
+    caches = DiskCaches(config)
+    prepared = prepare(config, caches=caches)
+    cache = caches.markdown(caches.root)
     # The new page is converted, and so is the body whose link now reaches it; the others are reused.
     assert cache.hits == 3
     weilong = next(p for p in prepared.site.pages if p.slug == "weilong")
@@ -333,15 +334,15 @@ def test_a_kept_folder_listing_is_used_only_while_the_folder_is_unchanged(site, 
         os.utime(directory, (long_ago, long_ago))  # listed long ago: its listing may be kept
     memory = BuildMemory()
     preview = tmp_path / "preview"
-    build(load_config(root), output=preview, memory=memory)
+    build(load_config(root), output=preview, caches=memory)
     assert str(folder) in memory.scans, "an old, unchanged folder's listing is kept"
     page = folder / "index.md"
     page.write_text(village("逢简村", body="![桥](photos/bridge.jpg)"), encoding="utf-8")
     os.utime(folder, (long_ago, long_ago))  # an edit in place does not change the folder
     with pytest.raises(VillageSiteError, match="bridge.jpg"):
-        build(load_config(root), output=preview, memory=memory)
+        build(load_config(root), output=preview, caches=memory)
     (folder / "photos" / "bridge.jpg").write_bytes(photo_bytes())  # changes the subfolder's mtime only
-    report = build(load_config(root), output=preview, memory=memory)
+    report = build(load_config(root), output=preview, caches=memory)
     assert "villages/fengjian/index.html" in report.written.written
     html = (preview / "villages/fengjian/index.html").read_text(encoding="utf-8")
     assert "bridge" in html
@@ -353,16 +354,16 @@ def test_a_preview_that_stops_before_saving_its_manifest_leaves_the_next_build_r
     root = site(site_files())
     output = tmp_path / "preview"
     memory = BuildMemory()
-    build(load_config(root), output=output, memory=memory)  # the first build saves its manifest at once
+    build(load_config(root), output=output, caches=memory)  # the first build saves its manifest at once
     page = root / "content/villages/fengjian/index.md"
     page.write_text(village("逢简村", extra="tags: [水乡]\n", body="改过的正文。"), encoding="utf-8")
     (root / "content/villages/weilong").rename(root / "content/villages/weilong-new")
-    build(load_config(root), output=output, memory=memory)
+    build(load_config(root), output=output, caches=memory)
     manifest = write_module.manifest_path(root / ".villagesite-cache", output.resolve())
     on_disk = json.loads(manifest.read_text(encoding="utf-8"))
     assert "villages/weilong-new/index.html" not in on_disk["files"]  # not saved yet: the process "dies" here
     page.write_text(village("逢简村", extra="tags: [古桥]\n", body="又改了。"), encoding="utf-8")
-    build(load_config(root), output=output, memory=BuildMemory())  # a new process
+    build(load_config(root), output=output, caches=BuildMemory())  # a new process
     build(load_config(root), output=tmp_path / "clean", clean=True)
     assert snapshot(output) == snapshot(tmp_path / "clean")
 
@@ -371,9 +372,9 @@ def test_the_preview_saves_a_rebuilds_manifest_when_told(site, tmp_path):
     root = site(site_files())
     output = tmp_path / "preview"
     memory = BuildMemory()
-    build(load_config(root), output=output, memory=memory)
+    build(load_config(root), output=output, caches=memory)
     (root / "content/villages/fengjian/index.md").write_text(village("逢简村", body="新。"), encoding="utf-8")
-    report = build(load_config(root), output=output, memory=memory)
+    report = build(load_config(root), output=output, caches=memory)
     manifest = write_module.manifest_path(root / ".villagesite-cache", output.resolve())
     assert json.loads(manifest.read_text(encoding="utf-8"))["deps"] != report.written.manifest.deps
     memory.save_manifest()

@@ -108,7 +108,7 @@ def test_incremental_builds_equal_clean_builds(sequence):
         build(load_config(root))
         memory = BuildMemory()  # as the preview server keeps between builds
         warm = Path(tmp) / "warm"
-        build(load_config(root), output=warm, memory=memory)
+        build(load_config(root), output=warm, caches=memory)
         for edit in sequence:
             apply(root, edit)
             remove_dangling_stories(root)
@@ -119,5 +119,5 @@ def test_incremental_builds_equal_clean_builds(sequence):
             clean = Path(tmp) / "clean"
             build(config, output=clean, clean=True)
             assert snapshot(root / "output") == snapshot(clean), edit
-            build(config, output=warm, memory=memory)
+            build(config, output=warm, caches=memory)
             assert snapshot(warm) == snapshot(clean), edit

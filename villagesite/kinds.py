@@ -60,6 +60,8 @@ class PageKind:
     """Where a page is published: ``/villages/{slug}/``; a free page at the site's root, ``/{slug}/``."""
     index: str | None
     """The page that lists them all (``/villages/``), which a link may name as a content path."""
+    index_template: str | None = None
+    """The template of that page, when it is not a listing of villages (``stories.html``)."""
     relations: tuple[Relation, ...] = ()
     summary_required: bool = False
     date_required: bool = False
@@ -113,6 +115,7 @@ KINDS: Mapping[Kind, PageKind] = {
             "story.html",
             "/stories/{slug}/",
             "/stories/",
+            index_template="stories.html",
             relations=(Relation("villages", Kind.VILLAGE, many=True),),
             summary_required=True,
             date_required=True,
@@ -128,6 +131,7 @@ KINDS: Mapping[Kind, PageKind] = {
             "event.html",
             "/events/{slug}/",
             "/events/",
+            index_template="events.html",
             relations=(Relation("village", Kind.VILLAGE, many=False),),
             scaffold="event.md",
             order=lambda page: (str(page.source.fields.start) if page.source.fields else "", page.sort_key),

@@ -1,8 +1,9 @@
 """What a long-lived process keeps between builds, so the next build redoes only what changed.
 
 The preview server builds again on every save.  A build from the command line
-starts from the caches on disk; a build with a :class:`BuildMemory` also keeps,
-in memory:
+starts from the caches on disk (:class:`~villagesite.caches.DiskCaches`); a
+:class:`BuildMemory` is the other implementation of the same
+:class:`~villagesite.caches.Caches`, and keeps, in memory:
 
 - every content file as parsed, with the ``stat`` it was read at (a file
   whose ``stat`` is unchanged is not read again), and every page folder as
@@ -19,29 +20,34 @@ and a test compares builds with and without memory.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 import jinja2.bccache
 
+from .caches import Caches, ContentKeep, cache_dir, writing_cache
 from .config import SiteConfig
 from .content import ParseMemo, ScanMemo
+from .encode import ImageCache
 from .images import SourceIndex
 from .markdown_cache import MarkdownCache
+from .report import BuildReport
 from .themes import ThemeChain, make_environment
-from .write import Manifest, save_manifest
+from .write import Manifest, WriteReport, load_manifest, manifest_path, save_manifest
 
 
-@dataclass
-class BuildMemory:
+@dataclass(eq=False)
+class BuildMemory(Caches):
     """Caches of one process; :meth:`flush` writes the on-disk ones back."""
 
     parsed: ParseMemo = field(default_factory=dict)
     scans: ScanMemo = field(default_factory=dict)
     settings: str | None = None
     """The settings the parsed files were read with: front matter is read against them."""
-    markdown: MarkdownCache | None = None
+    markdown_cache: MarkdownCache | None = None
     photos: SourceIndex | None = None
     manifest: Manifest | None = None
     manifest_of: Path | None = None
@@ -51,6 +57,19 @@ class BuildMemory:
     by_structure: dict[str, tuple[str, bytes | None]] = field(default_factory=dict)
     """Outputs made from the site's structure alone (sitemap, map data, calendar), with its fingerprint."""
     builds: int = 0
+    root: Path = field(default_factory=lambda: Path(os.devnull))
+    weighs_everything = False  # the terminal warns about what a save changed, not about every page
+
+    def unchanged(self, config: SiteConfig, output: Path, *, drafts: bool) -> BuildReport | None:
+        """Never: this process builds when it saw a change.  A command-line build must not take this
+        output for unchanged on the report of an older build, so that report goes."""
+        self.root = cache_dir(config)
+        with writing_cache(self.root):
+            manifest_path(self.root, output).with_suffix(".report.json").unlink(missing_ok=True)
+        return None
+
+    def content(self, config: SiteConfig) -> ContentKeep:
+        return self.parse_memo(config), self.scans, None
 
     def parse_memo(self, config: SiteConfig) -> ParseMemo:
         """The parsed files, forgotten when the settings they were read with change."""
@@ -61,18 +80,40 @@ class BuildMemory:
             self.settings = fingerprint
         return self.parsed
 
-    def caches(self, cache_root: Path) -> tuple[SourceIndex, MarkdownCache]:
-        if self.photos is None or self.markdown is None:
-            self.photos = SourceIndex(cache_root / "sources.json")
-            self.markdown = MarkdownCache(cache_root / "markdown.json")
-        self.markdown.begin()
-        return self.photos, self.markdown
+    def photo_index(self, root: Path) -> SourceIndex:
+        if self.photos is None:
+            self.photos = SourceIndex(root / "sources.json")
+        return self.photos
 
-    def last_manifest(self, output: Path) -> Manifest | None:
-        return self.manifest if self.manifest_of == output else None
+    def markdown(self, root: Path) -> MarkdownCache:
+        if self.markdown_cache is None:
+            self.markdown_cache = MarkdownCache(root / "markdown.json")
+        self.markdown_cache.begin()
+        return self.markdown_cache
 
-    def remember_manifest(self, output: Path, manifest: Manifest) -> None:
-        self.manifest, self.manifest_of = manifest, output
+    def made_from_structure(self, rel: str, structure: str) -> tuple[bytes | None] | None:
+        kept = self.by_structure.get(rel)
+        return (kept[1],) if kept is not None and kept[0] == structure else None
+
+    def keep_made_from_structure(self, rel: str, structure: str, made: bytes | None) -> None:
+        self.by_structure[rel] = (structure, made)
+
+    def last_manifest(self, output: Path, path: Path) -> tuple[Manifest | None, bool]:
+        if self.manifest_of == output and self.manifest is not None:
+            return self.manifest, True
+        return load_manifest(path, output), False
+
+    def manifest_saver(self) -> Callable[[Path, Manifest], None] | None:
+        return self.save_manifest_later if self.builds else None
+
+    def finish(self, config: SiteConfig, output: Path, written: WriteReport, report: BuildReport) -> None:
+        with writing_cache(self.root):
+            if written.manifest is not None:
+                self.manifest, self.manifest_of = written.manifest, output
+            if self.builds == 0:
+                self.flush()
+                ImageCache(self.root).prune()
+            self.builds += 1
 
     def save_manifest_later(self, path: Path, manifest: Manifest) -> None:
         """Keep a build's manifest to write after the browsers are told (:meth:`save_manifest`).
@@ -105,8 +146,8 @@ class BuildMemory:
         self.save_manifest()
         if self.photos is not None:
             self.photos.save()
-        if self.markdown is not None:
-            self.markdown.save()
+        if self.markdown_cache is not None:
+            self.markdown_cache.save()
 
 
 class CompiledTemplates(jinja2.BytecodeCache):

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping
 from xml.sax.saxutils import escape, quoteattr
 
 from .model import Page, Site
-from .themes import resolve_themes
 from .urls import absolute
 
 FEED_PATH = "/feed.xml"
@@ -94,14 +93,11 @@ def atom_feed(site: Site, limit: int = 50) -> bytes:
     return "\n".join(out).encode("utf-8")
 
 
-def villages_geojson(site: Site, strings: Mapping[str, str] | None = None) -> bytes:
+def villages_geojson(site: Site, strings: Mapping[str, str]) -> bytes:
     """Every village as a GeoJSON point (RFC 7946: WGS-84, [lon, lat]), for the maps and anyone's GIS.
 
-    Its style is named in the language of ``strings`` (the theme's; by default the site's theme in the
-    site's language).
+    Its style is named in the language of ``strings`` (the theme's).
     """
-    if strings is None:
-        strings = resolve_themes(site.config).strings_for(site.config.language)
     features = []
     for page in site.villages:
         village = page.village

@@ -18,11 +18,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..build import BuildReport, build, cache_dir, collector_paused
+from ..build import build, collector_paused
+from ..caches import cache_dir
 from ..config import load_config, with_base_url
 from ..encode import Progress
 from ..errors import Problem, VillageSiteError
 from ..memory import BuildMemory
+from ..report import BuildReport
 
 RETRIES = 3
 """Builds tried again when a file vanished during the walk (a folder being renamed)."""
@@ -89,7 +91,7 @@ class Preview:
                         config,
                         output=self.output,
                         drafts=True,
-                        memory=self.memory,
+                        caches=self.memory,
                         hash_assets=False,
                         progress=progress,
                     )

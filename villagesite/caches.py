@@ -1,0 +1,168 @@
+"""What a build keeps between builds, behind one object: on disk for the command line, in memory for the preview.
+
+The build asks "what did you keep for this?" and "keep this" and never which
+kind of cache it holds.  :class:`DiskCaches` reads and writes the files in the
+cache folder, once per command; :class:`~villagesite.memory.BuildMemory` keeps
+the same things in a long-lived process (the preview) and writes the files
+only now and then.  With ``--clean`` a :class:`DiskCaches` reads nothing,
+and writes everything anew for the next build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import jinja2
+
+from .config import SiteConfig
+from .content import ParseMemo, ScanMemo
+from .encode import ImageCache
+from .images import SourceIndex
+from .inputs import input_fingerprint
+from .markdown_cache import MarkdownCache
+from .report import BuildReport, load_report, save_report
+from .source_cache import SourceCache
+from .themes import ThemeChain, make_environment
+from .write import Manifest, WriteReport, cache_error, disk_reason, load_manifest, manifest_path
+
+SOURCES_FILE = "content.jsonl"
+"""Content files as read by the last command-line build (see :mod:`villagesite.source_cache`)."""
+
+CACHE_ENV = "VILLAGESITE_CACHE_DIR"
+"""Where to keep encoded photos between builds, when not ``.villagesite-cache/`` in the site (CI caches)."""
+
+ContentKeep = tuple[ParseMemo | None, ScanMemo | None, SourceCache | None]
+"""What :func:`villagesite.content.load_content` may reuse: parsed files and folder listings kept in
+memory, or the content cache on disk."""
+
+
+def cache_dir(config: SiteConfig) -> Path:
+    return Path(os.environ.get(CACHE_ENV) or config.root / ".villagesite-cache")
+
+
+class Caches:
+    """The questions a build asks of what earlier builds kept; by default, that nothing was kept
+    (``check`` renders with it: it keeps nothing either)."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root or Path(os.devnull)
+
+    trusted: bool = True
+    """False with ``--clean``: nothing kept is read (photos, QR codes and pages are made again)."""
+    weighs_everything: bool = True
+    """Whether the weight report covers every page, or only the pages this build rendered."""
+
+    root: Path
+    """The cache folder: encoded photos, QR codes and the files below are kept there."""
+
+    def unchanged(self, config: SiteConfig, output: Path, *, drafts: bool) -> BuildReport | None:
+        """The last build's report when nothing it was made from changed: that build need not run.
+
+        Asked first, so an implementation may get ready for the build here."""
+        return None
+
+    def content(self, config: SiteConfig) -> ContentKeep:
+        raise NotImplementedError
+
+    def photo_index(self, root: Path) -> SourceIndex:
+        raise NotImplementedError
+
+    def markdown(self, root: Path) -> MarkdownCache:
+        raise NotImplementedError
+
+    def jinja(self, chain: ThemeChain, environment_class: type[jinja2.Environment]) -> jinja2.Environment:
+        return make_environment(chain, environment_class)
+
+    def made_from_structure(self, rel: str, structure: str) -> tuple[bytes | None] | None:
+        """An output made from the site's structure alone (the sitemap), kept with that structure."""
+        return None
+
+    def keep_made_from_structure(self, rel: str, structure: str, made: bytes | None) -> None:
+        return None
+
+    def last_manifest(self, output: Path, path: Path) -> tuple[Manifest | None, bool]:
+        """What the output holds, and whether this process wrote it (then no file needs a ``stat``)."""
+        return (None if not self.trusted else load_manifest(path, output)), False
+
+    def while_rendering(self) -> Callable[[], None] | None:
+        """Work to do while worker processes render (saving what reading made)."""
+        return None
+
+    def before_commit(self, output: Path) -> None:
+        """The build is about to change the output: what described the old one is no longer true."""
+
+    def manifest_saver(self) -> Callable[[Path, Manifest], None] | None:
+        """Who saves the new manifest, when not :func:`villagesite.write.write_output` at once."""
+        return None
+
+    def finish(self, config: SiteConfig, output: Path, written: WriteReport, report: BuildReport) -> None:
+        """Keep what this build made for the next one."""
+
+
+class DiskCaches(Caches):
+    """The cache folder of a command-line build: read once at its start, written at its end."""
+
+    def __init__(self, config: SiteConfig, *, clean: bool = False) -> None:
+        self.root = cache_dir(config)
+        self.trusted = not clean
+        self.inputs = ""
+        self._index: SourceIndex | None = None
+        self._markdown: MarkdownCache | None = None
+        self._sources: SourceCache | None = None
+
+    def unchanged(self, config: SiteConfig, output: Path, *, drafts: bool) -> BuildReport | None:
+        self.inputs = input_fingerprint(config, drafts=drafts)
+        return load_report(self._report_file(output), self.inputs, output) if self.trusted else None
+
+    def content(self, config: SiteConfig) -> ContentKeep:
+        self._sources = SourceCache(self.root / SOURCES_FILE, config, read=self.trusted)
+        return None, None, self._sources
+
+    def photo_index(self, root: Path) -> SourceIndex:
+        if self._index is None:
+            self._index = SourceIndex(self.root / "sources.json", read=self.trusted)
+        return self._index
+
+    def markdown(self, root: Path) -> MarkdownCache:
+        if self._markdown is None:
+            self._markdown = MarkdownCache(self.root / "markdown.json", read=self.trusted)
+        return self._markdown
+
+    def while_rendering(self) -> Callable[[], None] | None:
+        def save() -> None:
+            """Reading and converting are done: their caches are written while the templates render."""
+            with writing_cache(self.root):
+                if self._sources is not None:
+                    self._sources.save()
+                if self._markdown is not None:
+                    self._markdown.save()
+
+        return save
+
+    def before_commit(self, output: Path) -> None:
+        with writing_cache(self.root):
+            self._report_file(output).unlink(missing_ok=True)  # this build's, once it is whole, or none
+
+    def finish(self, config: SiteConfig, output: Path, written: WriteReport, report: BuildReport) -> None:
+        with writing_cache(self.root):
+            if self._index is not None:
+                self._index.save()
+            ImageCache(self.root).prune()
+            save_report(self._report_file(output), self.inputs, report)
+
+    def _report_file(self, output: Path) -> Path:
+        return manifest_path(self.root, output).with_suffix(".report.json")
+
+
+@contextlib.contextmanager
+def writing_cache(root: Path) -> Iterator[None]:
+    """A cache folder that cannot be written (a full disk, no permission) is one line saying so."""
+    try:
+        yield
+    except OSError as exc:
+        if disk_reason(exc) is None:
+            raise
+        raise cache_error(root, exc) from exc

@@ -1,0 +1,74 @@
+"""The plan of a site's template outputs: which files there will be and what each is made from.
+
+Planning needs no theme and renders nothing; :func:`villagesite.build.render_files`
+then asks, for each planned output, whether what it was made from changed,
+and renders only those that did.  Every page of every kind, every page of
+every listing, the indexes, the 404 page and the villages' posters.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from typing import NamedTuple
+
+from .kinds import KINDS
+from .model import Site
+from .render import Rendered, Renderer, poster_url
+from .urls import output_file
+
+
+class Planned(NamedTuple):
+    output: str
+    """The file: ``villages/fengjian/index.html``."""
+    kind: str
+    """``village``, ``story``, ``event``, ``page``, ``listing``, ``home``, ``poster`` or ``404``."""
+    own_body: str | None
+    """The page body it shows as its own (see :mod:`villagesite.deps`), or None."""
+    make: Callable[[Renderer], Rendered]
+
+
+def plan_pages(site: Site, bodies: Mapping[str, str]) -> list[Planned]:
+    """Every template output of the site, in a stable order."""
+    plan = [
+        Planned(output_file(page.url), page.kind.value, bodies[page.url], functools.partial(Renderer.page, page=page))
+        for page in site.pages
+    ]
+    plan += [
+        Planned(
+            output_file(paging.url),
+            "listing",
+            None,
+            functools.partial(Renderer.listing, listing=listing, paging=paging),
+        )
+        for listing in site.listings
+        for paging in listing.pages()
+    ]
+    plan += [
+        _index("index.html", "home", "home.html", "/"),
+        _index("cities/index.html", "listing", "terms.html", "/cities/", terms="cities", listings=site.cities),
+        _index("tags/index.html", "listing", "terms.html", "/tags/", terms="tags", listings=site.tags),
+    ]
+    # Each kind's own index (stories, events); the villages' is the listing of all villages.
+    plan += [
+        _index(output_file(entry.index), "listing", entry.index_template, entry.index)
+        for entry in KINDS.values()
+        if entry.index and entry.index_template
+    ]
+    plan.append(_index("404.html", "404", "404.html", "/404.html"))
+    # Each village's printable poster, for the sign at its gate.
+    plan += [
+        Planned(output_file(poster_url(village)), "poster", None, functools.partial(Renderer.poster, page=village))
+        for village in site.villages
+    ]
+    return plan
+
+
+def _index(output: str, kind: str, template: str, url: str, **context: object) -> Planned:
+    return Planned(output, kind, None, functools.partial(Renderer.index, template=template, url=url, **context))
+
+
+def public_urls(site: Site) -> list[str]:
+    """The addresses a search engine may list (the sitemap): pages, listings and indexes."""
+    indexes = [entry.index for entry in KINDS.values() if entry.index and entry.index_template]
+    return [p.url for p in site.pages] + site.listing_urls() + ["/", "/cities/", "/tags/", *indexes]
