@@ -245,8 +245,9 @@ def test_a_saved_page_is_rebuilt_alone_and_the_browser_told_after_the_build(runn
     message = wait_for(lambda: running.hub.sent and running.hub.sent[-1])
     assert message == {"command": "reload", "path": "/villages/fengjian/index.html", "liveCSS": False}
     assert "新写的正文。" in get(running.port, "/villages/fengjian/")[1].decode()
-    line = running.lines[-1]
-    assert "content/villages/fengjian/index.md -> wrote villages/fengjian/index.html in" in line
+    # The terminal's line is printed right after the browsers are told: wait for it, not for the build.
+    said = "content/villages/fengjian/index.md -> wrote villages/fengjian/index.html in"
+    wait_for(lambda: running.lines and said in running.lines[-1])
 
 
 def test_an_editor_saving_through_a_temporary_file_is_seen(running):
@@ -300,7 +301,7 @@ def test_a_broken_file_shows_its_message_and_fixing_it_reloads(running):
     page.write_text(good.replace("style: cantonese", "style: guangfu"), encoding="utf-8")
     alert = wait_for(lambda: [m for m in running.hub.sent if m["command"] == "alert"])[0]
     assert "content/villages/fengjian/index.md:3: style: 'guangfu' is not one of" in alert["message"]
-    assert "not built, the browser shows why" in running.lines[-1]
+    wait_for(lambda: running.lines and "not built, the browser shows why" in running.lines[-1])
     assert "水乡正文。" in get(running.port, "/villages/fengjian/")[1].decode()  # the last good page
     page.write_text(good, encoding="utf-8")
     wait_for(lambda: running.hub.sent[-1]["command"] == "reload")
@@ -342,8 +343,10 @@ def test_a_stylesheet_edit_rewrites_only_the_stylesheet_and_refreshes_styles(run
     before = running.builds
     (root / "themes/mine/static/style.css").write_text("body { color: rgb(4, 5, 6); }\n", encoding="utf-8")
     wait_for(lambda: running.builds > before)
-    assert running.hub.sent[-1] == {"command": "reload", "path": "/theme/style.css", "liveCSS": True}
-    assert "wrote theme/style.css" in running.lines[-1] and "styles refreshed" in running.lines[-1]
+    # Messages go out from the server's loop, a moment after the build is counted.
+    wait_for(lambda: running.hub.sent[-1] == {"command": "reload", "path": "/theme/style.css", "liveCSS": True})
+    wait_for(lambda: running.lines and "wrote theme/style.css" in running.lines[-1])
+    assert "styles refreshed" in running.lines[-1]
 
 
 def test_the_server_survives_a_bug_in_the_build(running, monkeypatch):
