@@ -91,7 +91,11 @@ class PreviewServer:
             asyncio.set_event_loop(asyncio.new_event_loop())
             self._serve_on_this_thread()
             ready.set()
-            ioloop.IOLoop.current().start()
+            loop = ioloop.IOLoop.current()
+            loop.start()
+            # Stopped: close the connections still open (a browser's keep-alive, a reload socket) with
+            # the loop, rather than leave their sockets for the garbage collector to find later.
+            loop.close(all_fds=True)
 
         thread = threading.Thread(target=serve, name="villagesite-server", daemon=True)
         thread.start()
@@ -102,7 +106,16 @@ class PreviewServer:
     def stop(self) -> None:
         loop = self.hub.loop
         if loop is not None:
-            loop.add_callback(loop.stop)
+            server = self._server
+
+            async def close_and_stop() -> None:
+                """Stop listening and close open connections on the loop's own thread, then stop it."""
+                if server is not None:
+                    server.stop()
+                    await server.close_all_connections()
+                loop.stop()
+
+            loop.add_callback(close_and_stop)
         self._shut_down()
 
     def _shut_down(self) -> None:
