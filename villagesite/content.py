@@ -24,7 +24,7 @@ from .confine import is_ignored, link_problem, site_files
 from .errors import Problem, error, warning
 from .fields import FieldReader
 from .frontmatter import decode_text, read_text, split_front_matter
-from .kinds import KINDS, SECTIONS, fields_of
+from .kinds import KINDS, SECTIONS, add_kind_properties
 from .parallel import map_in_processes
 from .schema import CommonFields, Kind, Record, read_common
 from .slugs import slugify
@@ -66,14 +66,13 @@ class Source:
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, 1)
 
-    def __getattr__(self, name: str) -> Record | None:
-        """``source.village``: the fields when the source is a village, else None (any kind, by its name)."""
-        return fields_of(self.kind, self.fields, name)
-
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Sources come back from worker processes; a mappingproxy cannot be pickled, a dict can."""
         values = tuple(getattr(self, name) for name in self.__match_args__)
         return (_source_from, (tuple(dict(v) if isinstance(v, MappingProxyType) else v for v in values),))
+
+
+add_kind_properties(Source, lambda source: source)  # source.village, source.story…
 
 
 def _source_from(values: tuple[Any, ...]) -> Source:

@@ -161,11 +161,18 @@ NAMED_BY: Mapping[Kind, tuple[tuple[PageKind, Relation], ...]] = {
 """The kinds whose fields name pages of a kind: a village is named by stories and events."""
 
 
-def fields_of(kind: Kind, fields: Record | None, name: str) -> Record | None:
-    """``page.village``: a page's own fields when ``name`` is its kind's name, else None.
+def add_kind_properties(cls: type, source: Callable[[Any], Any]) -> None:
+    """Give ``cls`` a property per kind, by its name: ``page.village`` is the page's own fields when it
+    is a village, else None.  ``source(obj)`` finds the Source of an instance.
 
-    Raises AttributeError for a name that is no kind (so templates' typos still fail loudly).
+    Properties, not ``__getattr__``: templates read ``page.village.x`` many times a page, and a
+    property is a plain lookup where ``__getattr__`` runs only after a failed one.
     """
-    if name not in BY_NAME:
-        raise AttributeError(name)
-    return fields if kind.value == name else None
+    for name, entry in BY_NAME.items():
+
+        def own_fields(obj: Any, kind: Kind = entry.kind) -> Record | None:
+            found = source(obj)
+            return found.fields if found.kind is kind else None
+
+        own_fields.__doc__ = f"The {name}'s own fields when this is a {name}, else None."
+        setattr(cls, name, property(own_fields))

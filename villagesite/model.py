@@ -14,8 +14,8 @@ from typing import Any
 
 from .config import SiteConfig
 from .content import Source
-from .kinds import fields_of
-from .schema import ImageRef, Kind, Record, StyleFamily
+from .kinds import KINDS, add_kind_properties
+from .schema import ImageRef, Kind, StyleFamily
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +60,6 @@ class Page:
     @property
     def cover(self) -> ImageRef | None:
         return self.source.common.cover
-
-    def __getattr__(self, name: str) -> Record | None:
-        """``page.village``, ``page.story``…: its own fields when it is of that kind, else None."""
-        return fields_of(self.source.kind, self.source.fields, name)
 
     @property
     def extra(self) -> Mapping[str, Any]:
@@ -184,15 +180,6 @@ class Site:
     """Site path of each photo shown -> where it is and who shows it."""
     data: Mapping[str, Any]
 
-    def __getattr__(self, name: str) -> tuple[Page, ...]:
-        """``site.villages``, ``site.stories``…: a kind's pages by its collection name."""
-        if name.startswith("__"):
-            raise AttributeError(name)
-        try:
-            return self.collections[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
     @property
     def village_by_slug(self) -> Mapping[str, Page]:
         """Villages are the site's centre (listings, the map, neighbours): named here for templates."""
@@ -205,3 +192,8 @@ class Site:
     def listing_urls(self) -> list[str]:
         """Every page of every listing."""
         return [page.url for listing in self.listings for page in listing.pages()]
+
+
+add_kind_properties(Page, lambda page: page.source)  # page.village, page.story…
+for _entry in KINDS.values():  # site.villages, site.stories…: each kind's pages in its order
+    setattr(Site, _entry.collection, property(lambda site, name=_entry.collection: site.collections[name]))
