@@ -117,6 +117,12 @@ def test_failed_build_leaves_previous_output_byte_for_byte(site):
             id="event-bad-date",
         ),
         pytest.param(
+            # As `villagesite new event` leaves it: the field is written, empty, with its comment.
+            {"content/events/e/index.md": '---\ntitle: 龙舟\nstart: 2027-06-01\nvillage: ""  # 在哪个古村\n---\n'},
+            ["content/events/e/index.md:4: village: is required (text)"],
+            id="event-village-left-empty",
+        ),
+        pytest.param(
             {
                 "content/villages/a/index.md": village("逢简村"),
                 "content/villages/b/index.md": village("沙湾", extra="slug: a\n"),

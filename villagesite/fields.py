@@ -76,8 +76,10 @@ class FieldReader:
 
     def _missing(self, key: str, required: bool, what: str) -> None:
         if required:
-            # A missing field has no line: name its group, or the front matter's opening '---'.
-            line = self.doc.line_of(self.prefix) if self.prefix else max(1, self.doc.first_line - 1)
+            if key in self.data:  # written but empty (``village: ""``, as the scaffold leaves it): its own line
+                line = self.line_of(key)
+            else:  # a missing field has no line: name its group, or the front matter's opening '---'
+                line = self.doc.line_of(self.prefix) if self.prefix else max(1, self.doc.first_line - 1)
             self.problems.append(error(self.rel_path, line, f"is required ({what})", field=self.path_of(key)))
 
     def _get(self, key: str) -> Any:
