@@ -57,7 +57,7 @@ def test_new_story_and_event_scaffolds(tmp_path: Path):
     checked = run_cli("check", "--site", root)
     # The event must name its village: the scaffold leaves that to the editor, and check says so.
     assert checked.err.splitlines() == [
-        "content/events/long-zhou-sai/index.md:1: village: is required (text)",
+        "content/events/long-zhou-sai/index.md:6: village: is required (text)",  # the scaffold's empty line
         "1 error",
     ]
 
