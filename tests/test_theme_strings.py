@@ -68,3 +68,116 @@ def test_a_theme_renames_a_style_everywhere_and_keeps_its_parents_other_words(si
     names = {feature["id"]: feature["properties"]["style_name"] for feature in geojson["features"]}
     assert names == {"a": "广府", "b": "客家人"}
     assert "<h1>城市</h1>" in (output / "cities/index.html").read_text(encoding="utf-8")
+
+
+# The default theme's tables and templates: three complete languages, and no visitor text in the templates.
+
+LANGUAGES = ("zh-Hans", "zh-Hant", "en")
+DYNAMIC_KEYS = {
+    # t('prefix' ~ value): the values a prefix takes.
+    "style_": tuple(STYLES),
+    "style_line_": tuple(STYLES),
+    "style_about_": tuple(STYLES),
+    "kind_": ("village", "town"),  # page.village.kind (villagesite/schema.py)
+}
+VARIABLE_KEYS = {
+    # t(name): the keys the name holds.
+    "key": ("opening_hours", "tickets", "transport", "tips", "contact"),  # village.html's visit loop
+    "terms": ("cities", "tags"),  # terms.html
+}
+PATTERNS = {
+    # Keys filled with str.format by templates or villagesite, and the fields they are given.
+    "year": {"year": 2026},
+    "month_day": {"month": 5, "day": 1, "date": dt.date(2026, 5, 1)},
+    "latitude_north": {"degrees": "22.8100"},
+    "latitude_south": {"degrees": "22.8100"},
+    "longitude_east": {"degrees": "113.1500"},
+    "longitude_west": {"degrees": "113.1500"},
+    "coordinates": {"latitude": "甲", "longitude": "乙"},
+    "counted": {"label": "甲", "count": 3},
+    "title_page": {"title": "甲", "page": "乙"},
+    "label_value": {"label": "甲", "value": "乙"},
+    "buy_item": {"name": "甲"},
+    "date": {"year": 2026, "month": 5, "day": 1},
+    "date_time": {"date": "甲", "hour": 9, "minute": 30},
+}
+PLACEHOLDERS = {
+    # Keys whose word a template or villagesite replaces.
+    "NAME": ("navigate_to", "map_of", "qr_alt", "back_to", "style_villages"),
+    "N": ("page_n", "footnote_back"),
+}
+HAN_OR_FULL_WIDTH = re.compile(
+    r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]"
+)
+
+
+def default_tables(site) -> dict[str, dict[str, str]]:
+    default = default_chain(site).themes[-1]
+    assert default.name == "default"
+    return {language: dict(default.strings[language]) for language in LANGUAGES}
+
+
+def default_templates(site) -> dict[str, str]:
+    templates = default_chain(site).themes[-1].templates
+    return {
+        path.relative_to(templates).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(templates.rglob("*.html"))
+    }
+
+
+def keys_used(source: str) -> set[str]:
+    """The keys a template looks up with t(): literals, prefixes joined with ~, and the known variables."""
+    keys: set[str] = set()
+    for call in re.finditer(r"\bt\(\s*([^,)]*)", source):
+        argument = call.group(1).strip()
+        literal = re.fullmatch(r"'([a-z0-9_]+)'(\s*~\s*.+)?", argument)
+        if literal and literal.group(2) is None:
+            keys.add(literal.group(1))
+        elif literal:
+            assert literal.group(1) in DYNAMIC_KEYS, f"t({argument}): add the values of this prefix to DYNAMIC_KEYS"
+            keys.update(literal.group(1) + value for value in DYNAMIC_KEYS[literal.group(1)])
+        else:
+            assert argument in VARIABLE_KEYS, f"t({argument}): add the keys this name holds to VARIABLE_KEYS"
+            keys.update(VARIABLE_KEYS[argument])
+    return keys
+
+
+def test_the_default_theme_has_three_complete_tables_with_the_same_keys(site):
+    tables = default_tables(site)
+    hans = set(tables["zh-Hans"])
+    for language in LANGUAGES:
+        assert set(tables[language]) == hans, (
+            f"{language}: missing {sorted(hans - set(tables[language]))}, extra {sorted(set(tables[language]) - hans)}"
+        )
+        assert all(value.strip() for value in tables[language].values()), language
+
+
+def test_every_key_a_default_template_uses_is_in_all_three_tables(site):
+    tables = default_tables(site)
+    used = {name: keys_used(source) for name, source in default_templates(site).items()}
+    assert {"kind_town", "latitude_north", "month_day", "counted", "label_value"} <= set().union(*used.values())
+    for name, keys in used.items():
+        for language in LANGUAGES:
+            assert not keys - set(tables[language]), (
+                f"{name} uses {sorted(keys - set(tables[language]))}, not in {language}"
+            )
+
+
+def test_no_default_template_writes_visitor_text_itself(site):
+    for name, source in default_templates(site).items():
+        outside_comments = re.sub(r"\{#.*?#\}", "", source, flags=re.DOTALL)
+        for line in outside_comments.splitlines():
+            found = HAN_OR_FULL_WIDTH.findall(line)
+            assert not found, (
+                f"{name}: {''.join(found)!r} written in the template (put it in theme.yaml's strings and use t()): {line.strip()}"
+            )
+
+
+def test_the_patterns_of_every_language_take_the_fields_they_are_given(site):
+    for language, table in default_tables(site).items():
+        for key, fields in PATTERNS.items():
+            table[key].format(**fields)  # a field the caller does not give would fail the build
+        for placeholder, keys in PLACEHOLDERS.items():
+            for key in keys:
+                assert table[key].count(placeholder) == 1, f"{language} {key}: {table[key]!r} needs {placeholder} once"
+    assert default_tables(site)["en"]["month_day"].format(**PATTERNS["month_day"]) == "1 May"
