@@ -52,6 +52,7 @@ def test_markdown_features_render(site):
     assert '<h2 id="li-shi-yan-ge">历史沿革</h2>' in page
     assert '<th style="text-align:left">名称</th>' in page
     assert '<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>' in page
+    assert '<a class="footnote-backref" href="#fnref:1" title="返回正文第 1 处">' in page  # the theme's words
     assert '<p class="lead">' in page
     figure = re.search(r"<figure><picture>(.*?)</picture><figcaption>插画：石桥</figcaption></figure>", page)
     assert figure is not None
@@ -200,3 +201,23 @@ EXAMPLE_BODIES = [BODY] + [
     path.read_text(encoding="utf-8").split("---\n", 2)[2]
     for path in sorted((Path(__file__).resolve().parents[1] / "content").rglob("*.md"))
 ]
+
+
+def test_a_theme_words_the_footnotes_back_links_on_pages_and_in_the_feed(site):
+    """The back link's title is the theme's string (a converted body is cached once for every language)."""
+    story = "---\ntitle: 故事\ndate: 2026-05-01\nsummary: 一个故事。\n---\n\n正文[^1]，又一处[^2]。\n\n[^1]: 县志。\n[^2]: 族谱。\n"
+    root = site(
+        {
+            "site.yaml": "title: 古村\nbase_url: https://example.org/\ntheme: mine\n",
+            "themes/mine/theme.yaml": "name: mine\nextends: default\nstrings:\n  zh-Hans:\n    footnote_back: 回到第 N 个注释处\n",
+            "content/villages/fengjian/index.md": village("逢简村"),
+            "content/stories/s/index.md": story,
+        }
+    )
+    assert run_cli("build", "--site", root).code == 0
+    page = (root / "output/stories/s/index.html").read_text(encoding="utf-8")
+    feed = (root / "output/feed.xml").read_text(encoding="utf-8")
+    for n in (1, 2):
+        assert f'href="#fnref:{n}" title="回到第 {n} 个注释处"' in page
+        assert f'title="回到第 {n} 个注释处"&gt;' in feed
+    assert "\ue000" not in page + feed and "footnote_back" not in page + feed

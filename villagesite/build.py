@@ -198,7 +198,7 @@ def render_files(
             made_from[rel] = {deps.STRUCTURE: structure}
 
     add_of_structure(SITEMAP_PATH, lambda: sitemap_xml(site, public_urls(site)))
-    add(FEED_PATH.lstrip("/"), atom_feed(site), "feed")  # stories' bodies too
+    add(FEED_PATH.lstrip("/"), atom_feed(site, chain.strings_for(config.language)), "feed")  # stories' bodies too
     add("robots.txt", robots_txt(site), "robots.txt")
     add_of_structure(GEOJSON_PATH, lambda: villages_geojson(site, chain.strings_for(config.language)))
     add_of_structure(ICS_PATH, lambda: events_ics(site))

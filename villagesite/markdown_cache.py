@@ -27,7 +27,7 @@ from .errors import Problem, Severity, SourceLocation
 from .markdown_html import BodyImage, RenderedBody, Targets, render_markdown
 from .parallel import map_in_processes
 
-VERSION = f"3|markdown {markdown.__version__}|nh3 {getattr(nh3, '__version__', '?')}"
+VERSION = f"4|markdown {markdown.__version__}|nh3 {getattr(nh3, '__version__', '?')}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -104,6 +104,20 @@ SAFE_ATTRIBUTES = {
 }
 
 
+FOOTNOTE_BACK = "\ue000footnote_back:%d\ue000"
+"""The title of a footnote's link back to the text, as a body is converted (and cached): a mark that the
+page's language replaces with the theme's ``footnote_back`` when the page is written (:func:`worded`)."""
+_FOOTNOTE_BACK = re.compile("\ue000footnote_back:([0-9]+)\ue000")
+
+
+def worded(html: str, strings: Mapping[str, str]) -> str:
+    """A converted body in the words of one language: each footnote's back link titled by the theme."""
+    if "\ue000" not in html:
+        return html
+    words = strings["footnote_back"]
+    return _FOOTNOTE_BACK.sub(lambda match: words.replace("N", match.group(1)), html)
+
+
 def _heading_id(text: str, separator: str) -> str:
     """Heading ids in pinyin: ``## 历史沿革`` -> ``li-shi-yan-ge``, ASCII and readable in a shared link."""
     return slugify(text) or "section"
@@ -296,7 +310,7 @@ def standard_extensions() -> list[Extension | str]:
     """Markdown's extensions as a page body uses them (new instances: they hold a document's state)."""
     return [
         "tables",
-        FootnoteExtension(BACKLINK_TITLE="返回正文第 %d 处"),
+        FootnoteExtension(BACKLINK_TITLE=FOOTNOTE_BACK),
         "attr_list",
         "fenced_code",
         "sane_lists",

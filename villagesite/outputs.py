@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Mapping
 from xml.sax.saxutils import escape, quoteattr
 
+from .markdown_html import worded
 from .model import Page, Site
 from .urls import absolute
 
@@ -57,8 +58,8 @@ def _entry_id(site: Site, page: Page) -> str:
     return f"tag:villagesite,{day}:{page.url}"
 
 
-def atom_feed(site: Site, limit: int = 50) -> bytes:
-    """The newest stories as an Atom feed."""
+def atom_feed(site: Site, strings: Mapping[str, str], limit: int = 50) -> bytes:
+    """The newest stories as an Atom feed (their bodies in the words of ``strings``, the theme's)."""
     config = site.config
     stories = site.stories[:limit]
     newest = max(
@@ -86,7 +87,7 @@ def atom_feed(site: Site, limit: int = 50) -> bytes:
             f"    <updated>{_timestamp(common.updated or common.date)}</updated>",
             f"    <author><name>{escape(author)}</name></author>",
             f"    <summary>{escape(common.summary or '')}</summary>",
-            f'    <content type="html">{escape(story.html)}</content>',
+            f'    <content type="html">{escape(worded(story.html, strings))}</content>',
             "  </entry>",
         ]
     out.append("</feed>\n")

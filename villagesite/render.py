@@ -25,6 +25,7 @@ from .errors import VillageSiteError, error
 from .geo import named_links
 from .kinds import KINDS, NAMED_BY
 from .listings import listing_title
+from .markdown_html import worded
 from .model import Listing, ListingPage, Page, Site
 from .picture import BODY_SIZES, picture_html, responsive_body
 from .qr import QR_FILE
@@ -65,6 +66,7 @@ class Renderer:
         self.links = structured.Links(page=functools.partial(absolute, config), image=self._image_url)
         # Every word a visitor reads comes from the theme's strings in the site's language.
         strings = chain.strings_for(config.language)
+        self.strings = strings
         dates = functools.partial(format_date, strings=strings)
         # Globals of the environment (not render context), so imported macros see them too.
         env.globals.update(
@@ -180,7 +182,7 @@ class Renderer:
 
     def page(self, page: Page) -> Rendered:
         site = self.site
-        content = Markup(responsive_body(page.html, self.images_by_link, self.link))
+        content = Markup(responsive_body(worded(page.html, self.strings), self.images_by_link, self.link))
         context: dict[str, Any] = {"page": page, "content": content, **related(site, page)}
         return self.render(page.template, page.url, page.source.rel_path, **context)
 
