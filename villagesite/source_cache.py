@@ -142,6 +142,7 @@ _READING_MODULES = (
     "schema",
     "fields",
     "yamlfile",
+    "yamlcheck",
     "frontmatter",
     "slugs",
     "errors",
