@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import age_files, photo_bytes, run_cli, snapshot, village, write_site
 
+from villagesite import commit as commit_module
 from villagesite import encode, load_config
-from villagesite import write as write_module
 from villagesite.build import build
 
 SITE = "title: 测试古村\nbase_url: https://example.org/\n"
@@ -271,4 +271,4 @@ def test_a_staged_file_gone_before_recovery_is_never_skipped(site, tmp_path, mon
     build(load_config(root))
     build(load_config(root), output=tmp_path / "clean", clean=True)
     assert snapshot(output) == snapshot(tmp_path / "clean")
-    assert write_module.is_whole(output)
+    assert commit_module.is_whole(output)

@@ -10,7 +10,8 @@ import pytest
 from conftest import run_cli, snapshot, village
 
 from villagesite import build, load_config
-from villagesite import write as write_module
+from villagesite import commit as commit_module
+from villagesite import manifest as manifest_module
 from villagesite.errors import VillageSiteError
 from villagesite.memory import BuildMemory
 from villagesite.themes import builtin_themes_dir
@@ -118,7 +119,7 @@ def test_a_build_cut_off_after_its_commit_is_completed_by_the_next(site, tmp_pat
     config = load_config(root)
     build(config)
     (root / "content/villages/fengjian/index.md").write_text(village("逢简村", body="新的正文。"), encoding="utf-8")
-    real_replace = write_module.os.replace
+    real_replace = commit_module.os.replace
     output = root / "output"
 
     def dying_replace(source, target):
@@ -126,10 +127,10 @@ def test_a_build_cut_off_after_its_commit_is_completed_by_the_next(site, tmp_pat
             raise KeyboardInterrupt
         return real_replace(source, target)
 
-    monkeypatch.setattr(write_module.os, "replace", dying_replace)
+    monkeypatch.setattr(commit_module.os, "replace", dying_replace)
     with pytest.raises(KeyboardInterrupt):
         build(config)
-    monkeypatch.setattr(write_module.os, "replace", real_replace)
+    monkeypatch.setattr(commit_module.os, "replace", real_replace)
     journal = root / ".output.journal.json"
     assert json.loads(journal.read_text())["moves"]
     build(config)
@@ -359,7 +360,7 @@ def test_a_preview_that_stops_before_saving_its_manifest_leaves_the_next_build_r
     page.write_text(village("逢简村", extra="tags: [水乡]\n", body="改过的正文。"), encoding="utf-8")
     (root / "content/villages/weilong").rename(root / "content/villages/weilong-new")
     build(load_config(root), output=output, caches=memory)
-    manifest = write_module.manifest_path(root / ".villagesite-cache", output.resolve())
+    manifest = manifest_module.manifest_path(root / ".villagesite-cache", output.resolve())
     on_disk = json.loads(manifest.read_text(encoding="utf-8"))
     assert "villages/weilong-new/index.html" not in on_disk["files"]  # not saved yet: the process "dies" here
     page.write_text(village("逢简村", extra="tags: [古桥]\n", body="又改了。"), encoding="utf-8")
@@ -375,7 +376,7 @@ def test_the_preview_saves_a_rebuilds_manifest_when_told(site, tmp_path):
     build(load_config(root), output=output, caches=memory)
     (root / "content/villages/fengjian/index.md").write_text(village("逢简村", body="新。"), encoding="utf-8")
     report = build(load_config(root), output=output, caches=memory)
-    manifest = write_module.manifest_path(root / ".villagesite-cache", output.resolve())
+    manifest = manifest_module.manifest_path(root / ".villagesite-cache", output.resolve())
     assert json.loads(manifest.read_text(encoding="utf-8"))["deps"] != report.written.manifest.deps
     memory.save_manifest()
     assert json.loads(manifest.read_text(encoding="utf-8"))["deps"] == report.written.manifest.deps

@@ -18,13 +18,16 @@ from pathlib import Path
 
 from . import deps
 from .caches import Caches, DiskCaches, cache_dir
+from .commit import recover
 from .config import SiteConfig
 from .confine import site_files
 from .content import load_content
+from .disk_errors import cache_error, disk_reason, output_error
 from .encode import ImageCache, Processed, Progress, process_images
 from .errors import BuildFailed, Problem, VillageSiteError, error, sorted_problems
 from .ical import ICS_PATH, events_ics
 from .images import ImageAsset, image_problem, plan_variants, read_source
+from .manifest import manifest_path
 from .model import Site
 from .outputs import FEED_PATH, GEOJSON_PATH, SITEMAP_PATH, atom_feed, robots_txt, sitemap_xml, villages_geojson
 from .parallel import map_in_processes
@@ -48,13 +51,8 @@ from .write import (
     FromFile,
     Unchanged,
     WriteReport,
-    cache_error,
     close_staging,
-    disk_reason,
-    manifest_path,
     open_staging,
-    output_error,
-    recover,
     stage,
     write_output,
 )

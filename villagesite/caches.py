@@ -19,14 +19,16 @@ import jinja2
 
 from .config import SiteConfig
 from .content import ParseMemo, ScanMemo
+from .disk_errors import cache_error, disk_reason
 from .encode import ImageCache
 from .images import SourceIndex
 from .inputs import input_fingerprint
+from .manifest import Manifest, load_manifest, manifest_path
 from .markdown_cache import MarkdownCache
 from .report import BuildReport, load_report, save_report
 from .source_cache import SourceCache
 from .themes import ThemeChain, make_environment
-from .write import Manifest, WriteReport, cache_error, disk_reason, load_manifest, manifest_path
+from .write import WriteReport
 
 SOURCES_FILE = "content.jsonl"
 """Content files as read by the last command-line build (see :mod:`villagesite.source_cache`)."""

@@ -36,8 +36,8 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, ImageOps
 
+from .disk_errors import cache_error, disk_reason
 from .images import MAX_PIXELS, PIPELINE_VERSION, ImageAsset, Variant
-from .write import cache_error, disk_reason
 
 PLACEHOLDER_WIDTH = 16
 """Pixels across of the inline placeholder: about 200 bytes of WebP, blurred by the browser's scaling."""

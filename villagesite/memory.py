@@ -33,10 +33,11 @@ from .config import SiteConfig
 from .content import ParseMemo, ScanMemo
 from .encode import ImageCache
 from .images import SourceIndex
+from .manifest import Manifest, load_manifest, manifest_path, save_manifest
 from .markdown_cache import MarkdownCache
 from .report import BuildReport
 from .themes import ThemeChain, make_environment
-from .write import Manifest, WriteReport, load_manifest, manifest_path, save_manifest
+from .write import WriteReport
 
 
 @dataclass(eq=False)

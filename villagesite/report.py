@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .commit import is_whole
 from .errors import Problem, warning
 from .sealed import read_sealed, write_sealed
 from .weights import PageWeight
-from .write import WriteReport, is_whole
+from .write import WriteReport
 
 REPORT_VERSION = 2
 

@@ -10,20 +10,15 @@ Two ways, both all-or-nothing:
   Unchanged files are not touched: their mtime stays, and a live-reloading
   browser is not disturbed.
 
-Whatever happens before the commit point leaves the output as it was.  After
-it, every file the commit replaces or deletes is first kept (a hard link) in a
-backup folder beside the output, so a commit that fails (a read-only
-subfolder, a full disk) is undone on the spot and the output is exactly the
-old site; a build that dies after the commit point is completed by the next
-one, which first replays the journal, and never skips a move it cannot make
-(the output is then written whole again).  Every folder that is replaced or
-changed must carry the marker file villagesite leaves, so it never touches a
-folder it did not make.
+Whatever happens before the commit point leaves the output as it was: files
+are only ever written into the staging folder.  Making the commit itself safe
+(every replaced file kept until it is complete, undone on failure, replayed
+after a crash) is :mod:`villagesite.commit`'s job; the manifest, which tells
+the next build what the output holds, is :mod:`villagesite.manifest`'s.
 """
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import hashlib
 import json
@@ -34,18 +29,24 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import VillageSiteError, error
-from .sealed import read_sealed, replace_text, write_sealed
+from .commit import (
+    MARKER,
+    MARKER_TEXT,
+    backup_path,
+    check_replaceable,
+    commit,
+    journal_path,
+    recover,
+    staging_path,
+    swap_in,
+)
+from .disk_errors import cache_error, output_error
+from .manifest import Manifest, save_manifest
 
 try:
     import fcntl
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
-
-MARKER = ".villagesite"
-"""A file in every output folder: villagesite only ever replaces folders it made."""
-MARKER_TEXT = b"This folder was built by villagesite and is replaced on every build.\n"
-MANIFEST_VERSION = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,14 +83,6 @@ Content = bytes | FromFile | Unchanged | Staged
 
 
 @dataclass(frozen=True, slots=True)
-class Manifest:
-    """What the output holds (fingerprint per file) and what each rendered file was made from."""
-
-    files: dict[str, str]
-    deps: dict[str, dict[str, str]]
-
-
-@dataclass(frozen=True, slots=True)
 class WriteReport:
     written: tuple[str, ...]
     removed: tuple[str, ...]
@@ -120,10 +113,10 @@ def open_staging(output: Path) -> Path:
     """The folder this build writes into beside ``output``, empty (see :func:`stage`)."""
     try:
         recover(output)
-        _check_replaceable(output)
-        staging = _staging(output)
+        check_replaceable(output)
+        staging = staging_path(output)
         shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(_backup(output), ignore_errors=True)  # a long-lived process's, from a failed commit
+        shutil.rmtree(backup_path(output), ignore_errors=True)  # a long-lived process's, from a failed commit
         staging.mkdir(parents=True)
     except OSError as exc:
         raise output_error(output, exc) from exc
@@ -133,7 +126,7 @@ def open_staging(output: Path) -> Path:
 def close_staging(output: Path, staging: Path) -> None:
     """Remove what a build staged, unless a journal still needs it to finish its commit."""
     try:
-        entry = json.loads(_journal(output).read_text(encoding="utf-8"))
+        entry = json.loads(journal_path(output).read_text(encoding="utf-8"))
         if entry.get("staging") == staging.name:
             return
     except (OSError, ValueError, AttributeError):
@@ -188,7 +181,7 @@ def _write_output(
     save: Callable[[Path, Manifest], None] | None,
 ) -> WriteReport:
     recover(output)
-    _check_replaceable(output)
+    check_replaceable(output)
     if previous is None:
         if any(isinstance(content, Unchanged) for content in files.values()):
             raise AssertionError("an output was skipped without a previous manifest")
@@ -271,56 +264,15 @@ def _put_all(folder: Path, files: Mapping[str, Content], rels: list[str]) -> Non
             pass  # iterate so that the first error is raised here
 
 
-def _staging(output: Path) -> Path:
-    return output.with_name(f".{output.name}.building-{os.getpid()}")
-
-
-def _backup(output: Path) -> Path:
-    """Where a commit keeps the files it replaces or deletes until it is complete."""
-    return output.with_name(f".{output.name}.replaced-{os.getpid()}")
-
-
-def _journal(output: Path) -> Path:
-    return output.with_name(f".{output.name}.journal.json")
-
-
-def _old(output: Path) -> Path:
-    return output.with_name(output.name + ".old")
-
-
 def _write_full(output: Path, files: Mapping[str, Content], manifest: Path) -> None:
     """Everything into the staging folder, then swapped in: output -> output.old, staging -> output."""
-    staging = _staging(output)
-    old = _old(output)
+    staging = staging_path(output)
     _put_all(staging, files, sorted(files))
     (staging / MARKER).write_bytes(MARKER_TEXT)
     # The manifest describes the output being replaced: gone before the swap, so that a manifest left
     # unsaved after it (a full cache disk) is no manifest, not a wrong one.
     manifest.unlink(missing_ok=True)
-    if old.exists():
-        _discard(old)  # recover() ran: what is left of an earlier swap
-    if output.exists():
-        os.rename(output, old)
-    try:
-        os.rename(staging, output)
-    except BaseException:
-        if old.exists() and not output.exists():
-            os.rename(old, output)  # the old site back
-        raise
-    if old.exists():
-        _discard(old, ignore_errors=True)  # left behind, the next build's recover() removes it
-
-
-def _discard(folder: Path, *, ignore_errors: bool = False) -> None:
-    """Remove a whole folder of ours: renamed first, so that one half removed is never taken for it."""
-    doomed = folder.with_name(f".{folder.name}.removing-{os.getpid()}")
-    try:
-        os.rename(folder, doomed)
-    except OSError:
-        if not ignore_errors:
-            raise
-        return
-    shutil.rmtree(doomed, ignore_errors=True)
+    swap_in(output, staging)
 
 
 def _write_incremental(
@@ -331,291 +283,6 @@ def _write_incremental(
     save: Callable[[], None],
     manifest: Path,
 ) -> None:
-    staging = _staging(output)
+    staging = staging_path(output)
     _put_all(staging, files, changed)  # a failure here: the caller removes the staging folder
-    # Each staged file's inode: a move the journal names whose file is gone is done only if the output
-    # holds that very file (recovery never takes a missing file for a moved one).
-    moves = [[rel, os.stat(staging / rel).st_ino] for rel in changed]
-    entry = {
-        "staging": staging.name,
-        "backup": _backup(output).name,
-        "manifest": str(manifest),
-        "moves": moves,
-        "deletes": removed,
-        "undo": False,
-    }
-    journal = _journal(output)
-    _save_json(journal, entry)  # the commit point
-    try:
-        missing = _forward(output, entry)
-        if missing:
-            raise OSError(errno.ENOENT, "staged files are missing", str(staging / missing[0]))
-        save()
-    except Exception:
-        _undo(output, journal, entry)
-        _finish(output, journal, entry)
-        raise
-    _finish(output, journal, entry)
-
-
-def _save_json(path: Path, data: object) -> None:
-    replace_text(path, json.dumps(data))
-
-
-def _forward(output: Path, entry: dict) -> list[str]:
-    """Apply a committed journal: safe to run again after being cut off.  Returns the moves it could not
-    make because their staged file is gone and the output does not hold it."""
-    staging = output.parent / entry["staging"]
-    backup = output.parent / entry["backup"]
-    backup.mkdir(exist_ok=True)
-    folders: set[Path] = set()
-    missing = []
-    for number, rel in enumerate(entry["deletes"]):  # first: a file may give way to a folder of that name
-        target = output / rel
-        if not os.path.lexists(target):
-            continue
-        os.rename(target, backup / f"d{number}")  # kept until the commit is complete
-        _remove_empty_parents(target.parent, output)
-    for number, (rel, inode) in enumerate(entry["moves"]):
-        source, target = staging / rel, output / rel
-        if not os.path.lexists(source):
-            if not _holds(target, inode):
-                missing.append(rel)
-            continue
-        _make_parent(target, folders)
-        _keep(target, backup / str(number))
-        os.replace(source, target)
-    return missing
-
-
-def _undo(output: Path, journal: Path, entry: dict) -> None:
-    """Put back what a journal's moves and deletions replaced: the output as it was before the commit."""
-    if not entry["undo"]:
-        entry["undo"] = True
-        with contextlib.suppress(OSError):  # if not, a build cut off while undoing finishes the commit instead
-            _save_json(journal, entry)  # cut off while undoing, the next build goes on undoing
-    backup = output.parent / entry["backup"]
-    folders: set[Path] = set()
-    for number, (rel, inode) in reversed(list(enumerate(entry["moves"]))):
-        target, saved = output / rel, backup / str(number)
-        if os.path.lexists(saved):
-            if not _holds(target, os.lstat(saved).st_ino):
-                os.replace(saved, target)  # the old file back (unless it never left)
-        elif _holds(target, inode):
-            target.unlink()  # a new file: it was not there before
-            _remove_empty_parents(target.parent, output)
-    for number, rel in enumerate(entry["deletes"]):
-        saved = backup / f"d{number}"
-        if os.path.lexists(saved):
-            _make_parent(output / rel, folders)
-            os.replace(saved, output / rel)
-
-
-def _finish(output: Path, journal: Path, entry: dict) -> None:
-    journal.unlink()
-    for name in (entry["staging"], entry["backup"]):
-        shutil.rmtree(output.parent / name, ignore_errors=True)
-
-
-def _holds(target: Path, inode: int) -> bool:
-    try:
-        return os.lstat(target).st_ino == inode
-    except OSError:
-        return False
-
-
-def _make_parent(path: Path, folders: set[Path]) -> None:
-    parent = path.parent
-    if parent not in folders:
-        parent.mkdir(parents=True, exist_ok=True)
-        folders.add(parent)
-
-
-def _keep(target: Path, saved: Path) -> None:
-    """A second name for the file a move replaces, for an undo; nothing when there is none.
-
-    The backup folder is flat (files named by their move's number): a folder made per output folder
-    cost 0.2 ms each on ext4.  A link and its removal cost about 40 us a file there, 20 us on tmpfs.
-    """
-    try:
-        os.link(target, saved)
-    except (FileNotFoundError, FileExistsError):
-        return  # a new file, or kept by an earlier replay of the same journal
-    except OSError as exc:
-        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOTSUP):
-            raise
-        shutil.copy2(target, saved)  # a filesystem without hard links
-
-
-def _remove_empty_parents(folder: Path, output: Path) -> None:
-    while folder != output and folder.is_relative_to(output):
-        try:
-            folder.rmdir()
-        except OSError:
-            return
-        folder = folder.parent
-
-
-def recover(output: Path) -> None:
-    """Finish or undo what a build that died left behind, before anything else.
-
-    A journal is completed (or its undo finished, or undone when completing it fails).  A move it
-    cannot make (its staged file gone, and the output does not hold it) is never skipped in silence:
-    the output is marked incomplete, and the next write is a whole one.  The manifest the journal
-    names is removed either way: the build that wrote it never finished saving it.
-    """
-    journal = _journal(output)
-    if journal.exists():
-        try:
-            entry = json.loads(journal.read_text(encoding="utf-8"))
-            entry["moves"] = [[m, -1] if isinstance(m, str) else m for m in entry["moves"]]  # an older journal
-            entry.setdefault("backup", _backup(output).name)
-            entry.setdefault("undo", False)
-            Path(entry.get("manifest") or os.devnull).unlink(missing_ok=True)
-        except (ValueError, KeyError, TypeError, AttributeError):
-            _mark_incomplete(output)
-            journal.unlink()
-            entry = None
-        if entry is not None and not entry["undo"]:
-            try:
-                if _forward(output, entry):
-                    _mark_incomplete(output)
-            except Exception:
-                _undo(output, journal, entry)
-                _finish(output, journal, entry)
-                raise
-        elif entry is not None:
-            _undo(output, journal, entry)
-        if entry is not None:
-            _finish(output, journal, entry)
-    old = _old(output)
-    if old.exists():
-        if not output.exists():
-            os.rename(old, output)  # cut off between the two renames of a full write
-        elif (old / MARKER).exists():
-            _discard(old)  # cut off after them: the new output is whole
-    for pattern in (".building-", ".replaced-", ".old.removing-"):
-        for stale in output.parent.glob(f".{output.name}{pattern}*"):
-            pid = stale.name.rpartition("-")[2]
-            if pid.isdigit() and not _alive(int(pid)):
-                shutil.rmtree(stale, ignore_errors=True)
-    for stale in output.parent.glob(f".{journal.name}.*.tmp"):
-        pid = stale.name.split(".")[-2]
-        if pid.isdigit() and not _alive(int(pid)):
-            stale.unlink(missing_ok=True)
-
-
-INCOMPLETE_TEXT = b"This folder was built by villagesite; a build was cut off, and the next one writes it whole.\n"
-
-
-def _mark_incomplete(output: Path) -> None:
-    """The output holds files of two builds: the marker says so, and no manifest is believed."""
-    if output.is_dir():
-        (output / MARKER).write_bytes(INCOMPLETE_TEXT)
-
-
-def is_whole(output: Path) -> bool:
-    """Whether ``output`` is a folder villagesite wrote whole (not one a cut-off build left mixed)."""
-    try:
-        return (output / MARKER).read_bytes() == MARKER_TEXT
-    except OSError:
-        return False
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
-NOT_WRITABLE = (errno.EACCES, errno.EPERM, errno.EROFS)
-
-
-def disk_reason(exc: OSError) -> str | None:
-    """'disk full' or 'permission denied' when that is why ``exc`` happened, else None."""
-    if exc.errno in DISK_FULL:
-        return "disk full"
-    if exc.errno == errno.EROFS:
-        return "read-only file system"
-    if exc.errno in NOT_WRITABLE:
-        return "permission denied"
-    return None
-
-
-CACHE_ENV = "VILLAGESITE_CACHE_DIR"
-"""Where to keep encoded photos between builds, when not ``.villagesite-cache/`` in the site (CI caches)."""
-
-
-def cache_error(root: Path, exc: OSError) -> VillageSiteError:
-    """One line for a cache folder that cannot be written: never taken for a damaged photo or page."""
-    reason = disk_reason(exc) or exc.strerror or type(exc).__name__
-    what = "free space" if exc.errno in DISK_FULL else "make it writable"
-    return VillageSiteError(
-        [error("", None, f"the cache folder {root} cannot be written: {reason}; {what} or set {CACHE_ENV}")]
-    )
-
-
-def output_error(output: Path, exc: OSError) -> VillageSiteError:
-    """One line for a file of the output that could not be written, naming the folder and what to do."""
-    folder = output
-    for name in (exc.filename2, exc.filename):
-        if name and Path(name).is_relative_to(output):
-            folder = Path(name).parent
-            break
-    reason = disk_reason(exc) or exc.strerror or type(exc).__name__
-    hint = "free space on its disk" if exc.errno in DISK_FULL else "make it writable"
-    return VillageSiteError(
-        [
-            error(
-                "",
-                None,
-                f"the output folder {folder} cannot be written: {reason}; {hint}, or choose another with"
-                " --output (the output is left as it was)",
-            )
-        ]
-    )
-
-
-def _check_replaceable(output: Path) -> None:
-    if output.exists() and (not output.is_dir() or (any(output.iterdir()) and not (output / MARKER).exists())):
-        raise VillageSiteError(
-            [
-                error(
-                    str(output),
-                    None,
-                    "this folder was not made by villagesite, so it will not be replaced",
-                    hint="choose an empty or new folder with --output",
-                )
-            ]
-        )
-
-
-def manifest_path(cache: Path, output: Path) -> Path:
-    """One manifest per output folder (a preview and the real build share the cache)."""
-    return cache / "outputs" / f"{hashlib.sha256(str(output).encode()).hexdigest()[:16]}.json"
-
-
-def load_manifest(manifest: Path, output: Path) -> Manifest | None:
-    """The previous build's manifest, if the output it describes is still there."""
-    recover(output)  # a build cut off after its commit is completed first, so the manifest matches
-    if not is_whole(output):
-        return None
-    try:
-        data = read_sealed(manifest, MANIFEST_VERSION)
-        if data is None:
-            return None
-        files = {str(k): str(v) for k, v in data["files"].items()}
-        deps = {str(k): {str(a): str(b) for a, b in v.items()} for k, v in data["deps"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
-    return Manifest(files, deps)
-
-
-def save_manifest(manifest: Path, content: Manifest) -> None:
-    manifest.parent.mkdir(parents=True, exist_ok=True)
-    write_sealed(manifest, MANIFEST_VERSION, {"files": dict(sorted(content.files.items())), "deps": content.deps})
+    commit(output, staging, changed, removed, save, manifest)

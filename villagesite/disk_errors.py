@@ -1,0 +1,62 @@
+"""Say in one line why a folder could not be written (disk full, permission denied, read-only) and what to do.
+
+Shared by the writing of the output (:mod:`villagesite.write`), the caches
+(:mod:`villagesite.caches`, :mod:`villagesite.encode`) and
+:mod:`villagesite.build`: a folder that cannot be written is one clear line,
+never taken for a damaged photo or page.
+"""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+from .errors import VillageSiteError, error
+
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+NOT_WRITABLE = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def disk_reason(exc: OSError) -> str | None:
+    """'disk full' or 'permission denied' when that is why ``exc`` happened, else None."""
+    if exc.errno in DISK_FULL:
+        return "disk full"
+    if exc.errno == errno.EROFS:
+        return "read-only file system"
+    if exc.errno in NOT_WRITABLE:
+        return "permission denied"
+    return None
+
+
+CACHE_ENV = "VILLAGESITE_CACHE_DIR"
+"""Where to keep encoded photos between builds, when not ``.villagesite-cache/`` in the site (CI caches)."""
+
+
+def cache_error(root: Path, exc: OSError) -> VillageSiteError:
+    """One line for a cache folder that cannot be written: never taken for a damaged photo or page."""
+    reason = disk_reason(exc) or exc.strerror or type(exc).__name__
+    what = "free space" if exc.errno in DISK_FULL else "make it writable"
+    return VillageSiteError(
+        [error("", None, f"the cache folder {root} cannot be written: {reason}; {what} or set {CACHE_ENV}")]
+    )
+
+
+def output_error(output: Path, exc: OSError) -> VillageSiteError:
+    """One line for a file of the output that could not be written, naming the folder and what to do."""
+    folder = output
+    for name in (exc.filename2, exc.filename):
+        if name and Path(name).is_relative_to(output):
+            folder = Path(name).parent
+            break
+    reason = disk_reason(exc) or exc.strerror or type(exc).__name__
+    hint = "free space on its disk" if exc.errno in DISK_FULL else "make it writable"
+    return VillageSiteError(
+        [
+            error(
+                "",
+                None,
+                f"the output folder {folder} cannot be written: {reason}; {hint}, or choose another with"
+                " --output (the output is left as it was)",
+            )
+        ]
+    )
