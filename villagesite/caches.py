@@ -19,7 +19,7 @@ import jinja2
 
 from .config import SiteConfig
 from .content import ParseMemo, ScanMemo
-from .disk_errors import cache_error, disk_reason
+from .disk_errors import CACHE_ENV, cache_error, disk_reason
 from .encode import ImageCache
 from .images import SourceIndex
 from .inputs import input_fingerprint
@@ -33,8 +33,6 @@ from .write import WriteReport
 SOURCES_FILE = "content.jsonl"
 """Content files as read by the last command-line build (see :mod:`villagesite.source_cache`)."""
 
-CACHE_ENV = "VILLAGESITE_CACHE_DIR"
-"""Where to keep encoded photos between builds, when not ``.villagesite-cache/`` in the site (CI caches)."""
 
 ContentKeep = tuple[ParseMemo | None, ScanMemo | None, SourceCache | None]
 """What :func:`villagesite.content.load_content` may reuse: parsed files and folder listings kept in
