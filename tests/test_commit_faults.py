@@ -24,8 +24,8 @@ import pytest
 from conftest import photo_bytes, snapshot, village, write_site
 
 from villagesite import load_config
+from villagesite.caches import CompiledTemplates
 from villagesite.errors import VillageSiteError
-from villagesite.memory import CompiledTemplates
 
 build_module = importlib.import_module("villagesite.build")  # the package's `build` is the function
 caches_module = importlib.import_module("villagesite.caches")
@@ -72,7 +72,7 @@ def compiled_once(monkeypatch: pytest.MonkeyPatch) -> None:
     real = caches_module.make_environment
 
     def environment(chain, environment_class, **options):
-        return real(chain, environment_class, bytecode_cache=cache, **options)
+        return real(chain, environment_class, **{**options, "bytecode_cache": cache})
 
     monkeypatch.setattr(caches_module, "make_environment", environment)
 

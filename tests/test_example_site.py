@@ -87,3 +87,40 @@ def test_a_village_page_weighs_under_100_kb_before_images(built: Path):
         assert not [rel for rel in linked if "leaflet" in rel]
         weight = page.stat().st_size + sum((built / rel).stat().st_size for rel in linked)
         assert weight < 100_000, f"{page.relative_to(built)}: {weight} bytes"
+
+
+EDITIONS = {"zh-hant/": "zh-Hant", "en/": "en"}
+
+
+def edition_of(rel: str) -> str:
+    return next((language for prefix, language in EDITIONS.items() if rel.startswith(prefix)), "zh-Hans")
+
+
+def test_every_edition_is_published_with_translations_of_each_style(built: Path):
+    for style_village in ("fengjian", "linzhai", "longhu", "nangang"):  # Cantonese, Hakka, Teochew, Yao
+        assert (built / "en/villages" / style_village / "index.html").is_file()
+    assert (built / "en/stories/yao-shuagetang/index.html").is_file()
+    assert (built / "en/about/index.html").is_file()
+    for folder in village_folders():
+        assert (built / "zh-hant/villages" / folder.name / "index.html").is_file()
+
+
+def test_every_page_of_every_edition_says_its_language_and_names_its_alternates_both_ways(built: Path):
+    """The crawl of every edition: each page's lang is its edition's; every hreflang alternate it names
+    names it back, with the same x-default; no link is broken (above, over every page)."""
+    alternates: dict[str, dict[str, str]] = {}
+    for page in sorted(built.rglob("*.html")):
+        rel = page.relative_to(built).as_posix()
+        html = page.read_text(encoding="utf-8")
+        assert f'<html lang="{edition_of(rel)}">' in html, rel
+        if rel.endswith("404.html"):
+            continue
+        links = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html))
+        here = "/sub/" + rel.removesuffix("index.html")
+        assert links.get(edition_of(rel)) == here, rel
+        assert links["x-default"] == links["zh-Hans"], rel
+        alternates[here] = links
+    assert len(alternates) > 200
+    for here, links in alternates.items():
+        for language, there in links.items():
+            assert alternates[there] == links, f"{here} names {there} ({language}), which does not name it back"

@@ -41,6 +41,20 @@ PAGE_KINDS = {
     "event": "events/nangang-shuagetang-2027/",
     "page": "about/",
     "404": "404.html",
+    # The other editions: converted (every page) and translated (what has a translation).
+    "zh-hant-home": "zh-hant/",
+    "zh-hant-village": "zh-hant/villages/fengjian/",
+    "zh-hant-poster": "zh-hant/villages/fengjian/poster/",
+    "zh-hant-style": "zh-hant/styles/cantonese/",
+    "zh-hant-event": "zh-hant/events/nangang-shuagetang-2027/",
+    "en-home": "en/",
+    "en-village": "en/villages/nangang/",
+    "en-poster": "en/villages/nangang/poster/",
+    "en-all-villages": "en/villages/",
+    "en-tags": "en/tags/",
+    "en-story": "en/stories/yao-shuagetang/",
+    "en-events": "en/events/",
+    "en-page": "en/about/",
 }
 SCREENS = {"phone": PHONE_CONTEXT, "desktop": DESKTOP_CONTEXT}
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA, as axe-core tags its rules.

@@ -149,7 +149,8 @@ def test_the_default_theme_has_three_complete_tables_with_the_same_keys(site):
         assert set(tables[language]) == hans, (
             f"{language}: missing {sorted(hans - set(tables[language]))}, extra {sorted(set(tables[language]) - hans)}"
         )
-        assert all(value.strip() for value in tables[language].values()), language
+        # Every string has words, but the separator of an address's parts (none in Chinese: 广东省佛山市).
+        assert all(value.strip() for key, value in tables[language].items() if key != "place_separator"), language
 
 
 def test_every_key_a_default_template_uses_is_in_all_three_tables(site):

@@ -8,6 +8,7 @@ reports, and take a progress callback, for the CLI.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
 import time
@@ -31,7 +32,7 @@ from .manifest import manifest_path
 from .model import Site
 from .outputs import FEED_PATH, GEOJSON_PATH, SITEMAP_PATH, atom_feed, robots_txt, sitemap_xml, villages_geojson
 from .parallel import map_in_processes
-from .plan import Planned, plan_pages, public_urls
+from .plan import Planned, found_in, plan_site, public_urls
 from .qr import QR_FILE, QrCodes
 from .render import Renderer
 from .report import BuildReport
@@ -65,9 +66,15 @@ SOURCES_FILE = "content.jsonl"
 class Prepared:
     """The checked site and its planned photos: everything before encoding and rendering."""
 
-    site: Site
+    sites: tuple[Site, ...]
+    """Every edition's site, the content's own first."""
     photos: tuple[ImageAsset, ...]
     problems: tuple[Problem, ...]
+
+    @property
+    def site(self) -> Site:
+        """The content's own edition."""
+        return self.sites[0]
 
 
 def prepare(
@@ -85,7 +92,11 @@ def prepare(
     root = caches.root if caches else cache_dir(config)
     content = load_content(config, *(caches.content(config) if caches else (None, None, None)))
     markdown = caches.markdown(root) if caches else None
-    site, site_problems = assemble_site(config, content, drafts=drafts, strict_links=strict_links, markdown=markdown)
+    conversions = caches.conversions() if caches else None
+    sites, site_problems = assemble_site(
+        config, content, drafts=drafts, strict_links=strict_links, markdown=markdown, conversions=conversions
+    )
+    site = sites[0]
     problems = [*content.problems, *site_problems]
     index = caches.photo_index(root) if caches else None
     assets: list[ImageAsset] = []
@@ -97,7 +108,7 @@ def prepare(
             assets.append(plan_variants(source, config.images))
     if any(p.is_error for p in problems):
         raise BuildFailed(problems)
-    return Prepared(site, tuple(assets), tuple(problems))
+    return Prepared(sites, tuple(assets), tuple(problems))
 
 
 def render_files(
@@ -123,20 +134,27 @@ def render_files(
     render; cached QR codes are used only when they check (see :class:`~villagesite.qr.QrCodes`).
     ``published`` says which outputs the output folder holds already.
     """
+    sites = prepared.sites
     site = prepared.site
     caches = caches or Caches()
     chain = resolve_themes(config)
     assets = theme_assets(chain, hashed=hash_assets)
-    environment = caches.jinja(chain, deps.RecordingEnvironment)
-    assert isinstance(environment, deps.RecordingEnvironment)
-    renderer = Renderer(site, environment, chain, assets, images)
     files: dict[str, Content] = {}
     made_from: dict[str, dict[str, str]] = {}
     collisions: list[Problem] = []
     previous = previous or {}
-    structure = deps.structure(site, images, chain, assets)
-    bodies = {page.url: deps.page_body(page, images) for page in site.pages}
+    structure = deps.structure(sites, images, chain, assets)
+    bodies = [{page.url: deps.page_body(page, images) for page in edition.pages} for edition in sites]
     templates = deps.Templates(chain)
+    # Every template output of every edition: pages, the pages of every listing, the indexes, the posters.
+    jobs = plan_site(sites, bodies)
+    found = found_in(sites, jobs)
+    # One environment per edition: Jinja keeps an imported template's globals (t(), url()) with it.
+    environments = [caches.jinja(chain, deps.RecordingEnvironment) for _ in sites]
+    renderers = [
+        Renderer(edition, environment, chain, assets, images, found)
+        for edition, environment in zip(sites, environments, strict=True)
+    ]
 
     def add(rel: str, content: Content, origin: str) -> None:
         if rel in files and files[rel] != content:
@@ -152,22 +170,22 @@ def render_files(
 
     def render(job: Planned) -> tuple[str, Content, dict[str, str]]:
         """Render one output, recording the bodies its template reads; encoded (and staged) where rendered."""
+        environment = environments[job.edition]
+        assert isinstance(environment, deps.RecordingEnvironment)
         environment.reads = set()
         try:
-            html = job.make(renderer).html
-            made = deps.dependencies(structure, job.own_body, environment.reads, bodies, templates)
+            html = job.make(renderers[job.edition]).html
+            made = deps.dependencies(structure, job.own_body, environment.reads, bodies[job.edition], templates)
             encoded = html.encode("utf-8")
             made[PAGE_KEY] = describe_page(job.kind, html, len(encoded))  # for the weight report
             return job.output, stage(staging, job.output, encoded) if staging else encoded, made
         finally:
             environment.reads = None
 
-    # Every template output: pages, the pages of every listing, the indexes, the villages' posters.
-    jobs = plan_pages(site, bodies)
     stale = []
     for job in jobs:
         rel, own_body = job.output, job.own_body
-        if deps.still_current(previous.get(rel), structure, own_body, bodies, templates):
+        if deps.still_current(previous.get(rel), structure, own_body, bodies[job.edition], templates):
             add(rel, Unchanged(), rel)
             made_from[rel] = previous[rel]
         else:
@@ -195,17 +213,21 @@ def render_files(
             add(rel, made, rel)
             made_from[rel] = {deps.STRUCTURE: structure}
 
-    add_of_structure(SITEMAP_PATH, lambda: sitemap_xml(site, public_urls(site)))
-    add(FEED_PATH.lstrip("/"), atom_feed(site, chain.strings_for(config.language)), "feed")  # stories' bodies too
+    add_of_structure(SITEMAP_PATH, lambda: sitemap_xml(sites, found, [public_urls(edition) for edition in sites]))
     add("robots.txt", robots_txt(site), "robots.txt")
-    add_of_structure(GEOJSON_PATH, lambda: villages_geojson(site, chain.strings_for(config.language)))
-    add_of_structure(ICS_PATH, lambda: events_ics(site))
     # A QR code of each village's public address (none without a host in base_url), cached: encoding is slow.
     codes = QrCodes(cache_dir(config), trust=caches.trusted, published=published)
-    for village in site.villages if config.origin and qr_codes else ():
-        rel = output_file(village.url + QR_FILE)
-        qr, digest = codes.file(absolute(config, village.url), rel)
-        add(rel, FromFile(qr, digest), village.source.rel_path)
+    for edition, renderer in zip(sites, renderers, strict=True):
+        strings = chain.strings_for(edition.edition.language)
+        where = edition.edition.path
+        feed = atom_feed(edition, strings, renderer.localize)  # stories' bodies too: not of the structure alone
+        add(where(FEED_PATH).lstrip("/"), feed, "feed")
+        add_of_structure(where(GEOJSON_PATH), functools.partial(villages_geojson, edition, strings))
+        add_of_structure(where(ICS_PATH), functools.partial(events_ics, edition, strings))
+        for village in edition.villages if config.origin and qr_codes else ():
+            rel = output_file(where(village.url + QR_FILE))
+            qr, digest = codes.file(absolute(config, where(village.url)), rel)
+            add(rel, FromFile(qr, digest), village.source.rel_path)
 
     # Files as they are: theme assets, bundle files, the site's static/ folder, photo variants.
     for asset in assets.values():
@@ -254,7 +276,7 @@ def _check(config: SiteConfig, drafts: bool) -> list[Problem]:
         )
     except VillageSiteError as exc:
         return list(exc.problems)
-    heavy = pages_over_budget(weigh(files, made_from, config.base_path, None), prepared.site)
+    heavy = pages_over_budget(weigh(files, made_from, config.base_path, None), prepared.sites)
     return sorted_problems([*prepared.problems, *heavy])
 
 
@@ -365,7 +387,7 @@ def _build(
         )
         weights = weigh(files, weighed, config.base_path, output)
         heavy = [
-            *pages_over_budget(weights, prepared.site),
+            *pages_over_budget(weights, prepared.sites),
             *heroes_over_budget(prepared.site, encoded.images, image_cache),
         ]
         caches.before_commit(output)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 
 from .config import SiteConfig
 from .content import ParseMemo, ScanMemo
@@ -28,6 +29,7 @@ from .markdown_cache import MarkdownCache
 from .report import BuildReport, load_report, save_report
 from .source_cache import SourceCache
 from .themes import ThemeChain, make_environment
+from .traditional import ConvertedBodies
 from .write import WriteReport
 
 SOURCES_FILE = "content.jsonl"
@@ -74,7 +76,14 @@ class Caches:
         raise NotImplementedError
 
     def jinja(self, chain: ThemeChain, environment_class: type[jinja2.Environment]) -> jinja2.Environment:
-        return make_environment(chain, environment_class)
+        """A new environment; the templates compiled for one edition are not compiled again for the next."""
+        if not hasattr(self, "_compiled"):
+            self._compiled = CompiledTemplates()
+        return make_environment(chain, environment_class, bytecode_cache=self._compiled)
+
+    def conversions(self) -> ConvertedBodies:
+        """Bodies converted to Traditional Chinese by earlier builds (see :mod:`villagesite.traditional`)."""
+        return ConvertedBodies()
 
     def made_from_structure(self, rel: str, structure: str) -> tuple[bytes | None] | None:
         """An output made from the site's structure alone (the sitemap), kept with that structure."""
@@ -166,3 +175,18 @@ def writing_cache(root: Path) -> Iterator[None]:
         if disk_reason(exc) is None:
             raise
         raise cache_error(root, exc) from exc
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's compiled templates in memory, by template and source checksum."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()

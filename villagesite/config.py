@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 
 import nh3
 
-from .errors import Problem, VillageSiteError, error
-from .fields import FieldReader
+from .errors import Problem, VillageSiteError, did_you_mean, error
+from .fields import FieldReader, describe
 from .frontmatter import read_text
 from .yamlfile import YamlDocument, parse_yaml
 
@@ -53,6 +53,18 @@ class MapConfig:
     """The tiles' datum: ``wgs84`` (OpenStreetMap, Tianditu) or ``gcj02`` (Amap, Tencent); markers follow it."""
 
 
+TRADITIONAL_VARIANTS = ("hk", "tw")
+
+
+@dataclass(frozen=True, slots=True)
+class TraditionalConfig:
+    variant: str = "hk"
+    """``hk``: Hong Kong's standard characters (OpenCC ``s2hk``), for Hong Kong, Macau and overseas Cantonese
+    readers; ``tw``: Taiwan's (``s2tw``)."""
+    phrases: tuple[tuple[str, str], ...] = ()
+    """The site's own words kept or written as given (place names), besides the list shipped with villagesite."""
+
+
 @dataclass(frozen=True, slots=True)
 class SiteConfig:
     root: Path
@@ -68,7 +80,11 @@ class SiteConfig:
     language: str = "zh-Hans"
     """The language the content is written in."""
     languages: tuple[str, ...] = ()
-    """More languages to publish (a later release builds them)."""
+    """More editions to publish: ``zh-Hant`` (converted from Simplified, or translated), ``en`` (translated)."""
+    traditional: TraditionalConfig = field(default_factory=lambda: TraditionalConfig())
+    """How the Traditional Chinese edition is converted."""
+    description_en: str | None = None
+    """The description in English, for the English edition."""
     province: str = "广东省"
     """Default ``province`` of villages."""
     theme: str = "default"
@@ -112,9 +128,11 @@ TOP_KEYS = {
     "title",
     "title_en",
     "description",
+    "description_en",
     "base_url",
     "language",
     "languages",
+    "traditional",
     "province",
     "theme",
     "images",
@@ -160,16 +178,18 @@ def _read_config(site_dir: Path, doc: YamlDocument, problems: list[Problem]) -> 
     fields = FieldReader(data, doc, CONFIG_NAME, problems)
     fields.reject_unknown(TOP_KEYS)
     title = fields.text("title", required=True) or ""
-    language = fields.choice("language", KNOWN_LANGUAGES_LOWER, default="zh-hans") or "zh-hans"
-    languages = tuple(_language_list(fields))
+    language = _language(fields)
+    languages = tuple(_language_list(fields, language))
     return SiteConfig(
         root=site_dir,
         title=title,
         title_en=fields.text("title_en"),
         description=fields.text("description"),
+        description_en=fields.text("description_en"),
         base_url=_base_url(fields),
-        language=_CANONICAL_LANGUAGE[language],
+        language=language,
         languages=languages,
+        traditional=_traditional(fields),
         province=fields.text("province") or "广东省",
         theme=_theme_name(fields),
         images=_images(fields),
@@ -177,18 +197,111 @@ def _read_config(site_dir: Path, doc: YamlDocument, problems: list[Problem]) -> 
     )
 
 
-KNOWN_LANGUAGES_LOWER = tuple(code.lower() for code in KNOWN_LANGUAGES)
 _CANONICAL_LANGUAGE = {code.lower(): code for code in KNOWN_LANGUAGES}
+_LANGUAGE_NAMES = {
+    # What editors write for a language villagesite knows, by another name.
+    "zh": "zh-Hans",
+    "zh-cn": "zh-Hans",
+    "zh-sg": "zh-Hans",
+    "zh-hans-cn": "zh-Hans",
+    "zh-tw": "zh-Hant",
+    "zh-hk": "zh-Hant",
+    "zh-mo": "zh-Hant",
+    "zh-hant-hk": "zh-Hant",
+    "zh-hant-tw": "zh-Hant",
+    "en-us": "en",
+    "en-gb": "en",
+    "english": "en",
+    "简体": "zh-Hans",
+    "简体中文": "zh-Hans",
+    "繁体": "zh-Hant",
+    "繁體": "zh-Hant",
+    "繁体中文": "zh-Hant",
+    "繁體中文": "zh-Hant",
+    "英文": "en",
+    "英语": "en",
+}
 
 
-def _language_list(fields: FieldReader) -> list[str]:
-    result = []
-    for code in fields.text_list("languages"):
-        if code.lower() not in _CANONICAL_LANGUAGE:
-            fields.fail("languages", f"'{code}' is not one of {', '.join(KNOWN_LANGUAGES)}")
+def language_code(value: object) -> tuple[str | None, str | None]:
+    """A language as site.yaml may write it -> its code (``zh-hant`` -> ``zh-Hant``), or None and a hint."""
+    text = str(value).strip().replace("_", "-")
+    known = _CANONICAL_LANGUAGE.get(text.lower())
+    if known is not None:
+        return known, None
+    meant = _LANGUAGE_NAMES.get(text.lower())
+    if meant is not None:
+        return None, f"did you mean '{meant}'?"
+    close = did_you_mean(text.lower(), list(_CANONICAL_LANGUAGE))
+    return None, close and f"did you mean '{_CANONICAL_LANGUAGE[close.split(chr(39))[1]]}'?"
+
+
+def _language(fields: FieldReader) -> str:
+    value = fields.data.get("language")
+    if value is None or value == "":
+        return "zh-Hans"
+    code, hint = language_code(value)
+    if code is None:
+        fields.fail(
+            "language",
+            f"'{value}' is not one of {', '.join(KNOWN_LANGUAGES)}",
+            hint=hint or "the language the content is written in: zh-Hans for Simplified Chinese",
+        )
+        return "zh-Hans"
+    return code
+
+
+def _language_list(fields: FieldReader, language: str) -> list[str]:
+    """The editions besides the content's language, each once, in the order written."""
+    result: list[str] = []
+    value = fields.data.get("languages")
+    for index, item in enumerate(fields.text_list("languages")):
+        at = f"languages[{index}]" if isinstance(value, list) else "languages"
+        code, hint = language_code(item)
+        if code is None:
+            fields.fail(
+                at, f"'{item}' is not one of {', '.join(KNOWN_LANGUAGES)}", hint=hint or "e.g. languages: [zh-Hant, en]"
+            )
+        elif code == language:
+            fields.fail(
+                at,
+                f"'{item}' is the language the content is written in (language: {language})",
+                hint="it is published anyway: list only the other editions",
+            )
+        elif code in result:
+            fields.fail(at, f"'{item}' is listed twice")
         else:
-            result.append(_CANONICAL_LANGUAGE[code.lower()])
+            result.append(code)
     return result
+
+
+def _traditional(fields: FieldReader) -> TraditionalConfig:
+    section = fields.section("traditional")
+    if section is None:
+        return TraditionalConfig()
+    section.reject_unknown({"variant", "phrases"})
+    variant = section.choice("variant", TRADITIONAL_VARIANTS, default="hk") or "hk"
+    phrases: list[tuple[str, str]] = []
+    raw = section.data.get("phrases")
+    if raw is not None and not isinstance(raw, dict):
+        section.fail(
+            "phrases",
+            "expected words and how to write them, such as '松口: 松口' or '姜撞奶: 薑撞奶'",
+            hint="one 'simplified: traditional' pair per line, under phrases:",
+        )
+    for key, value in raw.items() if isinstance(raw, dict) else ():
+        path = f"phrases.{key}"
+        if not isinstance(key, str) or not key.strip():
+            section.fail(path, f"'{key}' is not text: a phrase is the words as the content writes them")
+        elif not isinstance(value, str) or not value.strip():
+            section.fail(
+                path,
+                f"expected text, got {describe(value)}",
+                hint=f"write how '{key}' is written in Traditional Chinese, e.g. '{key}: {key}' to keep it",
+            )
+        else:
+            phrases.append((key.strip(), value.strip()))
+    return TraditionalConfig(variant, tuple(phrases))
 
 
 def _base_url(fields: FieldReader) -> str:

@@ -19,17 +19,19 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from .bundle_files import bundle_file_problem
-from .config import SiteConfig
+from .config import KNOWN_LANGUAGES, SiteConfig, language_code
 from .confine import is_ignored, link_problem, site_files
 from .errors import Problem, error, warning
 from .fields import FieldReader
-from .frontmatter import decode_text, read_text, split_front_matter
+from .frontmatter import FrontMatter, decode_text, read_text, split_front_matter
 from .kinds import KINDS, SECTIONS, add_kind_properties
 from .parallel import map_in_processes
 from .schema import CommonFields, Kind, Record, read_common
 from .slugs import slugify
 from .source_cache import SourceCache, encode
-from .yamlfile import parse_yaml
+from .traditional import converter_for
+from .translations import converted, merge, written_by
+from .yamlfile import YamlDocument, parse_yaml
 
 _TRANSLATION = re.compile(r"^index\.([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*)\.md$")
 
@@ -101,6 +103,10 @@ class _Job(NamedTuple):
     folder: str
     name: str
     bundle: tuple[str, ...]
+    over: str | None = None
+    """For a translation: the original it is read over (``index.md`` beside it)."""
+    convert: bool = False
+    """The original read again, converted to Traditional Chinese (an edition with no hand-written translation)."""
 
 
 Loaded = tuple[Source | None, list[Problem]]
@@ -162,7 +168,17 @@ def load_content(
     problems.extend(site_files(config.static_dir, root, "static/")[1])
 
     def read(job: _Job) -> Loaded:
-        return load_source(config, Path(job.path), job.kind, job.language, job.folder, job.name, job.bundle)
+        return load_source(
+            config,
+            Path(job.path),
+            job.kind,
+            job.language,
+            job.folder,
+            job.name,
+            job.bundle,
+            over=Path(job.over) if job.over else None,
+            convert=job.convert,
+        )
 
     if memo is not None:
         loaded = _read_with_memo(read, jobs, memo)
@@ -177,7 +193,7 @@ def load_content(
 
 def _read_with_memo(read: Callable[[_Job], Loaded], jobs: list[_Job], memo: ParseMemo) -> list[Loaded]:
     """Read only the files that are new or whose ``stat`` changed; forget files that are gone."""
-    stats = [_stat_key(job.path) for job in jobs]
+    stats = [_job_stat(job) for job in jobs]
     stale = [job for job, stat in zip(jobs, stats, strict=True) if memo.get(job, (None,))[0] != stat]
     fresh = dict(zip(stale, map_in_processes(read, stale), strict=True))
     loaded = [fresh[job] if job in fresh else memo[job][1] for job in jobs]
@@ -188,8 +204,11 @@ def _read_with_memo(read: Callable[[_Job], Loaded], jobs: list[_Job], memo: Pars
 
 def _read_with_cache(read: Callable[[_Job], Loaded], jobs: list[_Job], cache: SourceCache) -> list[Loaded]:
     """Take files whose ``stat`` is unchanged from the cache; read the others, encoding them where read."""
-    names = [json.dumps([job.path, job.kind.value, job.language, job.folder, job.name, job.bundle]) for job in jobs]
-    stats = [_stat_key(job.path) for job in jobs]
+    names = [
+        json.dumps([job.path, job.kind.value, job.language, job.folder, job.name, job.bundle, job.over, job.convert])
+        for job in jobs
+    ]
+    stats = [_job_stat(job) for job in jobs]
     loaded: list[Loaded | None] = [
         cache.get(name, stat) if stat else None for name, stat in zip(names, stats, strict=True)
     ]
@@ -209,6 +228,15 @@ def _read_with_cache(read: Callable[[_Job], Loaded], jobs: list[_Job], cache: So
         cache.put(names[index], stats[index], encoded)
     cache.keep_only(names)
     return [one for one in loaded if one is not None]
+
+
+def _job_stat(job: _Job) -> tuple[int, ...]:
+    """What a job's file looked like; a translation is read over its original, so it is both files'."""
+    own = _stat_key(job.path)
+    if job.over is None or not own:
+        return own
+    original = _stat_key(job.over)
+    return own + original if original else ()
 
 
 def _stat_key(path: str) -> tuple[int, ...]:
@@ -254,42 +282,135 @@ def _find_section(
             continue
         markdown, bundle = _scan_page_folder(config, entry.path, problems, scans)
         if "index.md" not in markdown:
-            problems.append(
-                error(rel, None, "the folder has no index.md", hint=f"create {rel}/index.md with front matter")
-            )
+            if not any(_TRANSLATION.match(name) for name in markdown):
+                problems.append(
+                    error(rel, None, "the folder has no index.md", hint=f"create {rel}/index.md with front matter")
+                )
+            for name in markdown:
+                if _TRANSLATION.match(name):
+                    problems.append(_orphan(f"{rel}/{name}", f"{rel}/index.md"))
             continue
         folder = f"/{section}/{entry.name}/"
-        jobs.append(_Job(f"{entry.path}/index.md", kind, config.language, folder, entry.name, bundle))
-        for name in markdown:
-            match = _TRANSLATION.match(name)
-            if match:
-                jobs.append(_Job(f"{entry.path}/{name}", kind, match.group(1), folder, entry.name, bundle))
+        _page_jobs(config, entry.path, rel, markdown, kind, folder, entry.name, bundle, jobs, problems)
 
 
 def _find_pages(config: SiteConfig, pages_dir: Path, jobs: list[_Job], problems: list[Problem]) -> None:
+    """Free pages: ``about.md`` (with ``about.en.md`` beside it), or a folder ``about/index.md`` with photos."""
     root = config.root.resolve()
-    for entry in sorted(pages_dir.iterdir()):
-        if is_ignored(entry.name):
-            continue
-        if entry.is_symlink() and (problem := link_problem(str(entry), root, f"content/pages/{entry.name}")):
+    entries = [entry for entry in sorted(pages_dir.iterdir()) if not is_ignored(entry.name)]
+    files = {entry.name for entry in entries if entry.is_file()}
+    for entry in entries:
+        rel = f"content/pages/{entry.name}"
+        if entry.is_symlink() and (problem := link_problem(str(entry), root, rel)):
             problems.append(problem)
             continue
         if entry.is_file() and entry.suffix == ".md":
             stem, _, language = entry.stem.partition(".")
-            jobs.append(_Job(str(entry), Kind.PAGE, language or config.language, "/pages/", stem, ()))
+            if language:
+                if f"{stem}.md" not in files:
+                    problems.append(_orphan(rel, f"content/pages/{stem}.md"))
+                continue  # read with its original, below
+            translations = [name for name in files if name.startswith(f"{stem}.") and name.count(".") == 2]
+            _page_jobs(
+                config, str(pages_dir), rel, [entry.name, *translations], Kind.PAGE, "/pages/", stem, (), jobs, problems
+            )
         elif entry.is_dir() and (entry / "index.md").is_file():
             folder = f"/pages/{entry.name}/"
-            _, bundle = _scan_page_folder(config, str(entry), problems)
-            jobs.append(_Job(str(entry / "index.md"), Kind.PAGE, config.language, folder, entry.name, bundle))
+            markdown, bundle = _scan_page_folder(config, str(entry), problems)
+            _page_jobs(config, str(entry), rel, markdown, Kind.PAGE, folder, entry.name, bundle, jobs, problems)
         else:
             problems.append(
                 warning(
-                    f"content/pages/{entry.name}",
+                    rel,
                     None,
                     "is not used",
                     hint="a free page is content/pages/<name>.md; one with photos is content/pages/<name>/index.md",
                 )
             )
+
+
+def _page_jobs(
+    config: SiteConfig,
+    directory: str,
+    rel: str,
+    markdown: list[str],
+    kind: Kind,
+    folder: str,
+    name: str,
+    bundle: tuple[str, ...],
+    jobs: list[_Job],
+    problems: list[Problem],
+) -> None:
+    """The jobs of one page: its original, a job per translation of an edition, and the Traditional
+    conversion when that edition has no hand-written translation of it.
+
+    ``markdown`` holds the original's file name first when the page is one file (``about.md``);
+    in a page folder it is ``index.md``.
+    """
+    single = folder == "/pages/"
+    original_name = markdown[0] if single else "index.md"
+    original = f"{directory}/{original_name}"
+    base_rel = rel if single else f"{rel}/index.md"
+    jobs.append(_Job(original, kind, config.language, folder, name, bundle))
+    translated: set[str] = set()
+    for file_name in markdown:
+        if file_name == original_name:
+            continue
+        match = _TRANSLATION.match("index." + file_name.split(".", 1)[1] if single else file_name)
+        if not match:
+            continue
+        file_rel = f"content/pages/{file_name}" if single else f"{rel}/{file_name}"
+        language = _edition_of(config, file_rel, match.group(1), base_rel, problems)
+        if language is not None:
+            translated.add(language)
+            jobs.append(_Job(f"{directory}/{file_name}", kind, language, folder, name, bundle, over=original))
+    if "zh-Hant" in config.languages and config.language == "zh-Hans" and "zh-Hant" not in translated:
+        jobs.append(_Job(original, kind, "zh-Hant", folder, name, bundle, convert=True))
+
+
+def _edition_of(config: SiteConfig, rel: str, written: str, original: str, problems: list[Problem]) -> str | None:
+    """The edition a translation file is of (``index.en.md`` -> ``en``), or None when it is not published."""
+    code, hint = language_code(written)
+    if code is None:
+        problems.append(
+            error(
+                rel,
+                None,
+                f"'{written}' is not a language villagesite publishes ({', '.join(KNOWN_LANGUAGES)})",
+                hint=hint or "a translation is named by its language: index.en.md, index.zh-Hant.md",
+            )
+        )
+        return None
+    if code == config.language:
+        problems.append(
+            error(
+                rel,
+                None,
+                f"'{written}' is the language the content is written in",
+                hint=f"the page in {code} is {original}: merge the two",
+            )
+        )
+        return None
+    if code not in config.languages:
+        problems.append(
+            warning(
+                rel,
+                None,
+                f"the {code} translation is not published: site.yaml does not list {code} in languages",
+                hint=f"add it: languages: [{', '.join([*config.languages, code])}]",
+            )
+        )
+        return None
+    return code
+
+
+def _orphan(rel: str, original: str) -> Problem:
+    return error(
+        rel,
+        None,
+        f"is a translation beside no page: there is no {original}",
+        hint="a translation sits beside the page it translates; rename it, or write the original first",
+    )
 
 
 def _load_data(root: Path, data_dir: Path, data: dict[str, Any], problems: list[Problem]) -> None:
@@ -391,31 +512,65 @@ def _append(loaded: tuple[Source | None, list[Problem]], sources: list[Source], 
 
 
 def load_source(
-    config: SiteConfig, path: Path, kind: Kind, language: str, folder: str, name: str, bundle: tuple[str, ...]
+    config: SiteConfig,
+    path: Path,
+    kind: Kind,
+    language: str,
+    folder: str,
+    name: str,
+    bundle: tuple[str, ...],
+    *,
+    over: Path | None = None,
+    convert: bool = False,
 ) -> tuple[Source | None, list[Problem]]:
-    """Read one file into a Source (None when an error stops it), with every problem found."""
+    """Read one file into a Source (None when an error stops it), with every problem found.
+
+    ``over``: the file is a translation, read over that original (see
+    :mod:`villagesite.translations`); a problem the original has is reported
+    at the original, not again here.  ``convert``: the file is read again as
+    the Traditional Chinese edition of itself, quietly (its problems are the
+    original's).
+    """
     rel = path.relative_to(config.root).as_posix()
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [error(rel, None, f"cannot read the file: {exc.strerror}")]
-    text = decode_text(raw, rel)
-    if isinstance(text, Problem):
-        return None, [text]
-    parts = split_front_matter(text, rel)
-    if isinstance(parts, Problem):
-        return None, [parts]
+    read = _read_front_matter(path, rel)
+    if isinstance(read, Problem):
+        return None, [] if convert else [read]
+    raw, text, parts = read
     if not isinstance(parts.meta.data, dict):
-        return None, [error(rel, 2, "the front matter must be fields such as 'title: 逢简村'")]
-    problems: list[Problem] = []
-    fields = FieldReader(parts.meta.data, parts.meta, rel, problems)
+        return None, [] if convert else [error(rel, 2, "the front matter must be fields such as 'title: 逢简村'")]
     entry = KINDS[kind]
+    problems: list[Problem] = []
+    data, doc = parts.meta.data, parts.meta
+    digest = hashlib.sha256(raw).hexdigest()
+    meta_digest = hashlib.sha256(text[: len(text) - len(parts.body)].encode()).hexdigest()
+    if over is not None:
+        original = _read_front_matter(over, over.relative_to(config.root).as_posix())
+        if isinstance(original, Problem) or not isinstance(original[2].meta.data, dict):
+            return None, problems  # the original's own problem is reported where it is read
+        original_rel = over.relative_to(config.root).as_posix()
+        data = merge(original[2].meta, doc, entry.facts, rel_path=rel, original_path=original_rel, problems=problems)
+        doc = YamlDocument(data, {**original[2].meta.lines, **doc.lines}, doc.first_line)
+        digest = hashlib.sha256(original[0] + raw).hexdigest()
+        meta_digest = hashlib.sha256(
+            f"{original[1][: len(original[1]) - len(original[2].body)]}{meta_digest}".encode()
+        ).hexdigest()
+    elif convert:
+        data = converted(data, entry.facts, converter_for(config.traditional).convert)
+        doc = YamlDocument(data, doc.lines, doc.first_line)
+    found: list[Problem] = []
+    fields = FieldReader(data, doc, rel, found)
     common = read_common(fields, summary_required=entry.summary_required, date_required=entry.date_required)
     own = entry.read(fields, config) if entry.read is not None else None
     extra = fields.extra_fields(entry.keys)
-    if any(p.is_error for p in problems):
+    if over is not None:
+        found = [problem for problem in found if written_by(parts.meta, problem)]
+    problems.extend(found)
+    if convert:
+        problems = []
+    if any(p.is_error for p in problems) or (convert and (common.title == "" or (entry.read and own is None))):
         return None, problems
-    body = _without_control_characters(parts.body, rel, parts.body_line, problems)
+    body = _without_control_characters(parts.body, rel, parts.body_line, problems if not convert else [])
+    title = parts.meta.data.get("title") if convert else common.title
     source = Source(
         rel_path=rel,
         kind=kind,
@@ -428,12 +583,26 @@ def load_source(
         body=body,
         body_line=parts.body_line,
         bundle_files=bundle,
-        digest=hashlib.sha256(raw).hexdigest(),
-        meta_digest=hashlib.sha256(text[: len(text) - len(parts.body)].encode()).hexdigest(),
-        key_lines=MappingProxyType(parts.meta.lines),
-        title_slug=slugify(common.title),
+        digest=digest,
+        meta_digest=meta_digest,
+        key_lines=MappingProxyType(doc.lines),
+        title_slug=slugify(str(title)),  # the Traditional edition lists pages in the original's order
     )
     return source, problems
+
+
+def _read_front_matter(path: Path, rel: str) -> tuple[bytes, str, FrontMatter] | Problem:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return error(rel, None, f"cannot read the file: {exc.strerror}")
+    text = decode_text(raw, rel)
+    if isinstance(text, Problem):
+        return text
+    parts = split_front_matter(text, rel)
+    if isinstance(parts, Problem):
+        return parts
+    return raw, text, parts
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

@@ -23,7 +23,7 @@ import functools
 import hashlib
 import json
 from collections import ChainMap
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import jinja2
@@ -90,23 +90,39 @@ def page_body(page: Page, images: Mapping[str, Processed]) -> str:
     return _remembered_sha(page.source.digest, page.html, page.toc, page.images, body_photos)
 
 
-def structure(site: Site, images: Mapping[str, Processed], chain: ThemeChain, assets: Mapping[str, StaticAsset]) -> str:
-    """The fingerprint every rendered page depends on."""
+def structure(
+    sites: Sequence[Site], images: Mapping[str, Processed], chain: ThemeChain, assets: Mapping[str, StaticAsset]
+) -> str:
+    """The fingerprint every rendered page of every edition depends on (a page's template may show
+    which editions have it, as the language switch does)."""
     by_folder: dict[str, list[tuple[str, object]]] = {}
     for url, image in sorted(images.items()):
         by_folder.setdefault(url.rpartition("/")[0] + "/", []).append((url, _photo(image)))
-    pages = tuple((page.url, page_meta(page, tuple(by_folder.get(page.url, ())))) for page in site.pages)
+    pages = tuple(
+        (site.edition.prefix, page.url, page_meta(page, tuple(by_folder.get(page.url, ()))))
+        for site in sites
+        for page in site.pages
+    )
     listings = tuple(
-        (listing.kind, listing.key, listing.title, listing.url, tuple(v.url for v in listing.villages))
+        (
+            site.edition.prefix,
+            listing.kind,
+            listing.key,
+            listing.title,
+            listing.url,
+            tuple(v.url for v in listing.villages),
+        )
+        for site in sites
         for listing in site.listings
     )
     strings = tuple(
         (theme.name, theme.extends, sorted((k, dict(v)) for k, v in theme.strings.items())) for theme in chain.themes
     )
-    data = json.dumps(_plain(site.data), sort_keys=True, default=str, ensure_ascii=False)
+    distinct = {id(site.data): site.data for site in sites}.values()  # editions share them, or convert them
+    data = json.dumps([_plain(one) for one in distinct], sort_keys=True, default=str, ensure_ascii=False)
     return _sha(
         __version__,
-        site.config.fingerprint(),
+        tuple(site.config.fingerprint() for site in sites),
         pages,
         listings,
         strings,

@@ -9,6 +9,7 @@ given in UTC; a time written without a zone is China time (UTC+8).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from .model import Page, Site
@@ -67,7 +68,7 @@ def _host(site: Site) -> str:
     return urlsplit(site.config.base_url).netloc or "villagesite.invalid"
 
 
-def _event_lines(site: Site, page: Page) -> list[str]:
+def _event_lines(site: Site, page: Page, strings: Mapping[str, str]) -> list[str]:
     event = page.event
     assert event is not None
     config = site.config
@@ -86,25 +87,28 @@ def _event_lines(site: Site, page: Page) -> list[str]:
     lines.append(f"SUMMARY:{escape_text(page.title)}")
     description = page.summary or ""
     if config.origin:
-        description = f"{description}\n{absolute(config, page.url)}".strip()
+        description = f"{description}\n{absolute(config, site.edition.path(page.url))}".strip()
     if description:
         lines.append(f"DESCRIPTION:{escape_text(description)}")
     here = village.village if village is not None else None
     place = event.place
     if place is None and village is not None and here is not None:
-        place = "".join(part for part in (here.province, here.city, here.county, here.town) if part) + village.title
+        parts = [part for part in (here.province, here.city, here.county, here.town) if part] + [village.title]
+        if strings["place_order"] == "small-first":
+            parts.reverse()
+        place = strings["place_separator"].join(parts)
     if place:
         lines.append(f"LOCATION:{escape_text(place)}")
     point = event.location or (here.location if here is not None else None)
     if point is not None:
         lines.append(f"GEO:{point.lat:.6f};{point.lon:.6f}")
     if config.origin:
-        lines.append(f"URL:{absolute(config, page.url)}")
+        lines.append(f"URL:{absolute(config, site.edition.path(page.url))}")
     lines.append("END:VEVENT")
     return lines
 
 
-def events_ics(site: Site) -> bytes | None:
+def events_ics(site: Site, strings: Mapping[str, str]) -> bytes | None:
     """The calendar of every event, soonest first; None when there is none (a calendar needs one)."""
     if not site.events:
         return None
@@ -118,6 +122,6 @@ def events_ics(site: Site) -> bytes | None:
         f"X-WR-CALNAME:{escape_text(config.title)}",
     ]
     for page in site.events:
-        lines += _event_lines(site, page)
+        lines += _event_lines(site, page, strings)
     lines.append("END:VCALENDAR")
     return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")

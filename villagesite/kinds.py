@@ -25,6 +25,7 @@ from .schema import (
     read_story,
     read_village,
 )
+from .translations import COMMON_FIXED
 
 Reader = Callable[[FieldReader, Any], Record | None]
 """Reads a kind's own fields (besides the common ones) from front matter; takes the site's settings."""
@@ -74,6 +75,14 @@ class PageKind:
     """How its pages are listed (``site.stories``): by name unless said otherwise."""
     context: Callable[[Any, Any], dict[str, Any]] | None = None
     """What its template receives besides the page and its relations: ``(site, page) -> {name: value}``."""
+    fixed: frozenset[str] = frozenset()
+    """Its fields that are facts, not words (``style``, ``location``): a translation may not change them and
+    the Traditional edition does not convert them (see :mod:`villagesite.translations`); with the
+    common ones (:data:`~villagesite.translations.COMMON_FIXED`), as :attr:`facts`."""
+
+    @property
+    def facts(self) -> frozenset[str]:
+        return COMMON_FIXED | self.fixed
 
     def page_path(self, slug: str, prefix: str = "") -> str:
         return prefix + self.url.format(slug=slug)
@@ -105,6 +114,18 @@ KINDS: Mapping[Kind, PageKind] = {
             summary_required=True,
             scaffold="village.md",
             context=lambda site, page: {"neighbours": site.neighbours_of.get(page.slug, ())},
+            fixed=frozenset(
+                {
+                    "kind",
+                    "style",
+                    "location",
+                    "gallery[].src",
+                    "attractions[].image.src",
+                    "attractions[].location",
+                    "specialties[].image.src",
+                    "specialties[].shop_url",
+                }
+            ),
         ),
         PageKind(
             Kind.STORY,
@@ -121,6 +142,7 @@ KINDS: Mapping[Kind, PageKind] = {
             date_required=True,
             scaffold="story.md",
             order=_newest_first,
+            fixed=frozenset({"villages"}),
         ),
         PageKind(
             Kind.EVENT,
@@ -134,6 +156,7 @@ KINDS: Mapping[Kind, PageKind] = {
             index_template="events.html",
             relations=(Relation("village", Kind.VILLAGE, many=False),),
             scaffold="event.md",
+            fixed=frozenset({"start", "end", "village", "location.lat", "location.lon"}),
             order=lambda page: (str(page.source.fields.start) if page.source.fields else "", page.sort_key),
         ),
         PageKind(

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from .model import Listing, Neighbour, Page
-from .schema import STYLES, VillageFields
+from .schema import STYLES
 
 NEIGHBOURS = 4
 """How many neighbours of the same style a village page shows."""
@@ -34,35 +34,40 @@ def listing_title(listing: Listing, strings: Mapping[str, str]) -> str:
     """A listing's title in the language of ``strings`` (the theme's, from ``ThemeChain.strings_for``).
 
     All villages are ``all_villages``; a style is ``style_villages`` with ``NAME`` replaced by
-    ``style_<key>`` (广府古村落); a city or a tag is named by its value as content writes it.
+    ``style_<key>`` (广府古村落); a city or a tag is named by its value as its edition writes it.
     """
     if listing.kind == "villages":
         return strings["all_villages"]
     if listing.kind == "style":
         return strings["style_villages"].replace("NAME", strings[f"style_{listing.key}"])
-    return listing.key
+    return listing.title
 
 
 def grouped_listings(
     kind: str,
     prefix: str,
     villages: list[Page],
-    keys_of: Callable[[VillageFields], Iterable[str]],
+    keys_of: Callable[[Page], Iterable[tuple[str, str]]],
     slug_of: Callable[[str], str],
 ) -> list[Listing]:
-    """One listing per distinct value; values whose slugs collide get -2, -3 in name order."""
+    """One listing per distinct value; values whose slugs collide get -2, -3 in name order.
+
+    ``keys_of`` gives each village's values as the content writes them (the slug comes from
+    those, the same in every edition) with each as this edition shows it (its title).
+    """
     groups: dict[str, list[Page]] = defaultdict(list)
+    shown: dict[str, str] = {}
     for village in villages:
-        assert village.source.village is not None
-        for value in dict.fromkeys(keys_of(village.source.village)):
+        for value, title in dict.fromkeys(keys_of(village)):
             groups[value].append(village)
+            shown.setdefault(value, title)
     used: dict[str, int] = {}
     listings = []
     for value in sorted(groups, key=lambda name: (slug_of(name), name)):
         base = slug_of(value) or "x"
         used[base] = used.get(base, 0) + 1
         slug = base if used[base] == 1 else f"{base}-{used[base]}"
-        listings.append(Listing(kind, value, value, f"{prefix}{slug}/", tuple(groups[value])))
+        listings.append(Listing(kind, value, shown[value], f"{prefix}{slug}/", tuple(groups[value])))
     return listings
 
 
@@ -97,9 +102,9 @@ class _Neighbours(Mapping[str, tuple[Neighbour, ...]]):
         return len(self._index.slugs)
 
 
-@functools.lru_cache(maxsize=2)
+@functools.lru_cache(maxsize=8)
 def _index(points: tuple[tuple[str, float, float, str], ...]) -> _NearestIndex:
-    """Cached: the preview server rebuilds often, and the answers change only when a location does."""
+    """Cached: the preview server rebuilds often (every edition), and the answers change only when a location does."""
     return _NearestIndex(points)
 
 

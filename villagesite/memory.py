@@ -26,9 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
-import jinja2.bccache
 
-from .caches import Caches, ContentKeep, cache_dir, writing_cache
+from .caches import Caches, CompiledTemplates, ContentKeep, cache_dir, writing_cache
 from .config import SiteConfig
 from .content import ParseMemo, ScanMemo
 from .encode import ImageCache
@@ -37,6 +36,7 @@ from .manifest import Manifest, load_manifest, manifest_path, save_manifest
 from .markdown_cache import MarkdownCache
 from .report import BuildReport
 from .themes import ThemeChain, make_environment
+from .traditional import ConvertedBodies
 from .write import WriteReport
 
 
@@ -57,6 +57,8 @@ class BuildMemory(Caches):
     compiled: CompiledTemplates = field(default_factory=lambda: CompiledTemplates())
     by_structure: dict[str, tuple[str, bytes | None]] = field(default_factory=dict)
     """Outputs made from the site's structure alone (sitemap, map data, calendar), with its fingerprint."""
+    converted: ConvertedBodies = field(default_factory=lambda: ConvertedBodies())
+    """Bodies converted to Traditional Chinese, by the HTML they were converted from."""
     builds: int = 0
     root: Path = field(default_factory=lambda: Path(os.devnull))
     weighs_everything = False  # the terminal warns about what a save changed, not about every page
@@ -91,6 +93,10 @@ class BuildMemory(Caches):
             self.markdown_cache = MarkdownCache(root / "markdown.json")
         self.markdown_cache.begin()
         return self.markdown_cache
+
+    def conversions(self) -> ConvertedBodies:
+        self.converted.begin()
+        return self.converted
 
     def made_from_structure(self, rel: str, structure: str) -> tuple[bytes | None] | None:
         kept = self.by_structure.get(rel)
@@ -149,18 +155,3 @@ class BuildMemory(Caches):
             self.photos.save()
         if self.markdown_cache is not None:
             self.markdown_cache.save()
-
-
-class CompiledTemplates(jinja2.BytecodeCache):
-    """Jinja's compiled templates in memory, by template and source checksum."""
-
-    def __init__(self) -> None:
-        self.code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self.code.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.code[bucket.key] = bucket.bytecode_to_string()

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .config import SiteConfig
 from .content import Source
+from .editions import Edition
 from .kinds import KINDS, add_kind_properties
 from .schema import ImageRef, Kind, StyleFamily
 
@@ -47,7 +48,8 @@ class Page:
 
     @property
     def title_en(self) -> str | None:
-        return self.source.common.title_en
+        """The English name shown beside the title; none in the English edition, where it is the title."""
+        return self.source.common.title_en if self.source.language != "en" else None
 
     @property
     def summary(self) -> str | None:
@@ -179,6 +181,11 @@ class Site:
     photos: Mapping[str, Photo]
     """Site path of each photo shown -> where it is and who shows it."""
     data: Mapping[str, Any]
+    edition: Edition = field(default_factory=lambda: Edition("zh-Hans", "", False, "zh_CN"))
+    """The edition this is: its language and URL prefix.  Every edition's pages have the same site
+    paths (``page.url``); the edition's prefix is added where a link is written."""
+    editions: tuple[Edition, ...] = ()
+    """All editions of the site, the content's own first."""
 
     @property
     def village_by_slug(self) -> Mapping[str, Page]:

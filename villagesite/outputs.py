@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
+from .editions import Found
 from .markdown_html import worded
 from .model import Page, Site
 from .urls import absolute
@@ -22,16 +23,36 @@ CHINA_OFFSET = "+08:00"
 """Dates without a time are taken as midnight in China (UTC+8)."""
 
 
-def sitemap_xml(site: Site, urls: Iterable[str]) -> bytes:
-    """A sitemap of the given site paths; absolute URLs when ``base_url`` names a host."""
-    lastmod = {page.url: page.source.common.updated or page.source.common.date for page in site.pages}
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for url in sorted(set(urls)):
-        lines.append(f"  <url><loc>{escape(absolute(site.config, url))}</loc>")
-        when = lastmod.get(url)
-        if when is not None:
-            lines.append(f"    <lastmod>{when.isoformat()[:10]}</lastmod>")
-        lines.append("  </url>")
+def sitemap_xml(sites: Sequence[Site], found: Found, urls: Sequence[Iterable[str]]) -> bytes:
+    """A sitemap of the given site paths of each edition; absolute URLs when ``base_url`` names a host.
+
+    With more than one edition, each address lists the page in every edition that has it
+    (``xhtml:link`` alternates, and ``x-default``: the content's own), as search engines ask.
+    """
+    several = len(sites) > 1
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>']
+    if several:
+        lines.append(
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">'
+        )
+    else:
+        lines.append('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')
+    config = sites[0].config
+    for site, paths in zip(sites, urls, strict=True):
+        lastmod = {page.url: page.source.common.updated or page.source.common.date for page in site.pages}
+        for url in sorted(set(paths)):
+            lines.append(f"  <url><loc>{escape(absolute(config, site.edition.path(url)))}</loc>")
+            when = lastmod.get(url)
+            if when is not None:
+                lines.append(f"    <lastmod>{when.isoformat()[:10]}</lastmod>")
+            editions = found.get(url, ())
+            if several and len(editions) > 1:
+                for edition in editions:
+                    href = quoteattr(absolute(config, edition.path(url)))
+                    lines.append(f'    <xhtml:link rel="alternate" hreflang="{edition.language}" href={href}/>')
+                href = quoteattr(absolute(config, url))
+                lines.append(f'    <xhtml:link rel="alternate" hreflang="x-default" href={href}/>')
+            lines.append("  </url>")
     lines.append("</urlset>\n")
     return "\n".join(lines).encode("utf-8")
 
@@ -53,27 +74,31 @@ def _timestamp(value: dt.date | None) -> str:
 
 def _entry_id(site: Site, page: Page) -> str:
     if site.config.origin:
-        return absolute(site.config, page.url)
+        return absolute(site.config, site.edition.path(page.url))
     day = page.source.common.date.isoformat() if page.source.common.date else "0000-00-00"
-    return f"tag:villagesite,{day}:{page.url}"
+    return f"tag:villagesite,{day}:{site.edition.path(page.url)}"
 
 
-def atom_feed(site: Site, strings: Mapping[str, str], limit: int = 50) -> bytes:
-    """The newest stories as an Atom feed (their bodies in the words of ``strings``, the theme's)."""
+def atom_feed(site: Site, strings: Mapping[str, str], localize: Callable[[str], str] = str, limit: int = 50) -> bytes:
+    """The newest stories of an edition as an Atom feed (their bodies in the words of ``strings``,
+    the theme's, their links to the edition's pages by ``localize``)."""
     config = site.config
+    where = site.edition.path
     stories = site.stories[:limit]
     newest = max(
         (s.source.common.updated or s.source.common.date for s in stories if s.source.common.date), default=None
     )
-    feed_id = absolute(config, "/") if config.origin else f"tag:villagesite,2026:{config.base_path}"
+    feed_id = (
+        absolute(config, where("/")) if config.origin else f"tag:villagesite,2026:{config.base_path}{where('/')[1:]}"
+    )
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{config.language}">',
         f"  <title>{escape(config.title)}</title>",
         f"  <id>{escape(feed_id)}</id>",
         f"  <updated>{_timestamp(newest)}</updated>",
-        f'  <link rel="alternate" type="text/html" href={quoteattr(absolute(config, "/"))}/>',
-        f'  <link rel="self" type="application/atom+xml" href={quoteattr(absolute(config, FEED_PATH))}/>',
+        f'  <link rel="alternate" type="text/html" href={quoteattr(absolute(config, where("/")))}/>',
+        f'  <link rel="self" type="application/atom+xml" href={quoteattr(absolute(config, where(FEED_PATH)))}/>',
     ]
     for story in stories:
         common = story.source.common
@@ -82,12 +107,12 @@ def atom_feed(site: Site, strings: Mapping[str, str], limit: int = 50) -> bytes:
             "  <entry>",
             f"    <title>{escape(common.title)}</title>",
             f"    <id>{escape(_entry_id(site, story))}</id>",
-            f'    <link rel="alternate" type="text/html" href={quoteattr(absolute(config, story.url))}/>',
+            f'    <link rel="alternate" type="text/html" href={quoteattr(absolute(config, where(story.url)))}/>',
             f"    <published>{_timestamp(common.date)}</published>",
             f"    <updated>{_timestamp(common.updated or common.date)}</updated>",
             f"    <author><name>{escape(author)}</name></author>",
             f"    <summary>{escape(common.summary or '')}</summary>",
-            f'    <content type="html">{escape(worded(story.html, strings))}</content>',
+            f'    <content type="html">{escape(worded(localize(story.html), strings))}</content>',
             "  </entry>",
         ]
     out.append("</feed>\n")
@@ -106,7 +131,7 @@ def villages_geojson(site: Site, strings: Mapping[str, str]) -> bytes:
         properties = {
             "name": page.title,
             "name_en": page.title_en,
-            "url": absolute(site.config, page.url),
+            "url": absolute(site.config, site.edition.path(page.url)),
             "kind": village.kind,
             "style": village.style.key,
             "style_name": strings[f"style_{village.style.key}"],

@@ -9,9 +9,10 @@ every listing, the indexes, the 404 page and the villages' posters.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
+from .editions import Edition
 from .kinds import KINDS
 from .model import Site
 from .render import Rendered, Renderer, poster_url
@@ -20,18 +21,46 @@ from .urls import output_file
 
 class Planned(NamedTuple):
     output: str
-    """The file: ``villages/fengjian/index.html``."""
+    """The file: ``villages/fengjian/index.html``, ``en/villages/fengjian/index.html``."""
     kind: str
     """``village``, ``story``, ``event``, ``page``, ``listing``, ``home``, ``poster`` or ``404``."""
     own_body: str | None
     """The page body it shows as its own (see :mod:`villagesite.deps`), or None."""
     make: Callable[[Renderer], Rendered]
+    url: str = ""
+    """Its site path in its edition (``/villages/fengjian/``), the same in every edition."""
+    edition: int = 0
+    """Which of the site's editions it belongs to (the content's own is 0)."""
+
+
+def plan_site(sites: Sequence[Site], bodies: Sequence[Mapping[str, str]]) -> list[Planned]:
+    """Every template output of every edition: the content's own first."""
+    return [
+        job._replace(output=output_file(site.edition.path(job.url)), edition=number)
+        for number, (site, own) in enumerate(zip(sites, bodies, strict=True))
+        for job in plan_pages(site, own)
+    ]
+
+
+def found_in(sites: Sequence[Site], plan: Sequence[Planned]) -> dict[str, tuple[Edition, ...]]:
+    """Site path -> the editions that publish a page there (not the 404 page): for ``hreflang``."""
+    found: dict[str, list[Edition]] = {}
+    for job in plan:
+        if job.kind != "404":
+            found.setdefault(job.url, []).append(sites[job.edition].edition)
+    return {url: tuple(editions) for url, editions in found.items()}
 
 
 def plan_pages(site: Site, bodies: Mapping[str, str]) -> list[Planned]:
-    """Every template output of the site, in a stable order."""
+    """Every template output of one edition, in a stable order."""
     plan = [
-        Planned(output_file(page.url), page.kind.value, bodies[page.url], functools.partial(Renderer.page, page=page))
+        Planned(
+            output_file(page.url),
+            page.kind.value,
+            bodies[page.url],
+            functools.partial(Renderer.page, page=page),
+            page.url,
+        )
         for page in site.pages
     ]
     plan += [
@@ -40,6 +69,7 @@ def plan_pages(site: Site, bodies: Mapping[str, str]) -> list[Planned]:
             "listing",
             None,
             functools.partial(Renderer.listing, listing=listing, paging=paging),
+            paging.url,
         )
         for listing in site.listings
         for paging in listing.pages()
@@ -58,17 +88,23 @@ def plan_pages(site: Site, bodies: Mapping[str, str]) -> list[Planned]:
     plan.append(_index("404.html", "404", "404.html", "/404.html"))
     # Each village's printable poster, for the sign at its gate.
     plan += [
-        Planned(output_file(poster_url(village)), "poster", None, functools.partial(Renderer.poster, page=village))
+        Planned(
+            output_file(poster_url(village)),
+            "poster",
+            None,
+            functools.partial(Renderer.poster, page=village),
+            poster_url(village),
+        )
         for village in site.villages
     ]
     return plan
 
 
 def _index(output: str, kind: str, template: str, url: str, **context: object) -> Planned:
-    return Planned(output, kind, None, functools.partial(Renderer.index, template=template, url=url, **context))
+    return Planned(output, kind, None, functools.partial(Renderer.index, template=template, url=url, **context), url)
 
 
 def public_urls(site: Site) -> list[str]:
-    """The addresses a search engine may list (the sitemap): pages, listings and indexes."""
+    """The addresses of one edition a search engine may list (the sitemap): pages, listings and indexes."""
     indexes = [entry.index for entry in KINDS.values() if entry.index and entry.index_template]
     return [p.url for p in site.pages] + site.listing_urls() + ["/", "/cities/", "/tags/", *indexes]

@@ -20,6 +20,8 @@ import jinja2
 from markupsafe import Markup
 
 from . import structured
+from .config import SiteConfig
+from .editions import Alternate, Edition, Found, Localizer
 from .encode import Processed
 from .errors import VillageSiteError, error
 from .geo import named_links
@@ -54,6 +56,7 @@ class Renderer:
         chain: ThemeChain,
         assets: Mapping[str, StaticAsset],
         images: Mapping[str, Processed],
+        found: Found | None = None,
     ) -> None:
         self.site = site
         self.env = env
@@ -61,11 +64,17 @@ class Renderer:
         self.assets = assets
         self.images = images
         config = site.config
-        self.link = functools.partial(link, config)
+        edition = site.edition
+        self.edition = edition
+        self.found: Found = found or {}
+        self.localize = Localizer(edition, config.base_path, self.found)
+        self.link = functools.partial(link, config)  # files: photos, the theme's, a page's own
         self.images_by_link = {self.link(url): image for url, image in images.items()}
-        self.links = structured.Links(page=functools.partial(absolute, config), image=self._image_url)
-        # Every word a visitor reads comes from the theme's strings in the site's language.
-        strings = chain.strings_for(config.language)
+        self.page_link = _in_edition(link, config, edition)  # pages, listings and feeds: in this edition
+        self.page_absolute = _in_edition(absolute, config, edition)
+        self.links = structured.Links(page=self.page_absolute, image=self._image_url, language=edition.language)
+        # Every word a visitor reads comes from the theme's strings in the edition's language.
+        strings = chain.strings_for(edition.language)
         self.strings = strings
         dates = functools.partial(format_date, strings=strings)
         # Globals of the environment (not render context), so imported macros see them too.
@@ -74,8 +83,12 @@ class Renderer:
                 "site": site,
                 "config": config,
                 "styles": STYLES,
-                "url": lambda path: link(config, path),
-                "abs_url": lambda path: absolute(config, path),
+                "url": self.page_link,
+                "abs_url": self.page_absolute,
+                "edition": edition,
+                "editions": site.editions,
+                "lang": edition.language,
+                "alternates": self.alternates,
                 "asset": self._asset,
                 "resource": lambda page, src: link(config, page.url + src),
                 "picture": self._picture,
@@ -90,7 +103,7 @@ class Renderer:
                 "qr_url": self._qr_url,
                 "json_ld": structured.json_ld,
                 "village_ld": lambda page: structured.village_data(page, site, self.links, strings),
-                "event_ld": lambda page: structured.event_data(page, site, self.links),
+                "event_ld": lambda page: structured.event_data(page, site, self.links, strings),
                 "website_ld": lambda: structured.website_data(site, self.links),
                 "featured": lambda limit=4: featured_villages(site, limit),
                 "poster_url": poster_url,
@@ -134,8 +147,25 @@ class Renderer:
         )
 
     def _qr_url(self, page: Page) -> str | None:
-        """The link to a village's QR code (``qr.svg`` beside its page); none when ``base_url`` names no host."""
-        return link(self.site.config, page.url + QR_FILE) if self.site.config.origin and page.village else None
+        """The link to a village's QR code (``qr.svg`` beside its page, of its page in this edition); none
+        when ``base_url`` names no host."""
+        return self.page_link(page.url + QR_FILE) if self.site.config.origin and page.village else None
+
+    def alternates(self, this_url: str) -> tuple[Alternate, ...]:
+        """The page in every edition (for ``hreflang`` and the language switch): an edition without
+        it is linked at its home page."""
+        here = self.found.get(this_url, ())
+        config = self.site.config
+        return tuple(
+            Alternate(
+                edition,
+                link(config, edition.path(this_url if edition in here else "/")),
+                absolute(config, edition.path(this_url if edition in here else "/")),
+                edition in here,
+                edition == self.edition,
+            )
+            for edition in self.site.editions
+        )
 
     def _image_url(self, page: Page, ref: ImageRef, width: int = 1200) -> str:
         """The full URL of a variant at least ``width`` wide in the fallback format (for Open Graph)."""
@@ -182,7 +212,8 @@ class Renderer:
 
     def page(self, page: Page) -> Rendered:
         site = self.site
-        content = Markup(responsive_body(worded(page.html, self.strings), self.images_by_link, self.link))
+        html = worded(self.localize(page.html), self.strings)
+        content = Markup(responsive_body(html, self.images_by_link, self.link))
         context: dict[str, Any] = {"page": page, "content": content, **related(site, page)}
         return self.render(page.template, page.url, page.source.rel_path, **context)
 
@@ -217,6 +248,13 @@ def related(site: Site, page: Page) -> dict[str, Any]:
     if entry.context is not None:
         context |= entry.context(site, page)
     return context
+
+
+def _in_edition(make: Callable[[SiteConfig, str], str], config: SiteConfig, edition: Edition) -> Callable[[str], str]:
+    """``url()`` of an edition's templates: a site path (``/villages/``) in that edition; other links as they are."""
+    if not edition.prefix:
+        return functools.partial(make, config)
+    return lambda path: make(config, edition.path(path) if path.startswith("/") else path)
 
 
 def poster_url(page: Page) -> str:

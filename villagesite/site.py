@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -15,16 +16,19 @@ from typing import Any
 from .bundle_files import inert_content, is_active, publishable
 from .config import SiteConfig
 from .content import ContentSet, Source
-from .errors import Problem, Severity, did_you_mean, error, warning
+from .editions import Edition, site_editions
+from .errors import Problem, Severity, did_you_mean, error
 from .images import is_photo
 from .kinds import KINDS
 from .listings import grouped_listings, neighbours, style_listings
 from .markdown_cache import Body, MarkdownCache
-from .markdown_html import BodyImage
+from .markdown_html import BodyImage, RenderedBody
 from .model import ImageUse, Listing, Page, Photo, Resource, Site
-from .schema import STYLES, ImageRef, Kind, Record
+from .schema import STYLES, ImageRef, Kind, Record, VillageFields
 from .slugs import is_slug, place_slug, slugify
-from .urls import RESERVED_SLUGS, language_prefix, link, page_path
+from .traditional import ConvertedBodies, converter_for
+from .translations import converted
+from .urls import RESERVED_SLUGS, link, page_path
 
 
 def assemble_site(
@@ -34,26 +38,33 @@ def assemble_site(
     drafts: bool,
     strict_links: bool,
     markdown: MarkdownCache | None = None,
-) -> tuple[Site, list[Problem]]:
-    """Build the site model; problems are returned, the caller decides whether they stop the build."""
+    conversions: ConvertedBodies | None = None,
+) -> tuple[tuple[Site, ...], list[Problem]]:
+    """Build the site model of every edition, the content's own first; problems are returned, the
+    caller decides whether they stop the build."""
     problems: list[Problem] = []
-    originals = _original_language(config, content.sources, problems)
+    editions = site_editions(config)
+    originals = [s for s in content.sources if s.language == config.language]
     # Slugs of drafts too: a draft that would collide is caught before it is published.
     slugs = _assign_slugs(originals, problems)
     published = [s for s in originals if drafts or not s.common.draft]
-    urls = {
-        source.rel_path: page_path(source.kind, slugs[source.rel_path], language_prefix(config, source.language))
-        for source in published
-    }
+    urls = {source.rel_path: page_path(source.kind, slugs[source.rel_path]) for source in published}
+    by_page = {_page_key(source): source for source in published}
+    # A translation of a published page, itself not held back as a draft, is published in its edition.
+    translations = [
+        s
+        for s in content.sources
+        if s.language != config.language and _page_key(s) in by_page and (drafts or not s.common.draft)
+    ]
     targets, resources = _link_targets(config, published, urls, problems)
     _check_references(published, {(s.kind, slugs[s.rel_path]): s for s in originals}, problems)
 
-    pages: list[Page] = []
     photo_uses: dict[str, list[ImageUse]] = defaultdict(list)
     photo_files: dict[str, tuple[Path, tuple[str, ...]]] = {}
     link_severity = Severity.ERROR if strict_links else Severity.WARNING
     markdown = markdown or MarkdownCache(None)
-    bodies = [Body(s.rel_path, s.body, s.folder, s.body_line, s.bundle_files, s.digest) for s in published]
+    written = [s for s in [*published, *translations] if not _is_converted(s)]
+    bodies = [Body(s.rel_path, s.body, s.folder, s.body_line, s.bundle_files, s.digest) for s in written]
     converted = markdown.convert_all(
         bodies,
         targets=targets,
@@ -61,46 +72,98 @@ def assemble_site(
         base_path=config.base_path,
         link_severity=link_severity,
     )
-    for source, (rendered, found) in zip(published, converted, strict=True):
+    rendered_of: dict[str, RenderedBody] = {}
+    for source, (rendered, found) in zip(written, converted, strict=True):
         problems.extend(found)
-        for photo_url, path, use in _photo_uses(config, source, urls[source.rel_path], rendered.images, problems):
+        rendered_of[source.rel_path] = rendered
+        url = urls[by_page[_page_key(source)].rel_path]
+        original = source.language == config.language
+        for photo_url, path, use in _photo_uses(config, source, url, rendered.images, problems, original):
             photo_uses[photo_url].append(use)
             photo_files.setdefault(photo_url, (path, source.bundle_files))
-        template = source.common.template or KINDS[source.kind].template
-        pages.append(
-            Page(
-                source,
-                slugs[source.rel_path],
-                urls[source.rel_path],
-                rendered.html,
-                rendered.toc,
-                rendered.images,
-                template,
-            )
-        )
     photos = {
         url: Photo(photo_files[url][0], url, tuple(uses), photo_files[url][1])
         for url, uses in sorted(photo_uses.items())
     }
-    return _collect(config, pages, resources, photos, content.data), problems
+
+    def page_of(source: Source, original: Source) -> Page:
+        if _is_converted(source):
+            html, toc = (conversions or ConvertedBodies()).body(rendered_of[original.rel_path], config.traditional)
+        else:
+            html, toc = rendered_of[source.rel_path].html, rendered_of[source.rel_path].toc
+        return Page(
+            source,
+            slugs[original.rel_path],
+            urls[original.rel_path],
+            html,
+            toc,
+            rendered_of[original.rel_path if _is_converted(source) else source.rel_path].images,
+            source.common.template or original.common.template or KINDS[source.kind].template,
+        )
+
+    own = {
+        edition.language: {_page_key(s): s for s in translations if s.language == edition.language}
+        for edition in editions
+    }
+    own[config.language] = by_page
+    sites: list[Site] = []
+    originals_by_slug: dict[tuple[Kind, str], Page] = {}
+    for edition in editions:
+        pages = [page_of(source, by_page[key]) for key, source in own[edition.language].items()]
+        site = _collect(
+            _edition_config(config, edition),
+            pages,
+            resources,
+            photos,
+            _edition_data(config, edition, content.data),
+            edition,
+            editions,
+            originals_by_slug,
+        )
+        if edition.original:
+            originals_by_slug.update(((page.kind, page.slug), page) for page in site.pages)
+        sites.append(site)
+    return tuple(sites), problems
 
 
-def _original_language(config: SiteConfig, sources: tuple[Source, ...], problems: list[Problem]) -> list[Source]:
-    """Pages in the content language; translations are checked but not published yet."""
-    result = []
-    for source in sources:
-        if source.language != config.language:
-            problems.append(
-                warning(
-                    source.rel_path,
-                    None,
-                    f"the '{source.language}' translation is not published yet",
-                    hint="translations are read and checked; a later version publishes them",
-                )
-            )
-            continue
-        result.append(source)
-    return result
+def _page_key(source: Source) -> tuple[Kind, str, str]:
+    """What names a page in every edition: its kind, folder and name (``about`` for ``about.en.md``)."""
+    return (source.kind, source.folder, source.name)
+
+
+def _is_converted(source: Source) -> bool:
+    """A Traditional edition's page converted from the original (the file read is the original's)."""
+    return source.language == "zh-Hant" and not source.rel_path.endswith((".zh-Hant.md", ".zh-hant.md"))
+
+
+def _edition_config(config: SiteConfig, edition: Edition) -> SiteConfig:
+    """The settings as an edition's templates see them: its language, the site's name in it."""
+    if edition.original:
+        return config
+    if edition.converted:
+        convert = converter_for(config.traditional).convert
+        return replace(
+            config,
+            language=edition.language,
+            title=convert(config.title),
+            description=convert(config.description) if config.description else None,
+        )
+    if edition.language == "en":
+        return replace(
+            config,
+            language="en",
+            title=config.title_en or config.title,
+            title_en=None,
+            description=config.description_en,
+        )
+    return replace(config, language=edition.language)
+
+
+def _edition_data(config: SiteConfig, edition: Edition, data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The data files as an edition's templates see them: converted in a Traditional edition."""
+    if not edition.converted:
+        return data
+    return MappingProxyType(converted(dict(data), frozenset(), converter_for(config.traditional).convert))
 
 
 def _assign_slugs(sources: list[Source], problems: list[Problem]) -> dict[str, str]:
@@ -252,11 +315,19 @@ def _check_references(
 
 
 def _photo_uses(
-    config: SiteConfig, source: Source, url: str, body_images: tuple[BodyImage, ...], problems: list[Problem]
+    config: SiteConfig,
+    source: Source,
+    url: str,
+    body_images: tuple[BodyImage, ...],
+    problems: list[Problem],
+    original: bool = True,
 ) -> list[tuple[str, Path, ImageUse]]:
-    """The photos a page shows; a front-matter image must be a photo in the page's own folder."""
+    """The photos a page shows; a front-matter image must be a photo in the page's own folder.
+
+    A translation's front matter names the original's photos (their ``src`` is a fact): only
+    its body's are its own."""
     uses = []
-    for ref in _front_matter_images(source):
+    for ref in _front_matter_images(source) if original else ():
         if ref.src in source.bundle_files and source.folder != "/pages/" and is_photo(ref.src):
             uses.append(
                 (
@@ -285,8 +356,17 @@ def _photo_uses(
 
 
 def _collect(
-    config: SiteConfig, pages: list[Page], resources: list[Resource], photos: dict[str, Photo], data: Mapping[str, Any]
+    config: SiteConfig,
+    pages: list[Page],
+    resources: list[Resource],
+    photos: dict[str, Photo],
+    data: Mapping[str, Any],
+    edition: Edition,
+    editions: tuple[Edition, ...],
+    originals: Mapping[tuple[Kind, str], Page],
 ) -> Site:
+    """One edition's site; ``originals`` (the content's own edition, by kind and slug) name the
+    listings of cities and tags as the content writes them, the same in every edition."""
     by_kind: dict[Kind, list[Page]] = defaultdict(list)
     for page in pages:
         by_kind[page.kind].append(page)
@@ -303,6 +383,21 @@ def _collect(
                     if slug in targets:
                         named_by[targets[slug].url][entry.section].append(page)
     villages = ordered[Kind.VILLAGE]
+
+    def written(page: Page) -> VillageFields:
+        """The village's fields as the content writes them."""
+        found = originals.get((page.kind, page.slug), page).village
+        assert found is not None
+        return found
+
+    def cities(page: Page) -> list[tuple[str, str]]:
+        assert page.village is not None
+        return [(written(page).city, page.village.city)]
+
+    def tags(page: Page) -> list[tuple[str, str]]:
+        assert page.village is not None
+        return list(zip(written(page).tags, page.village.tags, strict=True))
+
     return Site(
         config=config,
         pages=tuple(page for kind in KINDS for page in ordered[kind]),
@@ -313,10 +408,12 @@ def _collect(
         ),
         all_villages=Listing("villages", "", "", "/villages/", tuple(villages)),  # titled by the theme
         styles=tuple(style_listings(villages)),
-        cities=tuple(grouped_listings("city", "/cities/", villages, lambda v: [v.city], place_slug)),
-        tags=tuple(grouped_listings("tag", "/tags/", villages, lambda v: list(v.tags), slugify)),
+        cities=tuple(grouped_listings("city", "/cities/", villages, cities, place_slug)),
+        tags=tuple(grouped_listings("tag", "/tags/", villages, tags, slugify)),
         neighbours_of=neighbours(villages),
         resources=tuple(sorted(resources, key=lambda r: r.url)),
         photos=MappingProxyType(photos),
         data=data,
+        edition=edition,
+        editions=editions,
     )

@@ -45,6 +45,8 @@ class Links:
     """Site path -> full URL (a path when ``base_url`` names no host)."""
     image: Callable[[Page, ImageRef], str]
     """A photo of a page -> the full URL of a variant fit for sharing."""
+    language: str = "zh-Hans"
+    """The edition's language (``inLanguage``)."""
 
 
 def _compact(data: dict[str, Any]) -> dict[str, Any]:
@@ -55,8 +57,10 @@ def geo(point: GeoPoint) -> dict[str, Any]:
     return {"@type": "GeoCoordinates", "latitude": point.lat, "longitude": point.lon}
 
 
-def address(village: VillageFields) -> dict[str, Any]:
-    street = "".join(part for part in (village.county, village.town) if part)
+def address(village: VillageFields, separator: str = "") -> dict[str, Any]:
+    """The village's postal address; ``separator`` joins its county and town as the edition writes them
+    (the theme's ``place_separator``: nothing in Chinese, a comma in English)."""
+    street = separator.join(part for part in (village.county, village.town) if part)
     return _compact(
         {
             "@type": "PostalAddress",
@@ -110,7 +114,7 @@ def village_data(page: Page, site: Site, links: Links, strings: Mapping[str, str
             "url": url,
             "image": links.image(page, page.cover) if page.cover else None,
             "geo": geo(village.location),
-            "address": address(village),
+            "address": address(village, strings["place_separator"]),
             "includesAttraction": attractions,
             "event": events,
             "keywords": ", ".join(village.tags),
@@ -142,10 +146,18 @@ def village_data(page: Page, site: Site, links: Links, strings: Mapping[str, str
             for n, (name, path) in enumerate(trail, start=1)
         ],
     }
-    return {"@context": CONTEXT, "@graph": [place, *products, breadcrumb]}
+    webpage = {
+        "@type": "WebPage",
+        "@id": url,
+        "url": url,
+        "name": page.title,
+        "inLanguage": links.language,
+        "about": {"@id": place_id},
+    }
+    return {"@context": CONTEXT, "@graph": [webpage, place, *products, breadcrumb]}
 
 
-def event_data(page: Page, site: Site, links: Links) -> dict[str, Any]:
+def event_data(page: Page, site: Site, links: Links, strings: Mapping[str, str]) -> dict[str, Any]:
     """The event, at its place or its village."""
     event = page.event
     assert event is not None
@@ -156,7 +168,7 @@ def event_data(page: Page, site: Site, links: Links) -> dict[str, Any]:
         {
             "@type": "Place",
             "name": event.place or (village_page.title if village_page else None),
-            "address": address(village) if village else None,
+            "address": address(village, strings["place_separator"]) if village else None,
             "geo": geo(point) if point else None,
             "url": links.page(village_page.url) if village_page else None,
         }
@@ -171,6 +183,7 @@ def event_data(page: Page, site: Site, links: Links) -> dict[str, Any]:
             "image": links.image(page, page.cover) if page.cover else None,
             "startDate": _when(event.start),
             "endDate": _when(event.end) if event.end else None,
+            "inLanguage": links.language,
             "eventStatus": "https://schema.org/EventScheduled",
             "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
             "location": location,
@@ -189,6 +202,6 @@ def website_data(site: Site, links: Links) -> dict[str, Any]:
             "alternateName": config.title_en,
             "description": config.description,
             "url": links.page("/"),
-            "inLanguage": config.language,
+            "inLanguage": links.language,
         }
     )

@@ -20,6 +20,9 @@ from pathlib import Path
 
 import yaml
 
+from .config import TraditionalConfig
+from .markdown_html import RenderedBody
+
 VARIANTS = {"hk": "s2hk", "tw": "s2tw"}
 """``traditional.variant`` in site.yaml -> the OpenCC configuration used."""
 
@@ -64,3 +67,67 @@ class Traditional:
         if start < len(text):
             pieces.append(convert(text[start:]))
         return "".join(pieces)
+
+
+@functools.cache
+def converter_for(settings: TraditionalConfig) -> Traditional:
+    """One converter per process for the site's settings (OpenCC loads its dictionaries once)."""
+    return Traditional(settings.variant, dict(settings.phrases))
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+_WORDED_ATTRIBUTE = re.compile(r'\b(alt|title|aria-label)="([^"]*)"')
+_SEPARATOR = "\ue003"
+"""Between the pieces of text of a page converted in one call: OpenCC passes it through, and no phrase holds it."""
+
+
+def convert_html(html: str, convert: Traditional) -> str:
+    """HTML with its text and its ``alt`` and ``title`` words converted; tags, links and file names kept.
+
+    One call to the converter per page: the text between tags is joined by a
+    character no text holds, converted, and cut there again.
+    """
+    if html.isascii():
+        return html
+    parts = _TAG.split(html)
+    if _SEPARATOR in html:
+        return "".join(_convert_tag(part, convert) if i % 2 else convert.convert(part) for i, part in enumerate(parts))
+    texts = convert.convert(_SEPARATOR.join(parts[0::2])).split(_SEPARATOR)
+    parts[0::2] = texts
+    for index in range(1, len(parts), 2):
+        parts[index] = _convert_tag(parts[index], convert)
+    return "".join(parts)
+
+
+def _convert_tag(tag: str, convert: Traditional) -> str:
+    if tag.isascii() or "=" not in tag:
+        return tag
+    return _WORDED_ATTRIBUTE.sub(lambda match: f'{match.group(1)}="{convert.convert(match.group(2))}"', tag)
+
+
+Toc = tuple[tuple[int, str, str], ...]
+
+
+class ConvertedBodies:
+    """Page bodies converted by earlier builds of this process, by the HTML they were converted from.
+
+    A long-lived process (the preview) keeps one: a save converts the one body it changed.
+    """
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[str, TraditionalConfig], tuple[str, Toc]] = {}
+        self.used: dict[tuple[str, TraditionalConfig], tuple[str, Toc]] = {}
+
+    def begin(self) -> None:
+        """Keep only what the last build used (a deleted page's body is forgotten)."""
+        self.kept, self.used = self.used or self.kept, {}
+
+    def body(self, rendered: RenderedBody, settings: TraditionalConfig) -> tuple[str, Toc]:
+        key = (rendered.html, settings)
+        found = self.kept.get(key)
+        if found is None:
+            convert = converter_for(settings)
+            toc = tuple((level, ident, convert.convert(text)) for level, ident, text in rendered.toc)
+            found = (convert_html(rendered.html, convert), toc)
+        self.used[key] = found
+        return found

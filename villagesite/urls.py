@@ -35,11 +35,6 @@ RESERVED_SLUGS = frozenset(
 """Top-level names that free pages cannot take, since the site uses them."""
 
 
-def language_prefix(config: SiteConfig, language: str) -> str:
-    """'' for the content language, '/en' for other languages."""
-    return "" if language == config.language else "/" + language.lower()
-
-
 def page_path(kind: Kind, slug: str, prefix: str = "") -> str:
     """The site path of a page, by its kind's URL: ``/villages/<slug>/``, ``/<slug>/`` for a free page."""
     return KINDS[kind].page_path(slug, prefix)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,9 +125,9 @@ def kb(size: int) -> str:
     return f"{size / 1000:.0f} kB" if size >= 10_000 else f"{size / 1000:.1f} kB"
 
 
-def pages_over_budget(weights: list[PageWeight], site: Site) -> list[Problem]:
+def pages_over_budget(weights: list[PageWeight], sites: Sequence[Site]) -> list[Problem]:
     """A warning for each page heavier than :data:`PAGE_BUDGET`, at its content file when it has one."""
-    sources = {output_file(page.url): page.source.rel_path for page in site.pages}
+    sources = {output_file(site.edition.path(page.url)): page.source.rel_path for site in sites for page in site.pages}
     problems = []
     for weight in weights:
         if weight.total <= PAGE_BUDGET:

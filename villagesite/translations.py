@@ -1,0 +1,137 @@
+"""A page in another edition: a translation's front matter over the original's, or the original converted.
+
+A translation (``index.en.md`` beside ``index.md``) writes only what it
+translates: the title, the summary, the attractions' names... The facts that
+do not change with language (the style, the location, the dates, the photos,
+the pages it names) come from the original and may not differ; lists are
+translated item by item, so they keep the original's length and order (a
+village's third tag in English is its third tag in Chinese, and lists it in
+the same listing).  A Traditional Chinese edition converts the original's
+text the same way: every text but the facts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .errors import Problem, error
+from .fields import describe
+from .yamlfile import YamlDocument, join_key
+
+COMMON_FIXED = frozenset({"slug", "date", "updated", "template", "title_en", "cover.src"})
+"""Facts of every kind of page: its address, dates, template and cover photo."""
+
+_INDEX = re.compile(r"\[[0-9]+\]")
+
+
+def pattern_of(path: str) -> str:
+    """``attractions[2].image.src`` -> ``attractions[].image.src``: how :data:`COMMON_FIXED` names fields."""
+    return _INDEX.sub("[]", path) if "[" in path else path
+
+
+def merge(
+    original: YamlDocument,
+    translation: YamlDocument,
+    fixed: frozenset[str],
+    *,
+    rel_path: str,
+    original_path: str,
+    problems: list[Problem],
+) -> dict[str, Any]:
+    """The translation's fields over the original's; a fact it changes, or a list whose length it
+    changes, is an error at its line (naming the original's)."""
+
+    def conflict(path: str, message: str, hint: str) -> None:
+        line = original.line_of(path)
+        problems.append(
+            error(rel_path, translation.line_of(path), message, field=path, hint=f"{hint}; see {original_path}:{line}")
+        )
+
+    def over(base: Any, own: Any, path: str) -> Any:
+        if pattern_of(path) in fixed:
+            if own != base:
+                conflict(
+                    path,
+                    f"{_shown(own)} differs from the original's {_shown(base)}",
+                    "a translation translates words; facts such as this come from the original: leave it out",
+                )
+            return base
+        if isinstance(base, Mapping):
+            if not isinstance(own, Mapping):
+                conflict(
+                    path,
+                    f"expected a group of fields, as in the original, got {describe(own)}",
+                    "write it as the original does",
+                )
+                return base
+            merged = dict(base)
+            for key, value in own.items():
+                merged[key] = over(base.get(key), value, join_key(path, key))
+            return merged
+        if isinstance(base, list):
+            if not isinstance(own, list):
+                conflict(
+                    path, f"expected a list, as in the original, got {describe(own)}", "write it as the original does"
+                )
+                return base
+            if len(own) != len(base):
+                conflict(
+                    path,
+                    f"lists {len(own)} items where the original lists {len(base)}",
+                    "translate each item of the original, in its order",
+                )
+                return base
+            return [over(b, o, join_key(path, index)) for index, (b, o) in enumerate(zip(base, own, strict=True))]
+        if base is None and _holds_fixed(path, fixed) and own is not None:
+            conflict(path, "is not in the original", "facts come from the original: write them there first")
+            return None
+        return own
+
+    data = original.data if isinstance(original.data, Mapping) else {}
+    own = translation.data if isinstance(translation.data, Mapping) else {}
+    merged = dict(data)
+    for key, value in own.items():
+        merged[key] = over(data.get(key), value, str(key))
+    return merged
+
+
+def _shown(value: Any) -> str:
+    """A fact as a message shows it: ``{lat: 23.0, lon: 113.15}``, ``'cantonese'``."""
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{key}: {item}" for key, item in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(str(item) for item in value) + "]"
+    return describe(value)
+
+
+def _holds_fixed(path: str, fixed: frozenset[str]) -> bool:
+    """Whether a field the original lacks holds facts (``cover`` holds ``cover.src``)."""
+    pattern = pattern_of(path)
+    return any(f == pattern or f.startswith((pattern + ".", pattern + "[")) for f in fixed)
+
+
+def written_by(translation: YamlDocument, problem: Problem) -> bool:
+    """Whether a problem found in the merged fields is about one the translation wrote: the others are
+    the original's, reported at the original."""
+    path = problem.field
+    if not path or path == "body":
+        return True
+    while path:
+        if path in translation.lines:
+            return True
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+    return False
+
+
+def converted(data: Any, fixed: frozenset[str], convert: Callable[[str], str], path: str = "") -> Any:
+    """The original's fields with every text but the facts converted (to Traditional Chinese)."""
+    if isinstance(data, str):
+        return data if pattern_of(path) in fixed else convert(data)
+    if isinstance(data, Mapping):
+        return {key: converted(value, fixed, convert, join_key(path, key)) for key, value in data.items()}
+    if isinstance(data, list):
+        return [converted(value, fixed, convert, join_key(path, index)) for index, value in enumerate(data)]
+    return data
