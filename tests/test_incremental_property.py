@@ -14,6 +14,7 @@ from villagesite import build, load_config
 from villagesite.memory import BuildMemory
 
 SLUGS = ["a", "b", "c", "d"]
+SITE = "title: 测试\ntheme: mine\nlanguages: [zh-Hant, en]\n"
 STYLES = ["cantonese", "hakka"]
 CITIES = ["佛山市", "梅州市", "广州市"]
 TAGS = ["水乡", "古桥", "宗祠"]
@@ -34,6 +35,9 @@ edits = st.one_of(
         st.just("story"), st.sampled_from(["s1", "s2"]), st.lists(st.sampled_from(SLUGS), max_size=2, unique=True)
     ),
     st.tuples(st.just("site"), st.sampled_from(["描述一", "描述二"])),
+    # Editions: an English translation added, changed or removed; a hand-written Traditional page.
+    st.tuples(st.just("translate"), st.sampled_from(SLUGS), st.sampled_from(["Village One", "Village Two", None])),
+    st.tuples(st.just("traditional"), st.sampled_from(SLUGS), st.sampled_from(["手寫的村", None])),
     st.tuples(st.just("template"), st.sampled_from(["<p>甲</p>", "<p>乙</p>"])),
 )
 
@@ -70,7 +74,15 @@ def apply(root: Path, edit: tuple) -> None:
             encoding="utf-8",
         )
     elif kind == "site":
-        (root / "site.yaml").write_text(f"title: 测试\ndescription: {edit[1]}\ntheme: mine\n", encoding="utf-8")
+        (root / "site.yaml").write_text(f"{SITE}description: {edit[1]}\n", encoding="utf-8")
+    elif kind in ("translate", "traditional"):
+        _, slug, title = edit
+        folder = root / "content/villages" / slug
+        translation = folder / ("index.en.md" if kind == "translate" else "index.zh-Hant.md")
+        if title is None:
+            translation.unlink(missing_ok=True)
+        elif (folder / "index.md").exists():
+            translation.write_text(f"---\ntitle: {title}\n---\n\nSee [the other](../b/).\n", encoding="utf-8")
     elif kind == "template":
         (root / "themes/mine/templates/page.html").write_text(
             '{% extends "default:page.html" %}{% block content %}' + edit[1] + "{{ super() }}{% endblock %}\n",
@@ -91,12 +103,13 @@ def remove_dangling_stories(root: Path) -> None:
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(edits, min_size=1, max_size=6))
 @example([("photo", "a", 0)])  # found by this test: a kept Jinja environment showed the last build's photos
+@example([("translate", "a", "Village One"), ("village", "b", "乙村", "hakka", "梅州市", ["古桥"], "正文一。")])
 def test_incremental_builds_equal_clean_builds(sequence):
     with tempfile.TemporaryDirectory() as tmp:
         root = write_site(
             Path(tmp) / "site",
             {
-                "site.yaml": "title: 测试\ntheme: mine\n",
+                "site.yaml": SITE,
                 "themes/mine/theme.yaml": "extends: default\n",
                 "themes/mine/templates/page.html": '{% extends "default:page.html" %}\n',
                 "content/villages/a/index.md": village("甲村a"),

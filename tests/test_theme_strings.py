@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import re
 
-from conftest import run_cli, village
+from conftest import REPO, run_cli, village
 
 from villagesite.config import load_config
 from villagesite.fields import GeoPoint
@@ -182,3 +182,16 @@ def test_the_patterns_of_every_language_take_the_fields_they_are_given(site):
             for key in keys:
                 assert table[key].count(placeholder) == 1, f"{language} {key}: {table[key]!r} needs {placeholder} once"
     assert default_tables(site)["en"]["month_day"].format(**PATTERNS["month_day"]) == "1 May"
+
+
+def test_the_default_themes_scripts_and_styles_hold_no_visitor_text():
+    """The map's words (its zoom buttons, the box before it is drawn) come from the strings too, through
+    the page: a script or stylesheet of the theme holds no Chinese outside its comments."""
+    static = REPO / "themes/default/static"
+    files = [p for p in static.rglob("*") if p.suffix in (".js", ".css") and "vendor" not in p.parts]
+    assert files
+    for path in files:
+        code = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.S)
+        code = re.sub(r"(^|\s)//[^\n]*", "", code)
+        found = re.findall(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+", code)
+        assert found == [], f"{path.relative_to(REPO)}: {found}"

@@ -23,7 +23,7 @@ from .commit import recover
 from .config import SiteConfig
 from .confine import site_files
 from .content import load_content
-from .disk_errors import cache_error, disk_reason, output_error
+from .disk_errors import disk_reason, output_error, write_error
 from .encode import ImageCache, Processed, Progress, process_images
 from .errors import BuildFailed, Problem, VillageSiteError, error, sorted_problems
 from .ical import ICS_PATH, events_ics
@@ -396,8 +396,7 @@ def _build(
         # Pages are staged beside the output, QR codes cached: a full disk or a folder without permission.
         if disk_reason(exc) is None:
             raise
-        cached = any(name and Path(name).is_relative_to(caches.root) for name in (exc.filename, exc.filename2))
-        raise (cache_error(caches.root, exc) if cached else output_error(output, exc)) from exc
+        raise write_error(output, caches.root, exc) from exc
     finally:
         close_staging(output, staging)  # what a failed build staged (unless a journal still needs it)
     site = prepared.site

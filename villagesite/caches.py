@@ -29,7 +29,7 @@ from .markdown_cache import MarkdownCache
 from .report import BuildReport, load_report, save_report
 from .source_cache import SourceCache
 from .themes import ThemeChain, make_environment
-from .traditional import ConvertedBodies
+from .traditional import Conversions
 from .write import WriteReport
 
 SOURCES_FILE = "content.jsonl"
@@ -81,9 +81,9 @@ class Caches:
             self._compiled = CompiledTemplates()
         return make_environment(chain, environment_class, bytecode_cache=self._compiled)
 
-    def conversions(self) -> ConvertedBodies:
+    def conversions(self) -> Conversions:
         """Bodies converted to Traditional Chinese by earlier builds (see :mod:`villagesite.traditional`)."""
-        return ConvertedBodies()
+        return Conversions()
 
     def made_from_structure(self, rel: str, structure: str) -> tuple[bytes | None] | None:
         """An output made from the site's structure alone (the sitemap), kept with that structure."""

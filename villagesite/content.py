@@ -13,7 +13,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -29,8 +29,8 @@ from .parallel import map_in_processes
 from .schema import CommonFields, Kind, Record, read_common
 from .slugs import slugify
 from .source_cache import SourceCache, encode
-from .traditional import converter_for
-from .translations import converted, merge, written_by
+from .traditional import converted_source, converts_to_traditional
+from .translations import merge, written_by
 from .yamlfile import YamlDocument, parse_yaml
 
 _TRANSLATION = re.compile(r"^index\.([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*)\.md$")
@@ -64,6 +64,9 @@ class Source:
     """Front-matter key path -> line in the file, for messages from later stages."""
     title_slug: str
     """The title in pinyin, the order of pages in lists: made here, in the workers (pinyin is slow)."""
+    converted: Source | None = None
+    """The page in Traditional Chinese when the site publishes it by conversion: every text but the facts
+    converted (see :mod:`villagesite.traditional`), here in the workers, and kept in the content cache."""
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, 1)
@@ -105,8 +108,6 @@ class _Job(NamedTuple):
     bundle: tuple[str, ...]
     over: str | None = None
     """For a translation: the original it is read over (``index.md`` beside it)."""
-    convert: bool = False
-    """The original read again, converted to Traditional Chinese (an edition with no hand-written translation)."""
 
 
 Loaded = tuple[Source | None, list[Problem]]
@@ -177,7 +178,6 @@ def load_content(
             job.name,
             job.bundle,
             over=Path(job.over) if job.over else None,
-            convert=job.convert,
         )
 
     if memo is not None:
@@ -205,8 +205,7 @@ def _read_with_memo(read: Callable[[_Job], Loaded], jobs: list[_Job], memo: Pars
 def _read_with_cache(read: Callable[[_Job], Loaded], jobs: list[_Job], cache: SourceCache) -> list[Loaded]:
     """Take files whose ``stat`` is unchanged from the cache; read the others, encoding them where read."""
     names = [
-        json.dumps([job.path, job.kind.value, job.language, job.folder, job.name, job.bundle, job.over, job.convert])
-        for job in jobs
+        json.dumps([job.path, job.kind.value, job.language, job.folder, job.name, job.bundle, job.over]) for job in jobs
     ]
     stats = [_job_stat(job) for job in jobs]
     loaded: list[Loaded | None] = [
@@ -341,8 +340,8 @@ def _page_jobs(
     jobs: list[_Job],
     problems: list[Problem],
 ) -> None:
-    """The jobs of one page: its original, a job per translation of an edition, and the Traditional
-    conversion when that edition has no hand-written translation of it.
+    """The jobs of one page: its original, and a job per translation of an edition (the Traditional
+    edition's pages without one are converted from the original, see :mod:`villagesite.site`).
 
     ``markdown`` holds the original's file name first when the page is one file (``about.md``);
     in a page folder it is ``index.md``.
@@ -352,7 +351,6 @@ def _page_jobs(
     original = f"{directory}/{original_name}"
     base_rel = rel if single else f"{rel}/index.md"
     jobs.append(_Job(original, kind, config.language, folder, name, bundle))
-    translated: set[str] = set()
     for file_name in markdown:
         if file_name == original_name:
             continue
@@ -362,10 +360,7 @@ def _page_jobs(
         file_rel = f"content/pages/{file_name}" if single else f"{rel}/{file_name}"
         language = _edition_of(config, file_rel, match.group(1), base_rel, problems)
         if language is not None:
-            translated.add(language)
             jobs.append(_Job(f"{directory}/{file_name}", kind, language, folder, name, bundle, over=original))
-    if "zh-Hant" in config.languages and config.language == "zh-Hans" and "zh-Hant" not in translated:
-        jobs.append(_Job(original, kind, "zh-Hant", folder, name, bundle, convert=True))
 
 
 def _edition_of(config: SiteConfig, rel: str, written: str, original: str, problems: list[Problem]) -> str | None:
@@ -521,23 +516,20 @@ def load_source(
     bundle: tuple[str, ...],
     *,
     over: Path | None = None,
-    convert: bool = False,
 ) -> tuple[Source | None, list[Problem]]:
     """Read one file into a Source (None when an error stops it), with every problem found.
 
     ``over``: the file is a translation, read over that original (see
     :mod:`villagesite.translations`); a problem the original has is reported
-    at the original, not again here.  ``convert``: the file is read again as
-    the Traditional Chinese edition of itself, quietly (its problems are the
-    original's).
+    at the original, not again here.
     """
     rel = path.relative_to(config.root).as_posix()
     read = _read_front_matter(path, rel)
     if isinstance(read, Problem):
-        return None, [] if convert else [read]
+        return None, [read]
     raw, text, parts = read
     if not isinstance(parts.meta.data, dict):
-        return None, [] if convert else [error(rel, 2, "the front matter must be fields such as 'title: 逢简村'")]
+        return None, [error(rel, 2, "the front matter must be fields such as 'title: 逢简村'")]
     entry = KINDS[kind]
     problems: list[Problem] = []
     data, doc = parts.meta.data, parts.meta
@@ -554,9 +546,6 @@ def load_source(
         meta_digest = hashlib.sha256(
             f"{original[1][: len(original[1]) - len(original[2].body)]}{meta_digest}".encode()
         ).hexdigest()
-    elif convert:
-        data = converted(data, entry.facts, converter_for(config.traditional).convert)
-        doc = YamlDocument(data, doc.lines, doc.first_line)
     found: list[Problem] = []
     fields = FieldReader(data, doc, rel, found)
     common = read_common(fields, summary_required=entry.summary_required, date_required=entry.date_required)
@@ -565,12 +554,9 @@ def load_source(
     if over is not None:
         found = [problem for problem in found if written_by(parts.meta, problem)]
     problems.extend(found)
-    if convert:
-        problems = []
-    if any(p.is_error for p in problems) or (convert and (common.title == "" or (entry.read and own is None))):
+    if any(p.is_error for p in problems):
         return None, problems
-    body = _without_control_characters(parts.body, rel, parts.body_line, problems if not convert else [])
-    title = parts.meta.data.get("title") if convert else common.title
+    body = _without_control_characters(parts.body, rel, parts.body_line, problems)
     source = Source(
         rel_path=rel,
         kind=kind,
@@ -586,8 +572,10 @@ def load_source(
         digest=digest,
         meta_digest=meta_digest,
         key_lines=MappingProxyType(doc.lines),
-        title_slug=slugify(str(title)),  # the Traditional edition lists pages in the original's order
+        title_slug=slugify(common.title),
     )
+    if language == config.language and converts_to_traditional(config):
+        source = replace(source, converted=converted_source(source, entry.facts, config.traditional))
     return source, problems
 
 

@@ -60,3 +60,10 @@ def output_error(output: Path, exc: OSError) -> VillageSiteError:
             )
         ]
     )
+
+
+def write_error(output: Path, cache: Path, exc: OSError) -> VillageSiteError:
+    """One line for a file a build could not write: in the cache folder (a photo, a QR code, the
+    manifest) or else in the output, whichever the failed call names."""
+    cached = any(name and Path(name).is_relative_to(cache) for name in (exc.filename, exc.filename2))
+    return cache_error(cache, exc) if cached else output_error(output, exc)

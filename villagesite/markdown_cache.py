@@ -16,18 +16,20 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import markdown
 import nh3
 
+from .config import TraditionalConfig
 from .errors import Problem, Severity, SourceLocation
 from .markdown_html import BodyImage, RenderedBody, Targets, render_markdown
 from .parallel import map_in_processes
+from .traditional import converted_body
 
-VERSION = f"4|markdown {markdown.__version__}|nh3 {getattr(nh3, '__version__', '?')}"
+VERSION = f"5|markdown {markdown.__version__}|nh3 {getattr(nh3, '__version__', '?')}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,8 @@ class Body:
     file_digest: str
     """Hash of the whole file the text is part of: names the text in the cache key (hashing 5,000
     bodies' text again on every build cost 0.1 s)."""
+    traditional: TraditionalConfig | None = None
+    """Convert the HTML to Traditional Chinese too, with these settings (the site publishes it so)."""
 
 
 class MarkdownCache:
@@ -87,7 +91,7 @@ class MarkdownCache:
         keys: dict[tuple[object, ...], str] = {}
         for index, body in enumerate(bodies):
             # Not the link severity: a body with a broken link is never cached (its hint reads every target).
-            inputs = (body.file_digest, body.folder, body.line, base_path, body.nearby_files)
+            inputs = (body.file_digest, body.folder, body.line, base_path, body.nearby_files, _settings(body))
             key = self._keys.get(inputs) or hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
             keys[inputs] = key
             self.used.add(body.rel_path)
@@ -108,7 +112,7 @@ class MarkdownCache:
                 missing.append((index, body, key))
 
         def convert(body: Body) -> tuple[RenderedBody, list[Problem]]:
-            return render_markdown(
+            rendered, problems = render_markdown(
                 body.text,
                 rel_path=body.rel_path,
                 folder=body.folder,
@@ -118,6 +122,9 @@ class MarkdownCache:
                 link_severity=link_severity,
                 nearby_files=body.nearby_files,
             )
+            if body.traditional is not None:  # here, in the worker, and cached with the HTML
+                rendered = replace(rendered, traditional=converted_body(rendered.html, rendered.toc, body.traditional))
+            return rendered, problems
 
         self._keys = keys  # a long-lived process asks again next build, mostly with the same texts
         converted = map_in_processes(convert, [body for _, body, _ in missing])
@@ -143,6 +150,11 @@ class MarkdownCache:
         os.replace(temporary, self.path)
 
 
+def _settings(body: Body) -> tuple[object, ...] | None:
+    settings = body.traditional
+    return (settings.variant, settings.phrases) if settings else None
+
+
 def _encode(key: str, rendered: RenderedBody, problems: list[Problem]) -> dict[str, Any]:
     payload = json.dumps(
         {
@@ -150,6 +162,9 @@ def _encode(key: str, rendered: RenderedBody, problems: list[Problem]) -> dict[s
             "html": rendered.html,
             "toc": [list(item) for item in rendered.toc],
             "images": [[i.url, i.src, i.line, i.content_path] for i in rendered.images],
+            "traditional": [rendered.traditional[0], [list(item) for item in rendered.traditional[1]]]
+            if rendered.traditional
+            else None,
             "problems": [[p.location.line, p.message, p.field, p.hint, p.severity.value] for p in problems],
         },
         ensure_ascii=False,
@@ -173,6 +188,12 @@ def _decode(entry: dict[str, Any], rel_path: str) -> tuple[RenderedBody, list[Pr
             tuple((int(level), str(ident), str(text)) for level, ident, text in data["toc"]),
             tuple(BodyImage(url, src, int(line), content_path) for url, src, line, content_path in data["images"]),
             tuple((str(q), a) for q, a in data["lookups"]),
+            traditional=(
+                str(data["traditional"][0]),
+                tuple((int(level), str(ident), str(text)) for level, ident, text in data["traditional"][1]),
+            )
+            if data["traditional"]
+            else None,
         )
         problems = [
             Problem(SourceLocation(rel_path, line), message, field, hint, Severity(severity))

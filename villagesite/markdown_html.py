@@ -144,6 +144,8 @@ class RenderedBody:
     """Every content path the body's links asked for, and the answer: what the HTML depends on."""
     read_all_targets: bool = False
     """A message compared the link with every page (a "did you mean"): it depends on all of them."""
+    traditional: tuple[str, tuple[tuple[int, str, str], ...]] | None = None
+    """The HTML and table of contents converted to Traditional Chinese, when the site publishes them so."""
 
 
 class _RecordingTargets:

@@ -36,7 +36,7 @@ from .manifest import Manifest, load_manifest, manifest_path, save_manifest
 from .markdown_cache import MarkdownCache
 from .report import BuildReport
 from .themes import ThemeChain, make_environment
-from .traditional import ConvertedBodies
+from .traditional import Conversions
 from .write import WriteReport
 
 
@@ -57,7 +57,7 @@ class BuildMemory(Caches):
     compiled: CompiledTemplates = field(default_factory=lambda: CompiledTemplates())
     by_structure: dict[str, tuple[str, bytes | None]] = field(default_factory=dict)
     """Outputs made from the site's structure alone (sitemap, map data, calendar), with its fingerprint."""
-    converted: ConvertedBodies = field(default_factory=lambda: ConvertedBodies())
+    converted: Conversions = field(default_factory=lambda: Conversions())
     """Bodies converted to Traditional Chinese, by the HTML they were converted from."""
     builds: int = 0
     root: Path = field(default_factory=lambda: Path(os.devnull))
@@ -94,7 +94,7 @@ class BuildMemory(Caches):
         self.markdown_cache.begin()
         return self.markdown_cache
 
-    def conversions(self) -> ConvertedBodies:
+    def conversions(self) -> Conversions:
         self.converted.begin()
         return self.converted
 

@@ -26,7 +26,7 @@ from .markdown_html import BodyImage, RenderedBody
 from .model import ImageUse, Listing, Page, Photo, Resource, Site
 from .schema import STYLES, ImageRef, Kind, Record, VillageFields
 from .slugs import is_slug, place_slug, slugify
-from .traditional import ConvertedBodies, converter_for
+from .traditional import Conversions, converter_for, converts_to_traditional
 from .translations import converted
 from .urls import RESERVED_SLUGS, link, page_path
 
@@ -38,7 +38,7 @@ def assemble_site(
     drafts: bool,
     strict_links: bool,
     markdown: MarkdownCache | None = None,
-    conversions: ConvertedBodies | None = None,
+    conversions: Conversions | None = None,
 ) -> tuple[tuple[Site, ...], list[Problem]]:
     """Build the site model of every edition, the content's own first; problems are returned, the
     caller decides whether they stop the build."""
@@ -63,8 +63,22 @@ def assemble_site(
     photo_files: dict[str, tuple[Path, tuple[str, ...]]] = {}
     link_severity = Severity.ERROR if strict_links else Severity.WARNING
     markdown = markdown or MarkdownCache(None)
-    written = [s for s in [*published, *translations] if not _is_converted(s)]
-    bodies = [Body(s.rel_path, s.body, s.folder, s.body_line, s.bundle_files, s.digest) for s in written]
+    written = [*published, *translations]
+    # Originals are converted to Traditional Chinese in the Markdown workers (unless translated by hand).
+    traditional = config.traditional if converts_to_traditional(config) else None
+    hand_written = {_page_key(s) for s in translations if s.language == "zh-Hant"}
+    bodies = [
+        Body(
+            s.rel_path,
+            s.body,
+            s.folder,
+            s.body_line,
+            s.bundle_files,
+            s.digest,
+            traditional if s.language == config.language and _page_key(s) not in hand_written else None,
+        )
+        for s in written
+    ]
     converted = markdown.convert_all(
         bodies,
         targets=targets,
@@ -86,30 +100,39 @@ def assemble_site(
         for url, uses in sorted(photo_uses.items())
     }
 
-    def page_of(source: Source, original: Source) -> Page:
-        if _is_converted(source):
-            html, toc = (conversions or ConvertedBodies()).body(rendered_of[original.rel_path], config.traditional)
+    conversions = conversions or Conversions()
+
+    def page_of(source: Source, original: Source, convert: bool = False) -> Page:
+        """The page of a source in its edition; ``convert``: the original, converted (Traditional)."""
+        rendered = rendered_of[original.rel_path if convert else source.rel_path]
+        if convert:
+            source = conversions.source(original, KINDS[original.kind].facts, config.traditional)
+            html, toc = conversions.body(rendered, config.traditional)
         else:
-            html, toc = rendered_of[source.rel_path].html, rendered_of[source.rel_path].toc
+            html, toc = rendered.html, rendered.toc
         return Page(
             source,
             slugs[original.rel_path],
             urls[original.rel_path],
             html,
             toc,
-            rendered_of[original.rel_path if _is_converted(source) else source.rel_path].images,
+            rendered.images,
             source.common.template or original.common.template or KINDS[source.kind].template,
         )
 
-    own = {
-        edition.language: {_page_key(s): s for s in translations if s.language == edition.language}
-        for edition in editions
-    }
-    own[config.language] = by_page
     sites: list[Site] = []
     originals_by_slug: dict[tuple[Kind, str], Page] = {}
     for edition in editions:
-        pages = [page_of(source, by_page[key]) for key, source in own[edition.language].items()]
+        own = {_page_key(s): s for s in translations if s.language == edition.language}
+        if edition.original:
+            pages = [page_of(source, source) for source in published]
+        elif edition.converted:  # every page: translated by hand, else converted
+            pages = [
+                page_of(own[key], original) if key in own else page_of(original, original, True)
+                for key, original in by_page.items()
+            ]
+        else:
+            pages = [page_of(source, by_page[key]) for key, source in own.items()]
         site = _collect(
             _edition_config(config, edition),
             pages,
@@ -129,11 +152,6 @@ def assemble_site(
 def _page_key(source: Source) -> tuple[Kind, str, str]:
     """What names a page in every edition: its kind, folder and name (``about`` for ``about.en.md``)."""
     return (source.kind, source.folder, source.name)
-
-
-def _is_converted(source: Source) -> bool:
-    """A Traditional edition's page converted from the original (the file read is the original's)."""
-    return source.language == "zh-Hant" and not source.rel_path.endswith((".zh-Hant.md", ".zh-hant.md"))
 
 
 def _edition_config(config: SiteConfig, edition: Edition) -> SiteConfig:

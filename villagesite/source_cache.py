@@ -132,7 +132,10 @@ def _cache_key(config: SiteConfig) -> str:
         module = sys.modules.get(f"villagesite.{name}")
         if module is not None and module.__file__:
             code.update(Path(module.__file__).read_bytes())
-    settings = json.dumps([str(config.root), config.province, config.language], ensure_ascii=False)
+    settings = json.dumps(
+        [str(config.root), config.province, config.language, config.languages, dataclasses.asdict(config.traditional)],
+        ensure_ascii=False,
+    )
     return f"villagesite-sources {FORMAT} {__version__} {code.hexdigest()[:16]} {settings}"
 
 
@@ -147,6 +150,8 @@ _READING_MODULES = (
     "slugs",
     "errors",
     "source_cache",
+    "translations",
+    "traditional",
 )
 
 

@@ -16,12 +16,19 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .config import TraditionalConfig
+if TYPE_CHECKING:
+    from .content import Source
+
+from .config import SiteConfig, TraditionalConfig
 from .markdown_html import RenderedBody
+from .translations import convert_texts, converted_record, fact_names
 
 VARIANTS = {"hk": "s2hk", "tw": "s2tw"}
 """``traditional.variant`` in site.yaml -> the OpenCC configuration used."""
@@ -69,6 +76,29 @@ class Traditional:
         return "".join(pieces)
 
 
+def converts_to_traditional(config: SiteConfig) -> bool:
+    """Whether the site publishes a Traditional Chinese edition converted from its Simplified content."""
+    return config.language == "zh-Hans" and "zh-Hant" in config.languages
+
+
+def converted_source(source: Source, facts: frozenset[str], settings: TraditionalConfig) -> Source:
+    """A page's Traditional Chinese edition: its fields with every text but the facts converted, in one
+    call to the converter (see :func:`~villagesite.translations.converted_record`)."""
+    common, fields, extra = converted_record(
+        (source.common, source.fields, dict(source.extra)), fact_names(facts), converter_for(settings).convert
+    )
+    return replace(source, language="zh-Hant", common=common, fields=fields, extra=MappingProxyType(extra))
+
+
+def converted_body(html: str, toc: Toc, settings: TraditionalConfig) -> tuple[str, Toc]:
+    """A body's HTML and table of contents, converted (headings' ids kept: links to them stay)."""
+    convert = converter_for(settings)
+    titles = convert_texts([text for _, _, text in toc], convert.convert)
+    return convert_html(html, convert), tuple(
+        (level, ident, title) for (level, ident, _), title in zip(toc, titles, strict=True)
+    )
+
+
 @functools.cache
 def converter_for(settings: TraditionalConfig) -> Traditional:
     """One converter per process for the site's settings (OpenCC loads its dictionaries once)."""
@@ -108,26 +138,39 @@ def _convert_tag(tag: str, convert: Traditional) -> str:
 Toc = tuple[tuple[int, str, str], ...]
 
 
-class ConvertedBodies:
-    """Page bodies converted by earlier builds of this process, by the HTML they were converted from.
+class Conversions:
+    """Pages converted by earlier builds of this process: bodies by the HTML they were converted from,
+    front matter by the file's hash.
 
-    A long-lived process (the preview) keeps one: a save converts the one body it changed.
+    A long-lived process (the preview) keeps one: a save converts the one page it changed.
     """
 
     def __init__(self) -> None:
-        self.kept: dict[tuple[str, TraditionalConfig], tuple[str, Toc]] = {}
-        self.used: dict[tuple[str, TraditionalConfig], tuple[str, Toc]] = {}
+        self.kept: dict[tuple[str, TraditionalConfig], Any] = {}
+        self.used: dict[tuple[str, TraditionalConfig], Any] = {}
 
     def begin(self) -> None:
         """Keep only what the last build used (a deleted page's body is forgotten)."""
         self.kept, self.used = self.used or self.kept, {}
 
     def body(self, rendered: RenderedBody, settings: TraditionalConfig) -> tuple[str, Toc]:
+        """A body converted; most come converted from the Markdown workers (and cache) already."""
+        if rendered.traditional is not None:
+            return rendered.traditional
         key = (rendered.html, settings)
         found = self.kept.get(key)
         if found is None:
-            convert = converter_for(settings)
-            toc = tuple((level, ident, convert.convert(text)) for level, ident, text in rendered.toc)
-            found = (convert_html(rendered.html, convert), toc)
+            found = converted_body(rendered.html, rendered.toc, settings)
+        self.used[key] = found
+        return found
+
+    def source(self, source: Source, facts: frozenset[str], settings: TraditionalConfig) -> Source:
+        """A page's fields converted; most come converted from the reading workers (and cache) already."""
+        if source.converted is not None:
+            return source.converted
+        key = (source.rel_path + "\n" + source.digest, settings)
+        found = self.kept.get(key)
+        if found is None:
+            found = converted_source(source, facts, settings)
         self.used[key] = found
         return found

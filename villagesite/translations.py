@@ -13,11 +13,12 @@ text the same way: every text but the facts.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .errors import Problem, error
 from .fields import describe
+from .schema import Record
 from .yamlfile import YamlDocument, join_key
 
 COMMON_FIXED = frozenset({"slug", "date", "updated", "template", "title_en", "cover.src"})
@@ -135,3 +136,75 @@ def converted(data: Any, fixed: frozenset[str], convert: Callable[[str], str], p
     if isinstance(data, list):
         return [converted(value, fixed, convert, join_key(path, index)) for index, value in enumerate(data)]
     return data
+
+
+SEPARATOR = "\ue003"
+"""Between texts converted in one call: OpenCC passes it through, and no phrase holds it."""
+
+
+def fact_names(facts: frozenset[str]) -> frozenset[str]:
+    """The record attributes that hold facts as text: the last name of each fact's path (``cover.src`` ->
+    ``src``).  Facts read as dates, points or styles are not text; a text of the same name elsewhere
+    (a festival's ``date`` in words, 农历五月初五) is words, and converted."""
+    return frozenset(path.rsplit(".", 1)[-1].removesuffix("[]") for path in facts) - _NOT_TEXT
+
+
+_NOT_TEXT = frozenset({"date", "updated", "start", "end", "location", "lat", "lon", "style"})
+
+
+def convert_texts(texts: list[str], convert: Callable[[str], str]) -> list[str]:
+    """Many texts converted in one call (a call costs more than its characters, for short texts)."""
+    if not texts:
+        return []
+    joined = SEPARATOR.join(texts)
+    if any(SEPARATOR in text for text in texts):
+        return [convert(text) for text in texts]
+    return convert(joined).split(SEPARATOR)
+
+
+def converted_record(value: Any, skip: frozenset[str], convert: Callable[[str], str]) -> Any:
+    """A record (the fields read from front matter) with every text but its facts converted.
+
+    The same as reading the converted front matter (a test holds them equal), without reading it
+    again: the texts are gathered, converted in one call, and put back.
+    """
+    texts: list[str] = []
+    _gather(value, skip, texts)
+    if not texts:
+        return value
+    return _rebuild(value, skip, iter(convert_texts(texts, convert)))
+
+
+def _gather(value: Any, skip: frozenset[str], texts: list[str]) -> None:
+    if isinstance(value, str):
+        if not value.isascii():
+            texts.append(value)
+    elif isinstance(value, Record):
+        for name in value.__match_args__:
+            if name not in skip:
+                _gather(getattr(value, name), skip, texts)
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            _gather(item, skip, texts)
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            _gather(item, skip, texts)
+
+
+def _rebuild(value: Any, skip: frozenset[str], texts: Iterator[str]) -> Any:
+    if isinstance(value, str):
+        return value if value.isascii() else next(texts)
+    if isinstance(value, Record):
+        return type(value)(
+            *(
+                getattr(value, name) if name in skip else _rebuild(getattr(value, name), skip, texts)
+                for name in value.__match_args__
+            )
+        )
+    if isinstance(value, tuple):
+        return tuple(_rebuild(item, skip, texts) for item in value)
+    if isinstance(value, list):
+        return [_rebuild(item, skip, texts) for item in value]
+    if isinstance(value, Mapping):
+        return {key: _rebuild(item, skip, texts) for key, item in value.items()}
+    return value

@@ -40,7 +40,7 @@ from .commit import (
     staging_path,
     swap_in,
 )
-from .disk_errors import cache_error, output_error
+from .disk_errors import output_error, write_error
 from .manifest import Manifest, save_manifest
 
 try:
@@ -166,10 +166,8 @@ def write_output(
     try:
         return _write_output(output, files, manifest, previous, deps, save)
     except OSError as exc:
-        cache = manifest.parent.parent
-        if any(name and Path(name).is_relative_to(cache) for name in (exc.filename, exc.filename2)):
-            raise cache_error(cache, exc) from exc  # the manifest could not be saved: the commit was undone
-        raise output_error(output, exc) from exc
+        # The manifest could not be saved (the commit was undone), or a file of the output.
+        raise write_error(output, manifest.parent.parent, exc) from exc
 
 
 def _write_output(

@@ -86,7 +86,10 @@
       var L = results[0], list = results[1];
       var map = L.map(canvas, { zoomControl: false, scrollWheelZoom: false, maxZoom: s.maxZoom });
       var labels = s.labels || {};
-      L.control.zoom({ zoomInTitle: labels.zoomIn || "放大", zoomOutTitle: labels.zoomOut || "缩小" }).addTo(map);
+      var zoom = {};  // the theme's words (t('zoom_in')...); Leaflet's own where a page gives none
+      if (labels.zoomIn) zoom.zoomInTitle = labels.zoomIn;
+      if (labels.zoomOut) zoom.zoomOutTitle = labels.zoomOut;
+      L.control.zoom(zoom).addTo(map);
       /* Leaflet names a popup's close button in English; say it in the page's language. */
       map.on("popupopen", function (e) {
         var close = e.popup.getElement().querySelector(".leaflet-popup-close-button");
