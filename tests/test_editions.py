@@ -128,6 +128,9 @@ def test_english_edition_shows_translated_fields_and_original_facts(built: Path)
     assert "<h1>Fengjian Village</h1>" in page
     assert "Juji Bridge (巨济桥)" in page
     assert '"latitude":22.81' in page  # the location comes from the original
+    # Its city and tags link their English listings, at the addresses of the content's values.
+    assert '<a href="/gd/en/cities/foshan/">Foshan</a>' in page
+    assert '<a href="/gd/en/tags/shui-xiang/">water town</a>' in page
     assert 'lang="en"' in page and "Fengjian Village</span>" not in page  # no English name beside itself
     listing = text_of(built / "en/villages/index.html")
     assert "/gd/en/villages/fengjian/" in listing and "shawan" not in listing

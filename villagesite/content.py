@@ -29,7 +29,7 @@ from .parallel import map_in_processes
 from .schema import CommonFields, Kind, Record, read_common
 from .slugs import slugify
 from .source_cache import SourceCache, encode
-from .traditional import converted_source, converts_to_traditional
+from .traditional import converted_source, converter_for, converts_to_traditional
 from .translations import merge, written_by
 from .yamlfile import YamlDocument, parse_yaml
 
@@ -167,6 +167,9 @@ def load_content(
 
     # static/ is copied as it is, but only from inside the site: a link out of it is an error here.
     problems.extend(site_files(config.static_dir, root, "static/")[1])
+
+    if converts_to_traditional(config):
+        converter_for(config.traditional)  # its dictionaries loaded once, here, not in every worker
 
     def read(job: _Job) -> Loaded:
         return load_source(
