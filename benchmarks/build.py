@@ -95,6 +95,27 @@ def time_hugo(root: Path, runs: int) -> tuple[float, float, int]:
     return time_peer(command, page, [root / "public", root / "resources"], root / "public", runs)
 
 
+HUGO_TWO_LANGUAGES = """
+defaultContentLanguage = "zh-hans"
+[languages]
+  [languages.zh-hans]
+    weight = 1
+  [languages.zh-hant]
+    weight = 2
+"""
+
+
+def hugo_two_languages(site: Path, root: Path) -> Path:
+    """The Hugo site with a second language, every page translated (``index.zh-hant.md`` beside each
+    ``index.md``): what a second edition costs Hugo, beside what it costs villagesite."""
+    root = hugo_site(site, root)
+    config = root / "hugo.toml"
+    config.write_text(config.read_text(encoding="utf-8") + HUGO_TWO_LANGUAGES, encoding="utf-8")
+    for page in (root / "content").rglob("index.md"):
+        shutil.copy(page, page.with_name("index.zh-hant.md"))
+    return root
+
+
 PELICAN_CONFIG = """SITENAME = "基准测试"
 SITEURL = ""
 PATH = "content"
@@ -305,6 +326,13 @@ def main() -> None:
                 ratios.append(
                     f"{count:,} villages, {editions} editions: cold {cold / one_edition[0]:.2f}x, "
                     f"one-page edit {edit / one_edition[1]:.2f}x of one edition"
+                )
+            if "Hugo" in peers and editions == 2:
+                one, _, _ = time_hugo(hugo_site(site, Path(tmp) / "hugo-one"), args.runs)
+                two, _, files_two = time_hugo(hugo_two_languages(site, Path(tmp) / "hugo-two"), args.runs)
+                ratios.append(
+                    f"{count:,} villages, Hugo with a second language (every page translated): cold {two:.2f} s "
+                    f"({files_two:,} files) against {one:.2f} s, {two / one:.2f}x"
                 )
             if peers and editions == 1:
                 ours = statistics.median(r["process"] for r in results["cold"])

@@ -68,6 +68,7 @@ class Renderer:
         self.edition = edition
         self.found: Found = found or {}
         self.localize = Localizer(edition, config.base_path, self.found)
+        self._alternates: tuple[str | None, tuple[Alternate, ...]] = (None, ())
         self.link = functools.partial(link, config)  # files: photos, the theme's, a page's own
         self.images_by_link = {self.link(url): image for url, image in images.items()}
         self.page_link = _in_edition(link, config, edition)  # pages, listings and feeds: in this edition
@@ -154,9 +155,11 @@ class Renderer:
     def alternates(self, this_url: str) -> tuple[Alternate, ...]:
         """The page in every edition (for ``hreflang`` and the language switch): an edition without
         it is linked at its home page."""
+        if self._alternates[0] == this_url:  # asked three times a page: the head, the switch, og:locale
+            return self._alternates[1]
         here = self.found.get(this_url, ())
         config = self.site.config
-        return tuple(
+        found = tuple(
             Alternate(
                 edition,
                 link(config, edition.path(this_url if edition in here else "/")),
@@ -166,6 +169,8 @@ class Renderer:
             )
             for edition in self.site.editions
         )
+        self._alternates = (this_url, found)
+        return found
 
     def _image_url(self, page: Page, ref: ImageRef, width: int = 1200) -> str:
         """The full URL of a variant at least ``width`` wide in the fallback format (for Open Graph)."""
