@@ -202,6 +202,13 @@ def test_feed_map_data_and_qr_codes_per_edition(built: Path):
     assert '<html lang="en">' in poster and "/gd/en/villages/fengjian/qr.svg" in poster
 
 
+def test_the_summary_counts_the_pages_of_each_edition_also_when_nothing_changed(tmp_path: Path):
+    root = editions_site(tmp_path / "site")
+    for _ in range(2):  # the second build is skipped: its summary comes from the saved report
+        result = run_cli("build", "--site", root)
+        assert "; editions: zh-Hans 4 pages, zh-Hant 4 pages, en 2 pages;" in result.out, result.out
+
+
 def test_a_hand_written_traditional_page_wins_over_conversion(tmp_path: Path):
     root = editions_site(
         tmp_path / "site",

@@ -412,6 +412,7 @@ def _build(
         tuple(p for p in sorted_problems([*prepared.problems, *heavy]) if not p.is_error),
         written,
         tuple(sorted(heaviest_by_kind(weights).values(), key=lambda w: _KIND_ORDER.get(w.kind, 99))),
+        {edition.edition.language: len(edition.pages) for edition in prepared.sites},
     )
     caches.finish(config, output, written, report)
     return report

@@ -151,6 +151,10 @@ def _build(args: argparse.Namespace) -> int:
     changes = ""
     if report.written is not None:
         changes = f" ({len(report.written.written)} written, {len(report.written.removed)} removed)"
+    if len(report.editions) > 1:  # the counts above are the content's own edition's
+        summary += "; editions: " + ", ".join(
+            f"{language} {pages} pages" for language, pages in report.editions.items()
+        )
     print(f"Built {summary}; {photos}; {report.files} files in {where}/{changes} in {report.seconds:.2f} s")
     if report.weights:
         weights = ", ".join(f"{w.kind} {kb(w.total)}" for w in report.weights)

@@ -11,7 +11,7 @@ from .sealed import read_sealed, write_sealed
 from .weights import PageWeight
 from .write import WriteReport
 
-REPORT_VERSION = 2
+REPORT_VERSION = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +28,8 @@ class BuildReport:
     """Which files this build wrote and removed."""
     weights: tuple[PageWeight, ...] = field(default=())
     """The heaviest page of each kind, before photos."""
+    editions: dict[str, int] = field(default_factory=dict)
+    """Pages (villages, stories, events, free pages) in each edition, by language: ``{"zh-Hans": 19, "en": 6}``."""
 
 
 def save_report(path: Path, inputs: str, report: BuildReport) -> None:
@@ -40,6 +42,7 @@ def save_report(path: Path, inputs: str, report: BuildReport) -> None:
         "photos": report.photos_encoded + report.photos_cached,
         "warnings": warnings,
         "weights": [[w.output, w.kind, w.html, w.css, w.js] for w in report.weights],
+        "editions": report.editions,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     write_sealed(path, REPORT_VERSION, data, ensure_ascii=False)
@@ -57,7 +60,15 @@ def load_report(path: Path, inputs: str, output: Path) -> BuildReport | None:
         )
         weights = tuple(PageWeight(str(o), str(k), int(h), int(c), int(j)) for o, k, h, c, j in data["weights"])
         return BuildReport(
-            output, dict(data["pages"]), int(data["files"]), 0.0, 0, int(data["photos"]), warnings, weights=weights
+            output,
+            dict(data["pages"]),
+            int(data["files"]),
+            0.0,
+            0,
+            int(data["photos"]),
+            warnings,
+            weights=weights,
+            editions={str(k): int(v) for k, v in data["editions"].items()},
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
