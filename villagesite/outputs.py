@@ -38,6 +38,21 @@ def sitemap_xml(sites: Sequence[Site], found: Found, urls: Sequence[Iterable[str
     else:
         lines.append('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')
     config = sites[0].config
+    alternates: dict[str, str] = {}  # the same for each edition of a page: made once
+
+    def alternates_of(url: str) -> str:
+        if url not in alternates:
+            links = [
+                f'    <xhtml:link rel="alternate" hreflang="{edition.language}" '
+                f"href={quoteattr(absolute(config, edition.path(url)))}/>"
+                for edition in found.get(url, ())
+            ]
+            links.append(
+                f'    <xhtml:link rel="alternate" hreflang="x-default" href={quoteattr(absolute(config, url))}/>'
+            )
+            alternates[url] = "\n".join(links) if len(links) > 2 else ""
+        return alternates[url]
+
     for site, paths in zip(sites, urls, strict=True):
         lastmod = {page.url: page.source.common.updated or page.source.common.date for page in site.pages}
         for url in sorted(set(paths)):
@@ -45,13 +60,8 @@ def sitemap_xml(sites: Sequence[Site], found: Found, urls: Sequence[Iterable[str
             when = lastmod.get(url)
             if when is not None:
                 lines.append(f"    <lastmod>{when.isoformat()[:10]}</lastmod>")
-            editions = found.get(url, ())
-            if several and len(editions) > 1:
-                for edition in editions:
-                    href = quoteattr(absolute(config, edition.path(url)))
-                    lines.append(f'    <xhtml:link rel="alternate" hreflang="{edition.language}" href={href}/>')
-                href = quoteattr(absolute(config, url))
-                lines.append(f'    <xhtml:link rel="alternate" hreflang="x-default" href={href}/>')
+            if several and (block := alternates_of(url)):
+                lines.append(block)
             lines.append("  </url>")
     lines.append("</urlset>\n")
     return "\n".join(lines).encode("utf-8")
