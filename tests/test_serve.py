@@ -484,3 +484,34 @@ def test_a_folder_created_while_serving_is_watched_with_no_save_lost(running):
     edit_count = running.builds
     (static / "notice.txt").write_text("第4版", encoding="utf-8")  # and the new folder is watched now
     wait_for(lambda: running.builds > edit_count and get(running.port, "/notice.txt")[1].decode() == "第4版")
+
+
+def test_editions_are_previewed_and_a_translation_saved_rebuilds_its_page(tmp_path, cache):
+    """With editions, the preview serves each under its prefix; saving an original rebuilds it in both
+    Chinese editions, saving a translation its English page alone, and a translation that changes a
+    fact is shown in the browser at its line."""
+    root = small_site(tmp_path / "site")
+    (root / "site.yaml").write_text("title: 测试古村\nbase_url: /\nlanguages: [zh-Hant, en]\n", encoding="utf-8")
+    translation = root / "content/villages/fengjian/index.en.md"
+    translation.write_text("---\ntitle: Fengjian Village\n---\n\nCanals.\n", encoding="utf-8")
+    preview = Preview(root)
+    lines: list[str] = []
+    server = PreviewServer(preview, port=0, say=lines.append)
+    server.listen()
+    assert not preview.build().failed
+    server.start()
+    try:
+        assert "逢簡村" in get(server.port, "/zh-hant/villages/fengjian/")[1].decode()
+        assert "Canals." in get(server.port, "/en/villages/fengjian/")[1].decode()
+        edit(root / "content/villages/fengjian/index.md", "水乡正文。", "头发与出发。")
+        wait_for(lambda: "頭髮與出發" in get(server.port, "/zh-hant/villages/fengjian/")[1].decode())
+        said = "wrote villages/fengjian/index.html, zh-hant/villages/fengjian/index.html in"
+        wait_for(lambda: any(said in line for line in lines))
+        edit(translation, "Canals.", "Canals and bridges.")
+        wait_for(lambda: "Canals and bridges." in get(server.port, "/en/villages/fengjian/")[1].decode())
+        wait_for(lambda: any("index.en.md -> wrote en/villages/fengjian/index.html in" in line for line in lines))
+        edit(translation, "title: Fengjian Village\n", "title: Fengjian Village\nstyle: hakka\n")
+        alert = wait_for(lambda: [m for m in server.hub.sent if m["command"] == "alert"])[0]
+        assert "content/villages/fengjian/index.en.md:3: style: 'hakka' differs from the original's" in alert["message"]
+    finally:
+        server.stop()

@@ -23,8 +23,8 @@ def describe(outcome: Outcome, now: datetime | None = None) -> str:
     written, removed = outcome.written, outcome.removed
     if not written and not removed:
         result = "nothing to update"
-    elif len(written) == 1 and not removed:
-        result = f"wrote {written[0]}"
+    elif len(written) <= 3 and not removed:  # a page in each of a site's editions: named, not counted
+        result = f"wrote {', '.join(written)}"
     else:
         result = f"wrote {len(written)} file{'s' * (len(written) != 1)}"
         if removed:
