@@ -218,7 +218,7 @@ def render_files(
     # A QR code of each village's public address (none without a host in base_url), cached: encoding is slow.
     codes = QrCodes(cache_dir(config), trust=caches.trusted, published=published)
     for edition, renderer in zip(sites, renderers, strict=True):
-        strings = chain.strings_for(edition.edition.language)
+        strings = renderer.strings
         where = edition.edition.path
         feed = atom_feed(edition, strings, renderer.localize)  # stories' bodies too: not of the structure alone
         add(where(FEED_PATH).lstrip("/"), feed, "feed")

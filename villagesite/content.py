@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 from .bundle_files import bundle_file_problem
 from .config import KNOWN_LANGUAGES, SiteConfig, language_code
 from .confine import is_ignored, link_problem, site_files
+from .editions import converts_to_traditional
 from .errors import Problem, error, warning
 from .fields import FieldReader
 from .frontmatter import FrontMatter, decode_text, read_text, split_front_matter
@@ -29,7 +30,7 @@ from .parallel import map_in_processes
 from .schema import CommonFields, Kind, Record, read_common
 from .slugs import slugify
 from .source_cache import SourceCache, encode
-from .traditional import converted_source, converter_for, converts_to_traditional
+from .traditional import converted_source, converter_for
 from .translations import merge, written_by
 from .yamlfile import YamlDocument, parse_yaml
 
@@ -539,10 +540,10 @@ def load_source(
     digest = hashlib.sha256(raw).hexdigest()
     meta_digest = hashlib.sha256(text[: len(text) - len(parts.body)].encode()).hexdigest()
     if over is not None:
-        original = _read_front_matter(over, over.relative_to(config.root).as_posix())
+        original_rel = over.relative_to(config.root).as_posix()
+        original = _read_front_matter(over, original_rel)
         if isinstance(original, Problem) or not isinstance(original[2].meta.data, dict):
             return None, problems  # the original's own problem is reported where it is read
-        original_rel = over.relative_to(config.root).as_posix()
         data = merge(original[2].meta, doc, entry.facts, rel_path=rel, original_path=original_rel, problems=problems)
         doc = YamlDocument(data, {**original[2].meta.lines, **doc.lines}, doc.first_line)
         digest = hashlib.sha256(original[0] + raw).hexdigest()

@@ -39,11 +39,16 @@ class Edition:
         return self.prefix + site_path
 
 
+def converts_to_traditional(config: SiteConfig) -> bool:
+    """Whether the site publishes a Traditional Chinese edition converted from its Simplified content."""
+    return config.language == "zh-Hans" and "zh-Hant" in config.languages
+
+
 def site_editions(config: SiteConfig) -> tuple[Edition, ...]:
     """The content's own edition first, then the others in the order ``languages`` names them."""
     found = [Edition(config.language, "", False, _locale(config, config.language))]
     for language in config.languages:
-        converted = language == "zh-Hant" and config.language == "zh-Hans"
+        converted = language == "zh-Hant" and converts_to_traditional(config)
         found.append(Edition(language, "/" + language.lower(), converted, _locale(config, language)))
     return tuple(found)
 

@@ -16,7 +16,7 @@ from typing import Any
 from .bundle_files import inert_content, is_active, publishable
 from .config import SiteConfig
 from .content import ContentSet, Source
-from .editions import Edition, site_editions
+from .editions import Edition, converts_to_traditional, site_editions
 from .errors import Problem, Severity, did_you_mean, error
 from .images import is_photo
 from .kinds import KINDS
@@ -26,7 +26,7 @@ from .markdown_html import BodyImage, RenderedBody
 from .model import ImageUse, Listing, Page, Photo, Resource, Site
 from .schema import STYLES, ImageRef, Kind, Record, VillageFields
 from .slugs import is_slug, place_slug, slugify
-from .traditional import Conversions, converter_for, converts_to_traditional
+from .traditional import Conversions, converter_for
 from .translations import converted
 from .urls import RESERVED_SLUGS, link, page_path
 
@@ -79,7 +79,7 @@ def assemble_site(
         )
         for s in written
     ]
-    converted = markdown.convert_all(
+    rendered_bodies = markdown.convert_all(
         bodies,
         targets=targets,
         link=lambda path: link(config, path),
@@ -87,7 +87,7 @@ def assemble_site(
         link_severity=link_severity,
     )
     rendered_of: dict[str, RenderedBody] = {}
-    for source, (rendered, found) in zip(written, converted, strict=True):
+    for source, (rendered, found) in zip(written, rendered_bodies, strict=True):
         problems.extend(found)
         rendered_of[source.rel_path] = rendered
         url = urls[by_page[_page_key(source)].rel_path]

@@ -26,7 +26,7 @@ import yaml
 if TYPE_CHECKING:
     from .content import Source
 
-from .config import SiteConfig, TraditionalConfig
+from .config import TraditionalConfig
 from .markdown_html import RenderedBody
 from .translations import convert_texts, converted_record, fact_names
 
@@ -74,11 +74,6 @@ class Traditional:
         if start < len(text):
             pieces.append(convert(text[start:]))
         return "".join(pieces)
-
-
-def converts_to_traditional(config: SiteConfig) -> bool:
-    """Whether the site publishes a Traditional Chinese edition converted from its Simplified content."""
-    return config.language == "zh-Hans" and "zh-Hant" in config.languages
 
 
 def converted_source(source: Source, facts: frozenset[str], settings: TraditionalConfig) -> Source:
