@@ -325,8 +325,12 @@ def test_one_body_edit_renders_that_page_in_every_edition_and_nothing_else(tmp_p
     assert run_cli("build", "--site", root).code == 0
     after = snapshot(root / "output")
     changed = {rel for rel in after if before.get(rel) != after[rel]} | (before.keys() - after.keys())
-    assert changed == {"villages/shawan/index.html", "zh-hant/villages/shawan/index.html"}
+    # The page in each edition, and the search index of each edition, which has the new words.
+    searched = {rel for rel in changed if rel.startswith(("search/index/", "zh-hant/search/index/"))}
+    assert changed - searched == {"villages/shawan/index.html", "zh-hant/villages/shawan/index.html"}
     assert "湯坑鎮，松口鎮" in after["zh-hant/villages/shawan/index.html"].decode()
+    assert any(rel.startswith("search/index/s/") for rel in searched), "the index has the page's new words"
+    assert any(rel.startswith("zh-hant/search/index/s/") for rel in searched)
 
 
 def test_adding_and_removing_a_translation_equals_a_clean_build(tmp_path: Path):

@@ -256,7 +256,7 @@ def test_a_saved_page_is_rebuilt_alone_and_the_browser_told_after_the_build(runn
     assert message == {"command": "reload", "path": "/villages/fengjian/index.html", "liveCSS": False}
     assert "新写的正文。" in get(running.port, "/villages/fengjian/")[1].decode()
     # The terminal's line is printed right after the browsers are told: wait for it, not for the build.
-    said = "content/villages/fengjian/index.md -> wrote villages/fengjian/index.html in"
+    said = "content/villages/fengjian/index.md -> wrote villages/fengjian/index.html and the search index in"
     wait_for(lambda: running.lines and said in running.lines[-1])
 
 
@@ -515,11 +515,15 @@ def test_editions_are_previewed_and_a_translation_saved_rebuilds_its_page(tmp_pa
         assert "Canals." in get(server.port, "/en/villages/fengjian/")[1].decode()
         edit(root / "content/villages/fengjian/index.md", "水乡正文。", "头发与出发。")
         wait_for(lambda: "頭髮與出發" in get(server.port, "/zh-hant/villages/fengjian/")[1].decode())
-        said = "wrote villages/fengjian/index.html, zh-hant/villages/fengjian/index.html in"
+        said = "wrote villages/fengjian/index.html, zh-hant/villages/fengjian/index.html and the search index in"
         wait_for(lambda: any(said in line for line in lines))
         edit(translation, "Canals.", "Canals and bridges.")
         wait_for(lambda: "Canals and bridges." in get(server.port, "/en/villages/fengjian/")[1].decode())
-        wait_for(lambda: any("index.en.md -> wrote en/villages/fengjian/index.html in" in line for line in lines))
+        wait_for(
+            lambda: any(
+                "index.en.md -> wrote en/villages/fengjian/index.html and the search index in" in line for line in lines
+            )
+        )
         edit(translation, "title: Fengjian Village\n", "title: Fengjian Village\nstyle: hakka\n")
         alert = wait_for(lambda: [m for m in server.hub.sent if m["command"] == "alert"])[0]
         assert "content/villages/fengjian/index.en.md:3: style: 'hakka' differs from the original's" in alert["message"]

@@ -13,7 +13,7 @@ import gc
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -36,6 +36,9 @@ from .plan import Planned, found_in, plan_site, public_urls
 from .qr import QR_FILE, QrCodes
 from .render import Renderer
 from .report import BuildReport
+from .search import search_documents, search_files
+from .search.folding import folding_pairs
+from .search.terms import Folding
 from .site import assemble_site
 from .themes import resolve_themes, theme_assets
 from .urls import absolute, output_file
@@ -229,6 +232,10 @@ def render_files(
             qr, digest = codes.file(absolute(config, where(village.url)), rel)
             add(rel, FromFile(qr, digest), village.source.rel_path)
 
+    if config.search:
+        for rel, data in search_outputs(sites, renderers).items():
+            add(rel, data, "search index")
+
     # Files as they are: theme assets, bundle files, the site's static/ folder, photo variants.
     for asset in assets.values():
         add(asset.url.lstrip("/"), asset.content, f"theme static/{asset.name}")
@@ -248,6 +255,24 @@ def render_files(
     if collisions:
         raise BuildFailed(collisions)
     return files, made_from
+
+
+def search_outputs(sites: Sequence[Site], renderers: Sequence[Renderer]) -> dict[str, bytes]:
+    """Every edition's search index, with one folding table for the characters of all of them."""
+    english = renderers[0].chain.strings_for("en")
+    documents = [
+        search_documents(edition, renderer.strings, english) for edition, renderer in zip(sites, renderers, strict=True)
+    ]
+    chars = set()
+    for edition in documents:
+        for document in edition:
+            chars.update(document.title, document.text, *document.names)
+    fold = Folding(folding_pairs(char for char in chars if char >= "\u3400"))
+    return {
+        edition.edition.path(path).lstrip("/"): data
+        for edition, found in zip(sites, documents, strict=True)
+        for path, data in search_files(found, fold).items()
+    }
 
 
 _KIND_ORDER = {kind: order for order, kind in enumerate(("home", "village", "story", "event", "page", "listing"))}

@@ -93,6 +93,8 @@ class SiteConfig:
     """How photos are turned into variants."""
     map: MapConfig = field(default_factory=MapConfig)
     """Tiles of the interactive maps."""
+    search: bool = True
+    """Publish the search page and its index (``search: false`` leaves both out)."""
 
     @property
     def base_path(self) -> str:
@@ -137,6 +139,7 @@ TOP_KEYS = {
     "theme",
     "images",
     "map",
+    "search",
 }
 IMAGE_KEYS = {"widths", "formats", "quality"}
 MAP_KEYS = {"tiles", "attribution", "subdomains", "max_zoom", "datum"}
@@ -194,6 +197,7 @@ def _read_config(site_dir: Path, doc: YamlDocument, problems: list[Problem]) -> 
         theme=_theme_name(fields),
         images=_images(fields),
         map=_map(fields),
+        search=fields.boolean("search", default=True),
     )
 
 

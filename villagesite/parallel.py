@@ -37,13 +37,18 @@ def workers_for(count: int) -> int:
 
 
 def map_in_processes(
-    function: Callable[[T], R], items: Sequence[T], meanwhile: Callable[[], None] | None = None
+    function: Callable[[T], R],
+    items: Sequence[T],
+    meanwhile: Callable[[], None] | None = None,
+    *,
+    size: int | None = None,
 ) -> list[R]:
     """``[function(item) for item in items]``, in forked workers when :func:`workers_for` says so.
 
-    ``meanwhile`` is called while the workers work: this process would otherwise only wait.
+    ``meanwhile`` is called while the workers work: this process would otherwise only wait.  ``size``
+    is the number of pages the items stand for, when each item is a batch of them.
     """
-    workers = workers_for(len(items))
+    workers = workers_for(len(items) if size is None else size)
     if workers == 1:
         if meanwhile is not None:
             meanwhile()

@@ -16,6 +16,7 @@ from .editions import Edition
 from .kinds import KINDS
 from .model import Site
 from .render import Rendered, Renderer, poster_url
+from .search.index import SEARCH_PATH
 from .urls import output_file
 
 
@@ -86,6 +87,8 @@ def plan_pages(site: Site, bodies: Mapping[str, str]) -> list[Planned]:
         if entry.index and entry.index_template
     ]
     plan.append(_index("404.html", "404", "404.html", "/404.html"))
+    if site.config.search:
+        plan.append(_index(output_file(SEARCH_PATH), "search", "search.html", SEARCH_PATH))
     # Each village's printable poster, for the sign at its gate.
     plan += [
         Planned(

@@ -71,7 +71,8 @@ def messages_for(outcome: Outcome, previous: Outcome | None) -> list[dict[str, A
         return []
     if written and not removed and all(rel.endswith(".css") for rel in written):
         return [{"command": "reload", "path": f"/{rel}", "liveCSS": True} for rel in written]
-    first = (written or removed)[0]
+    # A page rather than a data file (the search index changes with any page's words).
+    first = next((rel for rel in written if rel.endswith(".html")), (written or removed)[0])
     return [{"command": "reload", "path": f"/{first}", "liveCSS": False}]
 
 

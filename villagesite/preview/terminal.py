@@ -8,7 +8,10 @@ from pathlib import Path
 
 import segno
 
+from ..search.index import INDEX_PATH
 from .driver import Outcome
+
+SEARCH_INDEX = INDEX_PATH.lstrip("/")
 
 
 def describe(outcome: Outcome, now: datetime | None = None) -> str:
@@ -20,15 +23,20 @@ def describe(outcome: Outcome, now: datetime | None = None) -> str:
     took = f"in {outcome.seconds:.2f} s"
     if outcome.failed:
         return f"{stamp} {changed} -> not built, the browser shows why ({took}):\n{_indent(outcome.message)}"
-    written, removed = outcome.written, outcome.removed
+    removed = outcome.removed
+    # The search index's files change with a page's words: said once, not named or counted.
+    searched = any(SEARCH_INDEX in rel for rel in outcome.written)
+    written = [rel for rel in outcome.written if SEARCH_INDEX not in rel]
     if not written and not removed:
-        result = "nothing to update"
+        result = "updated the search index" if searched else "nothing to update"
     elif len(written) <= 3 and not removed:  # a page in each of a site's editions: named, not counted
         result = f"wrote {', '.join(written)}"
     else:
         result = f"wrote {len(written)} file{'s' * (len(written) != 1)}"
         if removed:
             result += f", removed {len(removed)}"
+    if written and searched:
+        result += " and the search index"
     if written and not removed and all(rel.endswith(".css") for rel in written):
         result += ", styles refreshed"
     warnings = f" ({len(outcome.problems)} warning{'s' * (len(outcome.problems) != 1)})" if outcome.problems else ""

@@ -1,0 +1,123 @@
+"""The search index as files: what it holds, when it is written, and that it is never half written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import run_cli, snapshot, village
+
+from villagesite.search import terms
+from villagesite.search.folding import folding_pairs
+from villagesite.search.terms import Folding, name_terms, shard_of
+
+
+def two_villages() -> dict[str, str | bytes]:
+    return {
+        "content/villages/fengjian/index.md": village("逢简村", body="## 水乡\n\n明代石拱桥横跨河涌。"),
+        "content/villages/qiaoxiang/index.md": village(
+            "桥乡村", style="hakka", city="梅州市", lat=24.3, lon=116.1, extra="tags: [围龙屋]\n", body="客家围龙屋。"
+        ),
+    }
+
+
+def shards(index: Path) -> dict[str, list[int]]:
+    """Every term of an edition's index with its documents (the deltas added up)."""
+    found = {}
+    for path in (index / "s").glob("*.json"):
+        for term, postings in json.loads(path.read_bytes()).items():
+            documents, at = [], 0
+            for entry in postings:
+                at += entry >> 2
+                documents.append(at)
+            found[term] = documents
+    return found
+
+
+def document_links(index: Path) -> list[str]:
+    meta = json.loads((index / "meta.json").read_bytes())
+    return [json.loads((index / "d" / f"{n}.json").read_bytes())["u"] for n in range(meta["documents"])]
+
+
+def test_the_index_holds_characters_pairs_words_and_pinyin_of_names(site):
+    root = site(two_villages())
+    assert run_cli("build", "--site", root).code == 0
+    index = root / "output/search/index"
+    links = document_links(index)
+    found = shards(index)
+    fengjian, qiaoxiang = links.index("/villages/fengjian/"), links.index("/villages/qiaoxiang/")
+    for term in ("桥", "石拱", "拱桥", "fengjiancun", "jiancun", "fjc"):
+        assert fengjian in found[term], term
+    for term in ("weilongwu", "wlw", "hakka", "客家"):
+        assert qiaoxiang in found[term], term
+    meta = json.loads((index / "meta.json").read_bytes())
+    assert "圍围" in meta["fold"] and "龍龙" in meta["fold"]  # Traditional typed, Simplified found
+    assert all(path.stat().st_size > 2 for path in index.rglob("*.json"))
+    # Every shard the client may ask for exists, empty or not.
+    assert len(list((index / "s").glob("*.json"))) == meta["shards"]
+
+
+def test_search_false_leaves_out_the_page_the_index_and_the_box(site):
+    files = two_villages()
+    files["site.yaml"] = "title: 测试古村\nbase_url: /\nsearch: false\n"
+    root = site(files)
+    assert run_cli("build", "--site", root).code == 0
+    assert not (root / "output/search").exists()
+    assert 'role="search"' not in (root / "output/villages/fengjian/index.html").read_text(encoding="utf-8")
+
+
+def test_a_search_setting_that_is_not_true_or_false_is_named_with_its_line(site):
+    files = two_villages()
+    files["site.yaml"] = "title: 测试古村\nbase_url: /\nsearch: 关\n"
+    result = run_cli("check", "--site", site(files))
+    assert result.code != 0
+    assert "site.yaml:3" in result.err and "search" in result.err and "true or false" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_an_edit_updates_the_index_and_no_change_touches_nothing(site):
+    root = site(two_villages())
+    assert run_cli("build", "--site", root).code == 0
+    page = root / "content/villages/fengjian/index.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("明代", "龙舟竞渡的明代"), encoding="utf-8")
+    assert run_cli("build", "--site", root).code == 0
+    index = root / "output/search/index"
+    assert document_links(index).index("/villages/fengjian/") in shards(index)["龙舟"]
+    before = snapshot(root / "output")
+    stamps = {p: p.stat().st_mtime_ns for p in index.rglob("*")}
+    assert run_cli("build", "--site", root).code == 0
+    assert snapshot(root / "output") == before
+    assert {p: p.stat().st_mtime_ns for p in index.rglob("*")} == stamps
+
+
+def test_indexing_cut_off_midway_leaves_the_last_good_index(site, monkeypatch: pytest.MonkeyPatch):
+    root = site(two_villages())
+    assert run_cli("build", "--site", root).code == 0
+    before = snapshot(root / "output")
+    page = root / "content/villages/fengjian/index.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("明代", "清代"), encoding="utf-8")
+    calls = []
+
+    def dies_on_the_second_document(*args: object) -> dict[str, int]:
+        calls.append(args)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # as a build stopped with Ctrl-C, or killed
+        return real(*args)
+
+    real = terms.document_terms
+    monkeypatch.setattr("villagesite.search.index.document_terms", dies_on_the_second_document)
+    result = run_cli("build", "--site", root)
+    assert result.code != 0 and len(calls) == 2 and "Traceback" not in result.err
+    assert snapshot(root / "output") == before
+
+
+def test_folding_and_terms_agree_with_what_visitors_type():
+    fold = Folding(folding_pairs("围龙屋逢简村"))
+    assert fold("圍龍屋") == "围龙屋"
+    assert fold("逢簡村") == "逢简村"
+    assert fold("Ｆéngjiǎn") == "fengjian"  # full-width letters and tone marks
+    assert {"fengjiancun", "jiancun", "cun", "fjc", "jc"} <= set(name_terms("逢简村"))
+    # The shard of a term depends on its first character, or its first two letters only.
+    assert shard_of("逢简", 64) == shard_of("逢", 64)
+    assert shard_of("fengjiancun", 64) == shard_of("fe", 64)

@@ -1,0 +1,112 @@
+"""What of a page is searched: its main content and its names, never the site's navigation.
+
+Villages, stories, events and free pages are indexed; listings, posters, the 404 page, maps and the
+"nearby" blocks are not (they repeat other pages' names and would bury the page a visitor wants).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from ..model import Page, Site
+from ..render import format_date
+from ..urls import link
+
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+TEXT_LIMIT = 6000
+"""Characters of a page's text kept for the result's snippet (the whole text is indexed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDocument:
+    url: str
+    """The page's link as written in the output (base path and edition prefix included)."""
+    title: str
+    kind: str
+    meta: str
+    """One line under the result's title: style and city, or the kind and date."""
+    names: tuple[str, ...]
+    """Names the page is known by, indexed in pinyin too: places, tags, attractions, headings..."""
+    text: str
+    """The page's own words: summary, body, attractions, specialties, festivals."""
+
+
+def search_documents(site: Site, strings: Mapping[str, str], english: Mapping[str, str]) -> list[SearchDocument]:
+    """The indexed pages of one edition, in the site's order; ``strings`` are the theme's words in its
+    language, ``english`` in English (a style is found as 客家 and as Hakka in every edition)."""
+    config = site.config
+    villages = site.village_by_slug
+    documents = []
+    for page in site.pages:
+        names: list[str] = [page.title_en or ""]
+        texts: list[str] = [page.summary or "", *_captions(page)]
+        meta = ""
+        if village := page.village:
+            style = strings.get(f"style_{village.style.key}", "")
+            names += [
+                style,
+                english.get(f"style_{village.style.key}", ""),
+                strings.get(f"kind_{village.kind}", ""),
+                str(village.founded or ""),
+                village.city,
+                village.county or "",
+                village.town or "",
+                village.ethnic_group or "",
+            ]
+            names += village.tags
+            texts += _items(village.attractions, names)
+            texts += _items(village.specialties, names)
+            texts += _items(village.festivals, names)
+            names += village.designations
+            if village.visit:
+                texts += [getattr(village.visit, name) or "" for name in village.visit.__match_args__]
+            meta = " · ".join(part for part in (style, village.city, village.county) if part)
+        elif story := page.story:
+            names += story.tags
+            names += [villages[slug].title for slug in story.villages if slug in villages]
+            names.append(story.author or "")
+            meta = " · ".join(part for part in (strings.get("stories", ""), format_date(page.date, strings)) if part)
+        elif event := page.event:
+            if event.village in villages:
+                names.append(villages[event.village].title)
+            names.append(event.place or "")
+            meta = " · ".join(part for part in (strings.get("events", ""), format_date(event.start, strings)) if part)
+        names += [title for _, _, title in page.toc]
+        text = " ".join(part for part in (*texts, body_text(page)) if part)
+        documents.append(
+            SearchDocument(
+                link(config, site.edition.path(page.url)),
+                page.title,
+                page.kind.value,
+                meta,
+                tuple(name for name in names if name),
+                text,
+            )
+        )
+    return documents
+
+
+def _items(items: tuple, names: list[str]) -> Iterator[str]:
+    """Attractions, specialties or festivals: each name is a name, and with its description, text."""
+    for item in items:
+        names.append(item.name)
+        yield item.name
+        if item.description:
+            yield item.description
+
+
+def _captions(page: Page) -> Iterator[str]:
+    """The captions of the cover and the gallery: words a visitor reads on the page."""
+    gallery = page.village.gallery if page.village else ()
+    for image in (page.cover, *gallery):
+        if image is not None and image.caption:
+            yield image.caption
+
+
+def body_text(page: Page) -> str:
+    """The body's words, without tags, entities decoded, spaces collapsed."""
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", page.html))).strip()

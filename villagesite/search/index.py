@@ -1,0 +1,99 @@
+"""The index files of one edition, under ``/search/index/`` beside its search page.
+
+- ``meta.json``: the format's version, the number of shards and documents, the folding table, and a
+  stamp that changes with any file (the client asks for ``s/3.json?v=<stamp>``: caches never mix
+  two builds' files);
+- ``s/<n>.json``: one shard, ``{term: postings}``; a posting is ``(document - previous document) * 4 +
+  weight`` (see :data:`~villagesite.search.terms.TITLE`), documents in increasing order;
+- ``d/<n>.json``: one document, what a result shows: link, title, kind, a line of facts, the text.
+
+A query downloads ``meta.json``, the shards of its terms (one per Chinese character it starts a pair
+with, one per first two letters of a word) and the documents of the results it shows.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+
+from ..parallel import map_in_processes
+from .documents import TEXT_LIMIT, SearchDocument
+from .terms import Folding, document_terms, shard_of
+
+SEARCH_PATH = "/search/"
+"""The search page of an edition; its index is in ``index/`` below it."""
+INDEX_PATH = SEARCH_PATH + "index/"
+FORMAT = 1
+BATCH = 64
+"""Documents per batch given to a worker process."""
+POSTINGS_PER_SHARD = 4000
+"""About 15 KB a shard: a query of four characters downloads three or four of them."""
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def search_files(documents: Sequence[SearchDocument], fold: Folding) -> dict[str, bytes]:
+    """Site path (under :data:`INDEX_PATH`) -> bytes, for one edition's documents."""
+    # Terms and postings in forked workers, a batch of documents each, merged here in document order;
+    # then each shard's bytes, in workers again (they inherit the merged postings).
+    batches = [range(start, min(start + BATCH, len(documents))) for start in range(0, len(documents), BATCH)]
+    postings: dict[str, list[int]] = {}
+    for part in map_in_processes(functools.partial(_postings, documents, fold), batches, size=len(documents)):
+        for term, entries in part.items():
+            found = postings.get(term)
+            if found is None:
+                postings[term] = entries
+            else:
+                found += entries
+    total = sum(map(len, postings.values()))
+    shards = 1
+    while shards * POSTINGS_PER_SHARD < total and shards < 4096:
+        shards *= 2
+    by_shard: list[list[str]] = [[] for _ in range(shards)]
+    for term in sorted(postings):
+        by_shard[shard_of(term, shards)].append(term)
+    encoded = map_in_processes(
+        lambda terms: _json({term: _deltas(postings[term]) for term in terms}), by_shard, size=len(documents)
+    )
+    files = {f"{INDEX_PATH}s/{n}.json": data for n, data in enumerate(encoded)}
+    for number, document in enumerate(documents):
+        files[f"{INDEX_PATH}d/{number}.json"] = _json(
+            {"u": document.url, "t": document.title, "k": document.kind, "m": document.meta,
+             "x": document.text[:TEXT_LIMIT]}
+        )  # fmt: skip
+    stamp = hashlib.sha256()
+    for path in sorted(files):
+        stamp.update(path.encode())
+        stamp.update(hashlib.sha256(files[path]).digest())
+    files[INDEX_PATH + "meta.json"] = _json(
+        {
+            "format": FORMAT,
+            "shards": shards,
+            "documents": len(documents),
+            "fold": "".join(t + s for t, s in sorted(fold.pairs.items())),
+            "stamp": stamp.hexdigest()[:12],
+        }
+    )
+    return files
+
+
+def _postings(documents: Sequence[SearchDocument], fold: Folding, numbers: range) -> dict[str, list[int]]:
+    """Term -> ``document * 4 + weight`` for some documents, in increasing order."""
+    postings: defaultdict[str, list[int]] = defaultdict(list)
+    for number in numbers:
+        document = documents[number]
+        base = number * 4
+        for term, weight in document_terms(document.title, document.names, document.text, fold).items():
+            postings[term].append(base + weight)
+    return postings
+
+
+def _deltas(entries: list[int]) -> list[int]:
+    """Postings in increasing document order, each document as the step from the one before: an entry
+    less the previous one's document (its weight bits cleared)."""
+    return [entry - (before & ~3) for entry, before in zip(entries, [0, *entries[:-1]], strict=True)]
