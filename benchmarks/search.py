@@ -8,9 +8,10 @@ theme) and, as medians of --runs, each in a fresh child process:
 - **no change**: a rebuild after nothing changed must leave every index file untouched (mtimes).
 
 Then, in headless Chromium (the system's ``chromium``, as the tests use), the search page is opened
-and queries are typed: a village's name, the same in Traditional characters, one character, pinyin
-and initials. For each, the bytes of the index files the query downloaded (meta.json, shards,
-documents of the first results), as sent by the server, uncompressed.
+and queries are typed (:data:`QUERIES`): a village's name, its pinyin and initials, a tag in Simplified
+and in Traditional characters, one character, an English word. For each, the bytes of the index
+files the query downloaded (meta.json, shards, documents of the first results), as sent by the
+server, uncompressed.
 
     .venv/bin/python benchmarks/search.py
     .venv/bin/python benchmarks/search.py --villages 5000 --runs 3 --tmp /dev/shm
@@ -35,7 +36,9 @@ from pathlib import Path
 
 from corpus import write_corpus
 
-QUERIES = ["{name}", "{traditional}", "桥", "{pinyin}", "{initials}", "Hakka"]
+QUERIES = ["{name}", "{pinyin}", "{initials}", "围龙屋", "圍龍屋", "桥", "Hakka"]
+"""A village's name (without its number), in pinyin and initials; a tag in Simplified and Traditional
+characters; one character; an English word on every Hakka village."""
 
 
 def child(site: Path, output: Path, step: str) -> dict[str, float]:
@@ -160,12 +163,9 @@ def main() -> None:
         name = title.rstrip("0123456789")
         from pypinyin import Style, lazy_pinyin
 
-        from villagesite.traditional import Traditional
-
         syllables = lazy_pinyin(name, style=Style.NORMAL)
         words = {
             "name": name,
-            "traditional": Traditional().convert(name),
             "pinyin": "".join(syllables),
             "initials": "".join(s[0] for s in syllables),
         }

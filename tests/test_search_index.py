@@ -9,7 +9,7 @@ import pytest
 from conftest import run_cli, snapshot, village
 
 from villagesite.search import terms
-from villagesite.search.folding import folding_pairs
+from villagesite.search.folding import all_cjk, opencc_pairs, shipped_pairs
 from villagesite.search.terms import Folding, name_terms, shard_of
 
 
@@ -113,7 +113,7 @@ def test_indexing_cut_off_midway_leaves_the_last_good_index(site, monkeypatch: p
 
 
 def test_folding_and_terms_agree_with_what_visitors_type():
-    fold = Folding(folding_pairs("围龙屋逢简村"))
+    fold = Folding(shipped_pairs())
     assert fold("圍龍屋") == "围龙屋"
     assert fold("逢簡村") == "逢简村"
     assert fold("Ｆéngjiǎn") == "fengjian"  # full-width letters and tone marks
@@ -121,3 +121,45 @@ def test_folding_and_terms_agree_with_what_visitors_type():
     # The shard of a term depends on its first character, or its first two letters only.
     assert shard_of("逢简", 64) == shard_of("逢", 64)
     assert shard_of("fengjiancun", 64) == shard_of("fe", 64)
+
+
+def test_a_broken_opencc_install_is_one_clear_line(site, monkeypatch: pytest.MonkeyPatch):
+    """Search needs no OpenCC at build time (its table is shipped); the Traditional edition does."""
+    monkeypatch.setitem(__import__("sys").modules, "opencc", None)  # import opencc fails
+    assert run_cli("build", "--site", site(two_villages())).code == 0
+    # With a Traditional edition, the edition is what first needs it: said so.
+    from villagesite import traditional
+
+    files = two_villages()
+    files["site.yaml"] = "title: 测试古村\nbase_url: /\nlanguages: [zh-Hant]\n"
+    traditional.converter_for.cache_clear()
+    try:
+        result = run_cli("build", "--site", site(files))
+    finally:
+        traditional.converter_for.cache_clear()
+    assert result.code != 0 and "the Traditional Chinese edition needs OpenCC" in result.err
+    assert "remove zh-Hant from 'languages'" in result.err and "Traceback" not in result.err
+
+
+def test_the_shipped_folding_table_is_what_the_installed_opencc_gives():
+    """tools/make_search_folding.py makes it again after an OpenCC upgrade; this says when that is due."""
+    assert dict(shipped_pairs()) == opencc_pairs(all_cjk())
+    assert shipped_pairs()["圍"] == "围" and shipped_pairs()["裡"] == "里"  # Hong Kong and Taiwan forms
+
+
+def test_postings_made_in_batches_are_those_of_each_page(site):
+    """More pages than one batch of the indexer (64): every page's own word leads to it alone, and a
+    word of every page to all of them, in order."""
+    names = [f"第{n}号村" for n in range(150)]
+    files = {
+        f"content/villages/v{n:03d}/index.md": village(name, body=f"石桥。编号{n:03d}号。")
+        for n, name in enumerate(names)
+    }
+    root = site(files)
+    assert run_cli("build", "--site", root).code == 0
+    index = root / "output/search/index"
+    links = document_links(index)
+    found = shards(index)
+    assert found["石桥"] == list(range(len(links)))
+    for n in (0, 63, 64, 65, 149):
+        assert [links[d] for d in found[f"{n:03d}"]] == [f"/villages/v{n:03d}/"]

@@ -37,8 +37,7 @@ from .qr import QR_FILE, QrCodes
 from .render import Renderer
 from .report import BuildReport
 from .search import search_documents, search_files
-from .search.folding import folding_pairs
-from .search.terms import Folding
+from .search.terms import shipped_folding
 from .site import assemble_site
 from .themes import resolve_themes, theme_assets
 from .urls import absolute, output_file
@@ -124,6 +123,7 @@ def render_files(
     hash_assets: bool = True,
     staging: Path | None = None,
     qr_codes: bool = True,
+    search_index: bool = True,
     published: Callable[[str, str], bool] | None = None,
 ) -> tuple[dict[str, Content], dict[str, dict[str, str]]]:
     """Every output file, and what each rendered one was made from.
@@ -131,8 +131,8 @@ def render_files(
     A page whose recorded inputs (``previous``) are unchanged is not rendered
     again: it stays as the last build wrote it (see :mod:`villagesite.deps`).
     With a ``staging`` folder, rendered pages are written there as they are
-    made instead of being kept in memory.  ``qr_codes=False`` leaves out the
-    villages' QR codes (``check`` encodes and caches nothing).  ``caches`` are asked for compiled
+    made instead of being kept in memory.  ``qr_codes=False`` and ``search_index=False`` leave out the
+    villages' QR codes and the search index (``check`` encodes and caches nothing).  ``caches`` are asked for compiled
     templates and outputs made from the structure alone, and given work to do while worker processes
     render; cached QR codes are used only when they check (see :class:`~villagesite.qr.QrCodes`).
     ``published`` says which outputs the output folder holds already.
@@ -232,7 +232,7 @@ def render_files(
             qr, digest = codes.file(absolute(config, where(village.url)), rel)
             add(rel, FromFile(qr, digest), village.source.rel_path)
 
-    if config.search:
+    if config.search and search_index:
         for rel, data in search_outputs(sites, renderers).items():
             add(rel, data, "search index")
 
@@ -258,20 +258,12 @@ def render_files(
 
 
 def search_outputs(sites: Sequence[Site], renderers: Sequence[Renderer]) -> dict[str, bytes]:
-    """Every edition's search index, with one folding table for the characters of all of them."""
+    """Every edition's search index (see :mod:`villagesite.search`)."""
     english = renderers[0].chain.strings_for("en")
-    documents = [
-        search_documents(edition, renderer.strings, english) for edition, renderer in zip(sites, renderers, strict=True)
-    ]
-    chars = set()
-    for edition in documents:
-        for document in edition:
-            chars.update(document.title, document.text, *document.names)
-    fold = Folding(folding_pairs(char for char in chars if char >= "\u3400"))
     return {
         edition.edition.path(path).lstrip("/"): data
-        for edition, found in zip(sites, documents, strict=True)
-        for path, data in search_files(found, fold).items()
+        for edition, renderer in zip(sites, renderers, strict=True)
+        for path, data in search_files(search_documents(edition, renderer.strings, english), shipped_folding()).items()
     }
 
 
@@ -297,7 +289,11 @@ def _check(config: SiteConfig, drafts: bool) -> list[Problem]:
         # Render with photos as planned (no placeholders) to find template errors too.
         # No skipping, and no QR codes: check writes nothing, not even to the cache.
         files, made_from = render_files(
-            config, prepared, {a.source.url: Processed(a, "") for a in prepared.photos}, qr_codes=False
+            config,
+            prepared,
+            {a.source.url: Processed(a, "") for a in prepared.photos},
+            qr_codes=False,
+            search_index=False,
         )
     except VillageSiteError as exc:
         return list(exc.problems)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .content import Source
 
 from .config import TraditionalConfig
+from .errors import VillageSiteError, error
 from .markdown_html import RenderedBody
 from .translations import convert_texts, converted_record, fact_names
 
@@ -43,14 +44,34 @@ def shipped_phrases() -> Mapping[str, str]:
     return {str(simplified): str(traditional) for simplified, traditional in loaded.items()}
 
 
+def load_opencc(config: str, needed_by: str, instead: str):  # noqa: ANN201 - opencc has no type hints
+    """OpenCC with one of its configurations; an install broken in any way is one line naming what
+    needs it, never a traceback.  Imported here: only what converts needs it."""
+    try:
+        import opencc
+
+        return opencc.OpenCC(config)
+    except Exception as exc:  # noqa: BLE001 - a missing module, a missing dictionary, a bad wheel
+        raise VillageSiteError(
+            [
+                error(
+                    "site.yaml",
+                    None,
+                    f"{needed_by} needs OpenCC's dictionaries, which did not load ({type(exc).__name__}: {exc})",
+                    hint=f"reinstall villagesite (pip install --force-reinstall villagesite), or {instead}",
+                )
+            ]
+        ) from exc
+
+
 class Traditional:
     """A converter for one variant and one phrase list; :meth:`convert` is safe to call from threads."""
 
     def __init__(self, variant: str = "hk", phrases: Mapping[str, str] | None = None) -> None:
-        import opencc  # imported here: only sites with a Traditional edition need it
-
         self.variant = variant
-        self._opencc = opencc.OpenCC(VARIANTS[variant])
+        self._opencc = load_opencc(
+            VARIANTS[variant], "the Traditional Chinese edition", "remove zh-Hant from 'languages'"
+        )
         self.phrases = {**shipped_phrases(), **(phrases or {})}
         # Longest first, so 干蒸烧卖 is taken whole before 干蒸.
         alternatives = sorted(self.phrases, key=len, reverse=True)

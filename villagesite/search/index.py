@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 from ..parallel import map_in_processes
 from .documents import TEXT_LIMIT, SearchDocument
+from .folding import pairs_for
 from .terms import Folding, document_terms, shard_of
 
 SEARCH_PATH = "/search/"
@@ -39,17 +40,22 @@ def _json(value: object) -> bytes:
 
 def search_files(documents: Sequence[SearchDocument], fold: Folding) -> dict[str, bytes]:
     """Site path (under :data:`INDEX_PATH`) -> bytes, for one edition's documents."""
-    # Terms and postings in forked workers, a batch of documents each, merged here in document order;
-    # then each shard's bytes, in workers again (they inherit the merged postings).
+    # Terms and postings in forked workers, a batch of documents each, already as steps from one
+    # document to the next; merged here in document order, where each batch's first step of a term is
+    # made relative to the last document of the batches before.
     batches = [range(start, min(start + BATCH, len(documents))) for start in range(0, len(documents), BATCH)]
     postings: dict[str, list[int]] = {}
-    for part in map_in_processes(functools.partial(_postings, documents, fold), batches, size=len(documents)):
-        for term, entries in part.items():
+    last: dict[str, int] = {}
+    for steps, ends in map_in_processes(functools.partial(_postings, documents, fold), batches, size=len(documents)):
+        for term, entries in steps.items():
             found = postings.get(term)
             if found is None:
                 postings[term] = entries
             else:
+                entries[0] -= last[term] * 4
                 found += entries
+        last.update(ends)
+    held = [term for term in postings if len(term) == 1 and term >= "\u3400"]
     total = sum(map(len, postings.values()))
     shards = 1
     while shards * POSTINGS_PER_SHARD < total and shards < 4096:
@@ -57,10 +63,9 @@ def search_files(documents: Sequence[SearchDocument], fold: Folding) -> dict[str
     by_shard: list[list[str]] = [[] for _ in range(shards)]
     for term in sorted(postings):
         by_shard[shard_of(term, shards)].append(term)
-    encoded = map_in_processes(
-        lambda terms: _json({term: _deltas(postings[term]) for term in terms}), by_shard, size=len(documents)
-    )
-    files = {f"{INDEX_PATH}s/{n}.json": data for n, data in enumerate(encoded)}
+    files = {
+        f"{INDEX_PATH}s/{n}.json": _json({term: postings[term] for term in terms}) for n, terms in enumerate(by_shard)
+    }
     for number, document in enumerate(documents):
         files[f"{INDEX_PATH}d/{number}.json"] = _json(
             {"u": document.url, "t": document.title, "k": document.kind, "m": document.meta,
@@ -75,22 +80,28 @@ def search_files(documents: Sequence[SearchDocument], fold: Folding) -> dict[str
             "format": FORMAT,
             "shards": shards,
             "documents": len(documents),
-            "fold": "".join(t + s for t, s in sorted(fold.pairs.items())),
+            # The pairs of the characters this index holds: what a query typed in Traditional needs.
+            "fold": "".join(t + s for t, s in sorted(pairs_for(held).items())),
             "stamp": stamp.hexdigest()[:12],
         }
     )
     return files
 
 
-def _postings(documents: Sequence[SearchDocument], fold: Folding, numbers: range) -> dict[str, list[int]]:
-    """Term -> ``document * 4 + weight`` for some documents, in increasing order."""
+def _postings(
+    documents: Sequence[SearchDocument], fold: Folding, numbers: range
+) -> tuple[dict[str, list[int]], dict[str, int]]:
+    """For some documents: term -> postings as steps (see :func:`_deltas`, the first from document 0),
+    and term -> the last document that has it."""
     postings: defaultdict[str, list[int]] = defaultdict(list)
     for number in numbers:
         document = documents[number]
         base = number * 4
         for term, weight in document_terms(document.title, document.names, document.text, fold).items():
             postings[term].append(base + weight)
-    return postings
+    return {term: _deltas(entries) for term, entries in postings.items()}, {
+        term: entries[-1] >> 2 for term, entries in postings.items()
+    }
 
 
 def _deltas(entries: list[int]) -> list[int]:

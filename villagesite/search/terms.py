@@ -21,6 +21,8 @@ from collections.abc import Iterable, Mapping
 
 from pypinyin import Style, lazy_pinyin
 
+from .folding import shipped_pairs
+
 TITLE, NAME, BODY = 3, 2, 1
 """Where a term was found, the weight of a match there: a page's title, one of its names, its text."""
 
@@ -48,6 +50,12 @@ class Folding:
     def __call__(self, text: str) -> str:
         text = _MARKS.sub("", unicodedata.normalize("NFKD", text)).lower()
         return text.translate(self.table) if self._any and self._any(text) else text
+
+
+@functools.cache
+def shipped_folding() -> Folding:
+    """The folding of every build: the shipped table (see :mod:`.folding`), its pattern compiled once."""
+    return Folding(shipped_pairs())
 
 
 def text_terms(folded: str) -> set[str]:
