@@ -233,7 +233,7 @@ def render_files(
             add(rel, FromFile(qr, digest), village.source.rel_path)
 
     if config.search and search_index:
-        for rel, data in search_outputs(sites, renderers).items():
+        for rel, data in search_outputs(sites, renderers, caches).items():
             add(rel, data, "search index")
 
     # Files as they are: theme assets, bundle files, the site's static/ folder, photo variants.
@@ -257,14 +257,16 @@ def render_files(
     return files, made_from
 
 
-def search_outputs(sites: Sequence[Site], renderers: Sequence[Renderer]) -> dict[str, bytes]:
+def search_outputs(sites: Sequence[Site], renderers: Sequence[Renderer], caches: Caches) -> dict[str, bytes]:
     """Every edition's search index (see :mod:`villagesite.search`)."""
     english = renderers[0].chain.strings_for("en")
-    return {
-        edition.edition.path(path).lstrip("/"): data
-        for edition, renderer in zip(sites, renderers, strict=True)
-        for path, data in search_files(search_documents(edition, renderer.strings, english), shipped_folding()).items()
-    }
+    files = {}
+    for edition, renderer in zip(sites, renderers, strict=True):
+        documents = search_documents(edition, renderer.strings, english)
+        memory = caches.search_memory(edition.edition.language)
+        for path, data in search_files(documents, shipped_folding(), memory).items():
+            files[edition.edition.path(path).lstrip("/")] = data
+    return files
 
 
 _KIND_ORDER = {kind: order for order, kind in enumerate(("home", "village", "story", "event", "page", "listing"))}

@@ -27,6 +27,7 @@ from .inputs import input_fingerprint
 from .manifest import Manifest, load_manifest, manifest_path
 from .markdown_cache import MarkdownCache
 from .report import BuildReport, load_report, save_report
+from .search.index import IndexMemory
 from .source_cache import SourceCache
 from .themes import ThemeChain, make_environment
 from .traditional import Conversions
@@ -84,6 +85,11 @@ class Caches:
     def conversions(self) -> Conversions:
         """Bodies converted to Traditional Chinese by earlier builds (see :mod:`villagesite.traditional`)."""
         return Conversions()
+
+    def search_memory(self, language: str) -> IndexMemory | None:
+        """What earlier builds of this process indexed for an edition's search (see
+        :class:`~villagesite.search.index.IndexMemory`); none on the command line, where one build is all."""
+        return None
 
     def made_from_structure(self, rel: str, structure: str) -> tuple[bytes | None] | None:
         """An output made from the site's structure alone (the sitemap), kept with that structure."""

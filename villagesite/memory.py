@@ -35,6 +35,7 @@ from .images import SourceIndex
 from .manifest import Manifest, load_manifest, manifest_path, save_manifest
 from .markdown_cache import MarkdownCache
 from .report import BuildReport
+from .search.index import IndexMemory
 from .themes import ThemeChain, make_environment
 from .traditional import Conversions
 from .write import WriteReport
@@ -59,6 +60,8 @@ class BuildMemory(Caches):
     """Outputs made from the site's structure alone (sitemap, map data, calendar), with its fingerprint."""
     converted: Conversions = field(default_factory=lambda: Conversions())
     """Bodies converted to Traditional Chinese, by the HTML they were converted from."""
+    indexed: dict[str, IndexMemory] = field(default_factory=dict)
+    """Each edition's search index as the last build made it, by language."""
     builds: int = 0
     root: Path = field(default_factory=lambda: Path(os.devnull))
     weighs_everything = False  # the terminal warns about what a save changed, not about every page
@@ -97,6 +100,9 @@ class BuildMemory(Caches):
     def conversions(self) -> Conversions:
         self.converted.begin()
         return self.converted
+
+    def search_memory(self, language: str) -> IndexMemory:
+        return self.indexed.setdefault(language, IndexMemory())
 
     def made_from_structure(self, rel: str, structure: str) -> tuple[bytes | None] | None:
         kept = self.by_structure.get(rel)

@@ -38,22 +38,48 @@ def _json(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def search_files(documents: Sequence[SearchDocument], fold: Folding) -> dict[str, bytes]:
+class IndexMemory:
+    """What earlier builds of this process indexed (the preview keeps one): each batch's postings by
+    its documents, and each shard's bytes by its postings.  A save then indexes the batch of the page
+    it changed and encodes the shards its words are in; the rest is compared, not made again."""
+
+    def __init__(self) -> None:
+        self.batches: dict[tuple[SearchDocument, ...], Batch] = {}
+        self.shards: dict[tuple[str, ...], tuple[list[list[int]], bytes]] = {}
+
+
+Batch = tuple[dict[str, list[int]], dict[str, int]]
+"""A batch's postings as steps (the first from document 0), and the last document of each term."""
+
+
+def search_files(
+    documents: Sequence[SearchDocument], fold: Folding, memory: IndexMemory | None = None
+) -> dict[str, bytes]:
     """Site path (under :data:`INDEX_PATH`) -> bytes, for one edition's documents."""
     # Terms and postings in forked workers, a batch of documents each, already as steps from one
     # document to the next; merged here in document order, where each batch's first step of a term is
     # made relative to the last document of the batches before.
     batches = [range(start, min(start + BATCH, len(documents))) for start in range(0, len(documents), BATCH)]
+    keys = [tuple(documents[number] for number in batch) for batch in batches]
+    kept = memory.batches if memory is not None else {}
+    missing = [number for number, key in enumerate(keys) if key not in kept]
+    made = map_in_processes(
+        functools.partial(_postings, documents, fold), [batches[n] for n in missing], size=len(documents)
+    )
+    found = {**kept, **{keys[n]: batch for n, batch in zip(missing, made, strict=True)}}
+    if memory is not None:
+        memory.batches = {key: found[key] for key in keys}  # a deleted page's batch is forgotten
     postings: dict[str, list[int]] = {}
     last: dict[str, int] = {}
-    for steps, ends in map_in_processes(functools.partial(_postings, documents, fold), batches, size=len(documents)):
+    for key in keys:
+        steps, ends = found[key]
         for term, entries in steps.items():
-            found = postings.get(term)
-            if found is None:
-                postings[term] = entries
+            merged = postings.get(term)
+            if merged is None:
+                postings[term] = list(entries)  # a copy: the batch may be kept for the next build
             else:
-                entries[0] -= last[term] * 4
-                found += entries
+                merged.append(entries[0] - last[term] * 4)
+                merged += entries[1:]
         last.update(ends)
     held = [term for term in postings if len(term) == 1 and term >= "\u3400"]
     total = sum(map(len, postings.values()))
@@ -63,9 +89,22 @@ def search_files(documents: Sequence[SearchDocument], fold: Folding) -> dict[str
     by_shard: list[list[str]] = [[] for _ in range(shards)]
     for term in sorted(postings):
         by_shard[shard_of(term, shards)].append(term)
-    files = {
-        f"{INDEX_PATH}s/{n}.json": _json({term: postings[term] for term in terms}) for n, terms in enumerate(by_shard)
-    }
+    files = {}
+    shards_kept = memory.shards if memory is not None else {}
+    shards_made = {}
+    for n, terms in enumerate(by_shard):
+        key = tuple(terms)
+        lists = [postings[term] for term in terms]
+        previous = shards_kept.get(key)
+        data = (
+            previous[1]
+            if previous is not None and previous[0] == lists
+            else _json(dict(zip(terms, lists, strict=True)))
+        )
+        shards_made[key] = (lists, data)
+        files[f"{INDEX_PATH}s/{n}.json"] = data
+    if memory is not None:
+        memory.shards = shards_made
     for number, document in enumerate(documents):
         files[f"{INDEX_PATH}d/{number}.json"] = _json(
             {"u": document.url, "t": document.title, "k": document.kind, "m": document.meta,
