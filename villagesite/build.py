@@ -262,8 +262,9 @@ def search_outputs(sites: Sequence[Site], renderers: Sequence[Renderer], caches:
     english = renderers[0].chain.strings_for("en")
     files = {}
     for edition, renderer in zip(sites, renderers, strict=True):
-        documents = search_documents(edition, renderer.strings, english)
         memory = caches.search_memory(edition.edition.language)
+        texts = memory.texts if memory is not None else None
+        documents = search_documents(edition, renderer.strings, english, texts)
         for path, data in search_files(documents, shipped_folding(), memory).items():
             files[edition.edition.path(path).lstrip("/")] = data
     return files

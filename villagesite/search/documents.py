@@ -35,15 +35,20 @@ class SearchDocument:
     """The page's own words: summary, body, attractions, specialties, festivals."""
 
 
-def search_documents(site: Site, strings: Mapping[str, str], english: Mapping[str, str]) -> list[SearchDocument]:
+def search_documents(
+    site: Site, strings: Mapping[str, str], english: Mapping[str, str], texts: dict[str, str] | None = None
+) -> list[SearchDocument]:
     """The indexed pages of one edition, in the site's order; ``strings`` are the theme's words in its
-    language, ``english`` in English (a style is found as 客家 and as Hakka in every edition)."""
+    language, ``english`` in English (a style is found as 客家 and as Hakka in every edition).
+    ``texts`` keeps bodies' text by their HTML between builds (the preview's)."""
+    kept = {} if texts is None else dict(texts)
+    used: dict[str, str] = {}
     config = site.config
     villages = site.village_by_slug
     documents = []
     for page in site.pages:
         names: list[str] = [page.title_en or ""]
-        texts: list[str] = [page.summary or "", *_captions(page)]
+        parts: list[str] = [page.summary or "", *_captions(page)]
         meta = ""
         if village := page.village:
             style = strings.get(f"style_{village.style.key}", "")
@@ -58,12 +63,12 @@ def search_documents(site: Site, strings: Mapping[str, str], english: Mapping[st
                 village.ethnic_group or "",
             ]
             names += village.tags
-            texts += _items(village.attractions, names)
-            texts += _items(village.specialties, names)
-            texts += _items(village.festivals, names)
+            parts += _items(village.attractions, names)
+            parts += _items(village.specialties, names)
+            parts += _items(village.festivals, names)
             names += village.designations
             if village.visit:
-                texts += [getattr(village.visit, name) or "" for name in village.visit.__match_args__]
+                parts += [getattr(village.visit, name) or "" for name in village.visit.__match_args__]
             meta = " · ".join(part for part in (style, village.city, village.county) if part)
         elif story := page.story:
             names += story.tags
@@ -76,7 +81,8 @@ def search_documents(site: Site, strings: Mapping[str, str], english: Mapping[st
             names.append(event.place or "")
             meta = " · ".join(part for part in (strings.get("events", ""), format_date(event.start, strings)) if part)
         names += [title for _, _, title in page.toc]
-        text = " ".join(part for part in (*texts, body_text(page)) if part)
+        body = used[page.html] = kept.get(page.html) or body_text(page)
+        text = " ".join(part for part in (*parts, body) if part)
         documents.append(
             SearchDocument(
                 link(config, site.edition.path(page.url)),
@@ -87,6 +93,9 @@ def search_documents(site: Site, strings: Mapping[str, str], english: Mapping[st
                 text,
             )
         )
+    if texts is not None:  # only this build's bodies: an edited body's old text is forgotten
+        texts.clear()
+        texts.update(used)
     return documents
 
 
