@@ -171,3 +171,27 @@ def test_postings_made_in_batches_are_those_of_each_page(site):
     assert found["石桥"] == list(range(len(links)))
     for n in (0, 63, 64, 65, 149):
         assert [links[d] for d in found[f"{n:03d}"]] == [f"/villages/v{n:03d}/"]
+
+
+def test_the_preview_memory_gives_the_index_a_fresh_build_gives(site, tmp_path: Path):
+    """Batches and shards kept between a long-lived process's builds (smaller batches there) give the
+    same files as a build from nothing, after an edit in one batch and a page added in another."""
+    from villagesite import build, load_config
+    from villagesite.memory import BuildMemory
+
+    files = {
+        f"content/villages/v{n:03d}/index.md": village(f"第{n}号村", body=f"石桥。编号{n:03d}号。") for n in range(100)
+    }
+    root = site(files)
+    memory = BuildMemory()
+    config = load_config(root)
+    build(config, output=tmp_path / "kept", caches=memory)
+    page = root / "content/villages/v040/index.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("石桥", "木桥"), encoding="utf-8")
+    (root / "content/villages/v100").mkdir()
+    (root / "content/villages/v100/index.md").write_text(village("新村", body="新的桥。"), encoding="utf-8")
+    build(config, output=tmp_path / "kept", caches=memory)
+    assert run_cli("build", "--site", root, "--output", tmp_path / "fresh").code == 0
+    kept, fresh = snapshot(tmp_path / "kept" / "search"), snapshot(tmp_path / "fresh" / "search")
+    assert kept == fresh
+    assert "木桥" in json.loads(next(v for k, v in kept.items() if k.startswith("index/s/") and "木桥".encode() in v))
