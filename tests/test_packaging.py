@@ -43,4 +43,6 @@ def test_wheel_contains_themes_and_scaffolds(tmp_path: Path):
     assert "villagesite/themes/default/templates/village.html" in names
     assert "villagesite/scaffolds/village.md" in names
     assert "villagesite/preview_client.js" in names  # the preview's page script
+    # Data the build reads: Guangdong's place names in Traditional, and search's folding table.
+    assert {"villagesite/data/traditional-phrases.yaml", "villagesite/data/search-folding.txt"} <= names
     assert not any(name.startswith(("content/", "tests/", "output/")) for name in names)

@@ -141,7 +141,9 @@ def test_the_header_box_opens_the_search_page_with_the_results(example, phone: P
     box.fill("碉楼")
     box.press("Enter")
     phone.wait_for_url("**/sub/search/?q=*")
-    phone.wait_for_function("document.querySelector('form[data-search-index]').dataset.searched === '碉楼'")
+    # Searched, and the first results shown (their documents are fetched after the count is known).
+    form = "document.querySelector('form[data-search-index]')"
+    phone.wait_for_function(f"{form}.dataset.searched === '碉楼' && {form}.dataset.shown !== undefined")
     assert phone.locator(".search-results a").count() > 0
 
 

@@ -208,6 +208,7 @@
       .then(function () { return search(query); })
       .then(function (result) {
         if (ticket !== asked) return;
+        delete form.dataset.shown; // set again once this query's first results are in the list
         form.dataset.searched = query;
         found = result.ranked;
         shown = 0;
