@@ -41,7 +41,7 @@ def search_documents(
     """The indexed pages of one edition, in the site's order; ``strings`` are the theme's words in its
     language, ``english`` in English (a style is found as 客家 and as Hakka in every edition).
     ``texts`` keeps bodies' text by their HTML between builds (the preview's)."""
-    kept = {} if texts is None else dict(texts)
+    kept = texts if texts is not None else {}
     used: dict[str, str] = {}
     config = site.config
     villages = site.village_by_slug
@@ -63,23 +63,23 @@ def search_documents(
                 village.ethnic_group or "",
             ]
             names += village.tags
-            parts += _items(village.attractions, names)
-            parts += _items(village.specialties, names)
-            parts += _items(village.festivals, names)
             names += village.designations
+            for items in (village.attractions, village.specialties, village.festivals):
+                names += [item.name for item in items]
+                parts += [words for item in items for words in (item.name, item.description) if words]
             if village.visit:
                 parts += [getattr(village.visit, name) or "" for name in village.visit.__match_args__]
-            meta = " · ".join(part for part in (style, village.city, village.county) if part)
+            meta = _line(style, village.city, village.county)
         elif story := page.story:
             names += story.tags
             names += [villages[slug].title for slug in story.villages if slug in villages]
             names.append(story.author or "")
-            meta = " · ".join(part for part in (strings.get("stories", ""), format_date(page.date, strings)) if part)
+            meta = _line(strings.get("stories"), format_date(page.date, strings))
         elif event := page.event:
             if event.village in villages:
                 names.append(villages[event.village].title)
             names.append(event.place or "")
-            meta = " · ".join(part for part in (strings.get("events", ""), format_date(event.start, strings)) if part)
+            meta = _line(strings.get("events"), format_date(event.start, strings))
         names += [title for _, _, title in page.toc]
         body = used[page.html] = kept.get(page.html) or body_text(page)
         text = " ".join(part for part in (*parts, body) if part)
@@ -99,13 +99,9 @@ def search_documents(
     return documents
 
 
-def _items(items: tuple, names: list[str]) -> Iterator[str]:
-    """Attractions, specialties or festivals: each name is a name, and with its description, text."""
-    for item in items:
-        names.append(item.name)
-        yield item.name
-        if item.description:
-            yield item.description
+def _line(*parts: str | None) -> str:
+    """The facts under a result's title, those there are: ``广府 · 佛山市 · 顺德区``."""
+    return " · ".join(part for part in parts if part)
 
 
 def _captions(page: Page) -> Iterator[str]:

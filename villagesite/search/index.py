@@ -66,16 +66,15 @@ def search_files(
     # document to the next; merged here in document order, where each batch's first step of a term is
     # made relative to the last document of the batches before.
     size = BATCH if memory is None else KEPT_BATCH
+    memory = memory or IndexMemory()  # kept for nothing on the command line
     batches = [range(start, min(start + size, len(documents))) for start in range(0, len(documents), size)]
     keys = [tuple(documents[number] for number in batch) for batch in batches]
-    kept = memory.batches if memory is not None else {}
-    missing = [number for number, key in enumerate(keys) if key not in kept]
+    missing = [number for number, key in enumerate(keys) if key not in memory.batches]
     made = map_in_processes(
         functools.partial(_postings, documents, fold), [batches[n] for n in missing], size=len(documents)
     )
-    found = {**kept, **{keys[n]: batch for n, batch in zip(missing, made, strict=True)}}
-    if memory is not None:
-        memory.batches = {key: found[key] for key in keys}  # a deleted page's batch is forgotten
+    found = {**memory.batches, **{keys[n]: batch for n, batch in zip(missing, made, strict=True)}}
+    memory.batches = {key: found[key] for key in keys}  # a deleted page's batch is forgotten
     postings: dict[str, list[int]] = {}
     last: dict[str, int] = {}
     for key in keys:
@@ -97,12 +96,11 @@ def search_files(
     for term in sorted(postings):
         by_shard[shard_of(term, shards)].append(term)
     files = {}
-    shards_kept = memory.shards if memory is not None else {}
     shards_made = {}
     for n, terms in enumerate(by_shard):
         key = tuple(terms)
         lists = [postings[term] for term in terms]
-        previous = shards_kept.get(key)
+        previous = memory.shards.get(key)
         data = (
             previous[1]
             if previous is not None and previous[0] == lists
@@ -110,8 +108,7 @@ def search_files(
         )
         shards_made[key] = (lists, data)
         files[f"{INDEX_PATH}s/{n}.json"] = data
-    if memory is not None:
-        memory.shards = shards_made
+    memory.shards = shards_made
     for number, document in enumerate(documents):
         files[f"{INDEX_PATH}d/{number}.json"] = _json(
             {"u": document.url, "t": document.title, "k": document.kind, "m": document.meta,

@@ -42,7 +42,6 @@ class Folding:
     folded to Simplified by ``pairs`` (see :mod:`.folding`)."""
 
     def __init__(self, pairs: Mapping[str, str]) -> None:
-        self.pairs = dict(pairs)
         self.table = {ord(traditional): simple for traditional, simple in pairs.items()}
         # Most text has no Traditional character: a scan in C is cheaper than translate()'s lookup per character.
         self._any = re.compile("[" + "".join(map(re.escape, pairs)) + "]").search if pairs else None
