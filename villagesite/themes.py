@@ -25,6 +25,7 @@ import jinja2.runtime
 from .config import SiteConfig
 from .errors import Problem, VillageSiteError, error
 from .fields import FieldReader
+from .fragments import FragmentCache
 from .frontmatter import read_text
 from .yamlfile import parse_yaml
 
@@ -238,6 +239,7 @@ def make_environment(
     )
     environment = environment_class(
         loader=loader,
+        extensions=[FragmentCache],  # {% cache %}: see villagesite.fragments
         autoescape=jinja2.select_autoescape(("html", "xml"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
