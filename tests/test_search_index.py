@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,38 @@ def test_the_preview_memory_gives_the_index_a_fresh_build_gives(site, tmp_path: 
     kept, fresh = snapshot(tmp_path / "kept" / "search"), snapshot(tmp_path / "fresh" / "search")
     assert kept == fresh
     assert "木桥" in json.loads(next(v for k, v in kept.items() if k.startswith("index/s/") and "木桥".encode() in v))
+
+
+def many_villages(count: int) -> dict[str, str | bytes]:
+    """``count`` villages with distinct names and text, and a Traditional edition."""
+    files: dict[str, str | bytes] = {"site.yaml": "title: 测试古村\nbase_url: /\nlanguages: [zh-Hant]\n"}
+    for n in range(count):
+        files[f"content/villages/v{n:03d}/index.md"] = village(
+            f"第{n}号村", body=f"## 历史\n\n村里有{n}座碉楼，门前的桥叫{n}号桥。里面的发型店开了{n}年。"
+        )
+    return files
+
+
+def test_a_converted_edition_shares_the_terms_it_folds_back_to_and_indexes_the_rest(site, tmp_path, monkeypatch):
+    """Converted text folds back to the original's: its terms are not made again, and the index is the
+    one made from its own text, byte for byte, also where a hand-written page differs."""
+    files = many_villages(70)  # two batches of documents
+    root = site(files)
+    assert run_cli("build", "--site", root, "--output", tmp_path / "shared").code == 0
+    shared = tmp_path / "shared"
+    # Every page converted: the shards are the original's.
+    assert snapshot(shared / "search/index/s") == snapshot(shared / "zh-hant/search/index/s")
+    assert document_links(shared / "zh-hant/search/index")[0] == "/zh-hant/villages/v000/"
+
+    files["content/villages/v001/index.zh-Hant.md"] = (
+        "---\ntitle: 第1號村\n---\n\n## 歷史\n\n手寫的繁體頁面，講述圍龍屋。\n"
+    )
+    root = site(files)
+    assert run_cli("build", "--site", root, "--output", tmp_path / "mixed").code == 0
+    build_module = sys.modules["villagesite.build"]  # (the package's `build` is the function)
+    alone = build_module.search_files
+    monkeypatch.setattr(build_module, "search_files", lambda documents, fold, memory, _: alone(documents, fold, memory))
+    assert run_cli("build", "--site", root, "--output", tmp_path / "alone", "--clean").code == 0
+    assert snapshot(tmp_path / "mixed/zh-hant/search") == snapshot(tmp_path / "alone/zh-hant/search")
+    assert "围龙" in shards(tmp_path / "mixed/zh-hant/search/index")
+    assert "围龙" not in shards(tmp_path / "mixed/search/index")

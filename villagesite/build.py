@@ -261,11 +261,14 @@ def search_outputs(sites: Sequence[Site], renderers: Sequence[Renderer], caches:
     """Every edition's search index (see :mod:`villagesite.search`)."""
     english = renderers[0].chain.strings_for("en")
     files = {}
+    original = None
     for edition, renderer in zip(sites, renderers, strict=True):
         memory = caches.search_memory(edition.edition.language)
         texts = memory.texts if memory is not None else None
         documents = search_documents(edition, renderer.strings, english, texts)
-        for path, data in search_files(documents, shipped_folding(), memory).items():
+        indexed = search_files(documents, shipped_folding(), memory, original)
+        original = original or indexed  # the other editions compare their terms with the content's own
+        for path, data in indexed.files.items():
             files[edition.edition.path(path).lstrip("/")] = data
     return files
 

@@ -18,6 +18,7 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ..parallel import map_in_processes
 from .documents import TEXT_LIMIT, SearchDocument
@@ -54,14 +55,31 @@ class IndexMemory:
         """Bodies' text by their HTML (see :func:`~villagesite.search.documents.search_documents`)."""
 
 
-Batch = tuple[dict[str, list[int]], dict[str, int]]
-"""A batch's postings as steps (the first from document 0), and the last document of each term."""
+Batch = tuple[dict[str, list[int]], dict[str, int], bytes]
+"""A batch's postings as steps (the first from document 0), the last document of each term, and a
+digest of the folded text its terms were made from (see :func:`_postings`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Indexed:
+    """One edition's index: its files, and its batches in order (a later edition compares with them)."""
+
+    files: dict[str, bytes]
+    batches: tuple[Batch, ...]
 
 
 def search_files(
-    documents: Sequence[SearchDocument], fold: Folding, memory: IndexMemory | None = None
-) -> dict[str, bytes]:
-    """Site path (under :data:`INDEX_PATH`) -> bytes, for one edition's documents."""
+    documents: Sequence[SearchDocument],
+    fold: Folding,
+    memory: IndexMemory | None = None,
+    original: Indexed | None = None,
+) -> Indexed:
+    """The index files (site paths under :data:`INDEX_PATH`) of one edition's documents.
+
+    ``original`` is the index of the content's own edition, when this is another: a batch whose
+    folded text is the original's (a Traditional edition converted from Simplified folds back to it)
+    has the original's terms, which are not made again; when every batch has, so do the shards.
+    """
     # Terms and postings in forked workers, a batch of documents each, already as steps from one
     # document to the next; merged here in document order, where each batch's first step of a term is
     # made relative to the last document of the batches before.
@@ -69,16 +87,26 @@ def search_files(
     memory = memory or IndexMemory()  # kept for nothing on the command line
     batches = [range(start, min(start + size, len(documents))) for start in range(0, len(documents), size)]
     keys = [tuple(documents[number] for number in batch) for batch in batches]
+    twins = original.batches if original is not None and len(original.batches) == len(batches) else ()
     missing = [number for number, key in enumerate(keys) if key not in memory.batches]
     made = map_in_processes(
-        functools.partial(_postings, documents, fold), [batches[n] for n in missing], size=len(documents)
+        functools.partial(_postings, documents, fold),
+        [(batches[n], twins[n][2] if twins else None) for n in missing],
+        size=len(documents),
     )
-    found = {**memory.batches, **{keys[n]: batch for n, batch in zip(missing, made, strict=True)}}
+    found = {
+        **memory.batches,
+        **{keys[n]: batch if batch is not None else twins[n] for n, batch in zip(missing, made, strict=True)},
+    }
     memory.batches = {key: found[key] for key in keys}  # a deleted page's batch is forgotten
+    if original is not None and twins and all(found[key] is twin for key, twin in zip(keys, twins, strict=True)):
+        shards = {path: data for path, data in original.files.items() if path.startswith(f"{INDEX_PATH}s/")}
+        meta = json.loads(original.files[INDEX_PATH + "meta.json"])
+        return Indexed(_with_documents(documents, shards, meta["shards"], meta["fold"]), tuple(twins))
     postings: dict[str, list[int]] = {}
     last: dict[str, int] = {}
     for key in keys:
-        steps, ends = found[key]
+        steps, ends, _ = found[key]
         for term, entries in steps.items():
             merged = postings.get(term)
             if merged is None:
@@ -109,6 +137,16 @@ def search_files(
         shards_made[key] = (lists, data)
         files[f"{INDEX_PATH}s/{n}.json"] = data
     memory.shards = shards_made
+    # The pairs of the characters this index holds: what a query typed in Traditional needs.
+    pairs = "".join(t + s for t, s in sorted(pairs_for(held).items()))
+    return Indexed(_with_documents(documents, files, shards, pairs), tuple(found[key] for key in keys))
+
+
+def _with_documents(
+    documents: Sequence[SearchDocument], shard_files: dict[str, bytes], shards: int, pairs: str
+) -> dict[str, bytes]:
+    """The shards' files with a file per document and ``meta.json``, whose stamp changes with any file."""
+    files = dict(shard_files)
     for number, document in enumerate(documents):
         files[f"{INDEX_PATH}d/{number}.json"] = _json(
             {"u": document.url, "t": document.title, "k": document.kind, "m": document.meta,
@@ -123,28 +161,48 @@ def search_files(
             "format": FORMAT,
             "shards": shards,
             "documents": len(documents),
-            # The pairs of the characters this index holds: what a query typed in Traditional needs.
-            "fold": "".join(t + s for t, s in sorted(pairs_for(held).items())),
+            "fold": pairs,
             "stamp": stamp.hexdigest()[:12],
         }
     )
     return files
 
 
-def _postings(
-    documents: Sequence[SearchDocument], fold: Folding, numbers: range
-) -> tuple[dict[str, list[int]], dict[str, int]]:
+def _postings(documents: Sequence[SearchDocument], fold: Folding, work: tuple[range, bytes | None]) -> Batch | None:
     """For some documents: term -> postings as steps (see :func:`_deltas`, the first from document 0),
-    and term -> the last document that has it."""
-    postings: defaultdict[str, list[int]] = defaultdict(list)
+    term -> the last document that has it, and the digest of their folded text; none when that digest
+    is the one given (the original edition's batch of the same documents has the same terms).
+
+    Terms are made from folded text only, so equal folded text (and numbers) gives equal postings.
+    """
+    numbers, twin = work
+    digest = hashlib.blake2b(repr(tuple(numbers)).encode(), digest_size=16)
+    folded = []
     for number in numbers:
         document = documents[number]
+        title, names, text = fold(document.title), [fold(name) for name in document.names], fold(document.text)
+        for part in (title, *names, text):
+            digest.update(part.encode())
+            digest.update(b"\0")
+        digest.update(b"\1")
+        folded.append((number, title, names, text))
+    if digest.digest() == twin:
+        return None
+    postings: defaultdict[str, list[int]] = defaultdict(list)
+    for number, title, names, text in folded:
         base = number * 4
-        for term, weight in document_terms(document.title, document.names, document.text, fold).items():
+        for term, weight in document_terms(title, names, text, _as_folded).items():
             postings[term].append(base + weight)
-    return {term: _deltas(entries) for term, entries in postings.items()}, {
-        term: entries[-1] >> 2 for term, entries in postings.items()
-    }
+    return (
+        {term: _deltas(entries) for term, entries in postings.items()},
+        {term: entries[-1] >> 2 for term, entries in postings.items()},
+        digest.digest(),
+    )
+
+
+def _as_folded(text: str) -> str:
+    """The folding of text folded already."""
+    return text
 
 
 def _deltas(entries: list[int]) -> list[int]:

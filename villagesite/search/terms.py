@@ -17,7 +17,7 @@ import functools
 import operator
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from pypinyin import Style, lazy_pinyin
 
@@ -31,6 +31,7 @@ _WORD = re.compile("[a-z0-9]+")
 _NOT_HAN = re.compile(f"[^{HAN}]+")
 _HAN_RUN = re.compile(f"[{HAN}]+")
 _MARKS = re.compile("[\u0300-\u036f]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 MAX_WORD = 40
 """Longer runs of letters or digits (hashes, pasted links) are not words anyone types."""
 MAX_SYLLABLES = 12
@@ -43,12 +44,18 @@ class Folding:
 
     def __init__(self, pairs: Mapping[str, str]) -> None:
         self.table = {ord(traditional): simple for traditional, simple in pairs.items()}
-        # Most text has no Traditional character: a scan in C is cheaper than translate()'s lookup per character.
-        self._any = re.compile("[" + "".join(map(re.escape, pairs)) + "]").search if pairs else None
+        # Most text has no Traditional character: a scan in C is cheaper than translate()'s lookup per
+        # character.  Characters of the basic plane only: a class with one beyond it is tested against a
+        # list, character by character (0.6 s against 0.04 s for 7 M characters); text with any character
+        # beyond the basic plane (rare: CJK extensions) is simply translated.
+        basic = "".join(re.escape(char) for char in pairs if ord(char) <= 0xFFFF)
+        self._any = re.compile(f"[{basic}]").search if basic else None
 
     def __call__(self, text: str) -> str:
         text = _MARKS.sub("", unicodedata.normalize("NFKD", text)).lower()
-        return text.translate(self.table) if self._any and self._any(text) else text
+        if (self._any and self._any(text)) or _ASTRAL.search(text):
+            return text.translate(self.table)
+        return text
 
 
 @functools.cache
@@ -92,7 +99,7 @@ def name_terms(folded: str) -> tuple[str, ...]:
     return tuple(terms)
 
 
-def document_terms(title: str, names: Iterable[str], text: str, fold: Folding) -> dict[str, int]:
+def document_terms(title: str, names: Iterable[str], text: str, fold: Callable[[str], str]) -> dict[str, int]:
     """Every term of a page with the weight of its best place: title, then names, then text."""
     terms = dict.fromkeys(text_terms(fold(text)), BODY)
     for name in names:
