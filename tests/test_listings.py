@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from villagesite.listings import NEIGHBOURS, _km, neighbours
+from villagesite.listings import NEIGHBOURS, distance_km, neighbours
 
 points = st.lists(
     st.tuples(st.floats(20.0, 26.0), st.floats(109.0, 118.0), st.sampled_from(["cantonese", "hakka"])),
@@ -60,7 +60,7 @@ def test_neighbours_match_all_pairs(coordinates):
         brute = sorted(
             (
                 (
-                    _km(
+                    distance_km(
                         here.location.lat,
                         here.location.lon,
                         o.source.village.location.lat,

@@ -14,7 +14,8 @@ from villagesite.geo import named_links
 from villagesite.listings import listing_title
 from villagesite.model import Listing
 from villagesite.render import format_date
-from villagesite.schema import STYLES
+from villagesite.schema import DAYS, PAYMENTS, PLACE_KINDS, STYLES
+from villagesite.stores import STORES
 from villagesite.themes import ThemeChain, resolve_themes
 
 
@@ -79,6 +80,10 @@ DYNAMIC_KEYS = {
     "style_line_": tuple(STYLES),
     "style_about_": tuple(STYLES),
     "kind_": ("village", "town"),  # page.village.kind (villagesite/schema.py)
+    "place_": PLACE_KINDS,
+    "payment_": PAYMENTS,
+    "day_": DAYS,
+    "store_": tuple(set(STORES.values())),
 }
 VARIABLE_KEYS = {
     # t(name): the keys the name holds.

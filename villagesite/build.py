@@ -273,7 +273,9 @@ def search_outputs(sites: Sequence[Site], renderers: Sequence[Renderer], caches:
     return files
 
 
-_KIND_ORDER = {kind: order for order, kind in enumerate(("home", "village", "story", "event", "page", "listing"))}
+_KIND_ORDER = {
+    kind: order for order, kind in enumerate(("home", "village", "story", "event", "place", "page", "listing"))
+}
 
 
 def _static_files(config: SiteConfig) -> list[Path]:

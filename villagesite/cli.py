@@ -140,8 +140,11 @@ def _build(args: argparse.Namespace) -> int:
         config = with_base_url(config, args.base_url)
     report = build(config, output=args.output, drafts=args.drafts, clean=args.clean, progress=_progress_bar())
     _print_problems(report.warnings)
-    names = {"village": "villages", "story": "stories", "event": "events", "page": "pages", "listing": "listings"}
-    summary = ", ".join(_count(report.pages.get(kind, 0), kind, plural) for kind, plural in names.items())
+    names = {"village": "villages", "story": "stories", "event": "events", "place": "places", "page": "pages"}
+    counts = [(kind, plural) for kind, plural in names.items() if kind != "place" or report.pages.get(kind)]
+    summary = ", ".join(
+        _count(report.pages.get(kind, 0), kind, plural) for kind, plural in [*counts, ("listing", "listings")]
+    )
     where = (
         report.output.relative_to(config.root)
         if report.output and report.output.is_relative_to(config.root)

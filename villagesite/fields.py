@@ -166,6 +166,15 @@ class FieldReader:
             return None
         return value
 
+    def https(self, key: str) -> str | None:
+        """A link to another site, which must be ``https://`` (a visitor's phone warns about anything else)."""
+        value = self.text(key)
+        if value is not None and not value.startswith("https://"):
+            hint = f"write {'https://' + value.removeprefix('http://')}" if value.startswith("http://") else None
+            self.fail(key, f"expected a link starting with https://, got {describe(value)}", hint=hint)
+            return None
+        return value
+
     def geo(self, key: str, *, required: bool = False) -> GeoPoint | None:
         value = self.data.get(key)
         if value is None:

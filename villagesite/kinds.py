@@ -17,11 +17,13 @@ from .fields import FieldReader
 from .schema import (
     COMMON_KEYS,
     EVENT_KEYS,
+    PLACE_KEYS,
     STORY_KEYS,
     VILLAGE_KEYS,
     Kind,
     Record,
     read_event,
+    read_place,
     read_story,
     read_village,
 )
@@ -39,6 +41,8 @@ class Relation:
     kind: Kind
     many: bool
     """A list of slugs (``villages: [a, b]``) or one (``village: a``)."""
+    singular: str | None = None
+    """The key of a list field written with one slug (a place's ``village:`` for ``villages``)."""
 
     def slugs(self, fields: Record) -> tuple[str, ...]:
         value = getattr(fields, self.field)
@@ -92,6 +96,17 @@ class PageKind:
         """Whether its pages are published at the site's root (``/about/``), where they may not take
         a name the site uses (see :data:`villagesite.urls.RESERVED_SLUGS`)."""
         return self.url.startswith("/{slug}")
+
+
+PLACE_ORDER = {kind: n for n, kind in enumerate(("homestay", "restaurant", "shop", "workshop", "guide"))}
+"""Places are listed by kind (where to stay, eat, buy, learn; then guides), then by name."""
+
+
+def _other_places(site: Any, page: Any) -> tuple[Any, ...]:
+    """The other places of a place's first village: "more in this village"."""
+    village = site.village_by_slug.get(page.place.village) if page.place else None
+    found = site.named_by.get(village.url, {}).get("places", ()) if village else ()
+    return tuple(other for other in found if other.url != page.url)
 
 
 def _newest_first(page: Any) -> tuple[int, tuple[str, str]]:
@@ -158,6 +173,37 @@ KINDS: Mapping[Kind, PageKind] = {
             scaffold="event.md",
             fixed=frozenset({"start", "end", "village", "location.lat", "location.lon"}),
             order=lambda page: (str(page.source.fields.start) if page.source.fields else "", page.sort_key),
+        ),
+        PageKind(
+            Kind.PLACE,
+            "places",
+            "places",
+            frozenset(PLACE_KEYS),
+            lambda fields, config: read_place(fields),
+            "place.html",
+            "/places/{slug}/",
+            "/places/",
+            index_template="places.html",
+            relations=(Relation("villages", Kind.VILLAGE, many=True, singular="village"),),
+            summary_required=True,
+            scaffold="place.md",
+            context=lambda site, page: {"neighbours": _other_places(site, page)},
+            fixed=frozenset(
+                {
+                    "kind",
+                    "village",
+                    "villages",
+                    "location",
+                    "phone",
+                    "wechat",
+                    "opening_hours",
+                    "payment",
+                    "booking_url",
+                    "shop_url",
+                    "gallery[].src",
+                }
+            ),
+            order=lambda page: (PLACE_ORDER.get(page.place.kind, 9) if page.place else 9, page.sort_key),
         ),
         PageKind(
             Kind.PAGE,

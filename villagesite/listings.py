@@ -274,7 +274,7 @@ _EARTH_KM = 6371.0
 _KM_PER_DEGREE = 6371.0 * math.pi / 180
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Haversine distance in kilometres between two points in degrees.
 
     The same arithmetic as the searches (through ``_distance``, radians first), so that any

@@ -32,6 +32,7 @@ from .model import Listing, ListingPage, Page, Site
 from .picture import BODY_SIZES, picture_html, responsive_body
 from .qr import QR_FILE
 from .schema import STYLES, ImageRef
+from .stores import store_of
 from .themes import StaticAsset, ThemeChain
 from .urls import absolute, link
 
@@ -108,6 +109,8 @@ class Renderer:
                 "website_ld": lambda: structured.website_data(site, self.links),
                 "featured": lambda limit=4: featured_villages(site, limit),
                 "poster_url": poster_url,
+                "store_of": store_of,
+                "place_ld": lambda page: structured.place_data(page, site, self.links, strings),
             }
         )
 

@@ -7,10 +7,12 @@ collected through :class:`~villagesite.fields.FieldReader`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from .errors import did_you_mean
 from .fields import FieldReader, GeoPoint
 
 
@@ -33,6 +35,7 @@ class Kind(StrEnum):
     VILLAGE = "village"
     STORY = "story"
     EVENT = "event"
+    PLACE = "place"
     PAGE = "page"
 
 
@@ -151,6 +154,56 @@ class EventFields(Record):
     """``location`` when written as {lat, lon}."""
 
 
+PLACE_KINDS = ("homestay", "restaurant", "shop", "workshop", "guide")
+"""What a local business is: 民宿, 餐馆/农家乐, 特产店, 手作体验, 向导; the theme names each ``place_<kind>``."""
+PAYMENTS = ("wechat", "alipay", "cash", "card")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_PHONE = re.compile(r"\+?[0-9][0-9 ()-]*[0-9]")
+_TIME = re.compile(r"([01]?[0-9]|2[0-4]):[0-5][0-9]")
+
+
+@dataclass(frozen=True, slots=True)
+class Hours(Record):
+    """Opening hours of some days: ``{days: [mon, tue], open: "09:00", close: "18:00"}``."""
+
+    days: tuple[str, ...]
+    opens: str
+    closes: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceFields(Record):
+    """A local business (homestay, farm restaurant, specialty shop, workshop) or a guide."""
+
+    kind: str
+    villages: tuple[str, ...]
+    """The village it belongs to (``village:``), or the villages a guide leads visitors through."""
+    location: GeoPoint | None
+    address: str | None
+    phone: str | None
+    wechat: str | None
+    opening_text: str | None
+    """Opening hours as written, when written as text (``每天 9:00-21:00``)."""
+    opening_hours: tuple[Hours, ...]
+    """Opening hours written as ``{days, open, close}`` (one or a list): shown, and given to search engines."""
+    price_range: str | None
+    payment: tuple[str, ...]
+    languages_spoken: tuple[str, ...]
+    booking_url: str | None
+    shop_url: str | None
+    gallery: tuple[ImageRef, ...]
+    tags: tuple[str, ...]
+
+    @property
+    def village(self) -> str | None:
+        return self.villages[0] if self.villages else None
+
+    @property
+    def tel(self) -> str | None:
+        """The phone number as a ``tel:`` link wants it: digits and a leading +."""
+        return "".join(c for c in self.phone if c.isdigit() or c == "+") if self.phone else None
+
+
 @dataclass(frozen=True, slots=True)
 class CommonFields(Record):
     """Fields every kind of page has."""
@@ -186,6 +239,23 @@ VILLAGE_KEYS = COMMON_KEYS | {
     "tags",
 }
 STORY_KEYS = COMMON_KEYS | {"author", "tags", "villages"}
+PLACE_KEYS = COMMON_KEYS | {
+    "kind",
+    "village",
+    "villages",
+    "location",
+    "address",
+    "phone",
+    "wechat",
+    "opening_hours",
+    "price_range",
+    "payment",
+    "languages_spoken",
+    "booking_url",
+    "shop_url",
+    "gallery",
+    "tags",
+}
 EVENT_KEYS = COMMON_KEYS | {"start", "end", "village", "location"}
 SUMMARY_LIMIT = 120
 
@@ -352,3 +422,111 @@ def _as_datetime(value: dt.date, *, end_of_day: bool = False) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=None)
     return dt.datetime.combine(value, dt.time.max if end_of_day else dt.time())
+
+
+def read_place(fields: FieldReader) -> PlaceFields | None:
+    kind = fields.choice("kind", PLACE_KINDS, required=True)
+    if "villages" in fields.data:
+        villages = fields.text_list("villages")
+        if "village" in fields.data:
+            fields.fail("villages", "write village: or villages:, not both", at="village")
+    else:
+        one = fields.text("village", required=True)
+        villages = (one,) if one else ()
+    if "villages" in fields.data and not villages:
+        fields.fail("villages", "expected the folder names of one or more villages")
+    phone = fields.text("phone")
+    if phone is not None and not (_PHONE.fullmatch(phone) and 7 <= sum(c.isdigit() for c in phone) <= 15):
+        fields.fail(
+            "phone",
+            f"{phone!r} is not a phone number",
+            hint="digits, with spaces or hyphens if you like: 0757-2233 4455, 138 0000 0000, +852 2345 6789",
+        )
+        phone = None
+    raw_hours: Any = fields.data.get("opening_hours")
+    text_hours = fields.text("opening_hours") if isinstance(raw_hours, str) else None
+    gallery = tuple(
+        image for item in fields.item_readers("gallery") if (image := read_image_item(item, alt_required=True))
+    )
+    place = PlaceFields(
+        kind=kind or "",
+        villages=villages,
+        location=fields.geo("location"),
+        address=fields.text("address"),
+        phone=phone,
+        wechat=fields.text("wechat"),
+        opening_text=text_hours,
+        opening_hours=tuple(_hours(fields, raw_hours)) if not isinstance(raw_hours, str) else (),
+        price_range=fields.text("price_range"),
+        payment=_choices(fields, "payment", PAYMENTS),
+        languages_spoken=fields.text_list("languages_spoken"),
+        booking_url=fields.https("booking_url"),
+        shop_url=fields.https("shop_url"),
+        gallery=gallery,
+        tags=fields.text_list("tags"),
+    )
+    if kind is None or not villages:
+        return None
+    return place
+
+
+def _hours(fields: FieldReader, raw: Any) -> list[Hours]:
+    """``{days, open, close}``, or a list of them."""
+    if raw is None:
+        return []
+    if isinstance(raw, dict):
+        readers = [fields.section("opening_hours")]
+    elif isinstance(raw, list):
+        readers = list(fields.item_readers("opening_hours"))
+    else:
+        fields.fail("opening_hours", "expected text, or {days, open, close}, or a list of them")
+        return []
+    found = []
+    for item in readers:
+        if item is None:
+            continue
+        item.reject_unknown({"days", "open", "close"})
+        days = _days(item)
+        opens, closes = item.text("open", required=True), item.text("close", required=True)
+        for key, value in (("open", opens), ("close", closes)):
+            if value is not None and not _TIME.fullmatch(value):
+                item.fail(key, f"{value!r} is not a time of day", hint="write it as 09:00 (in quotes in YAML)")
+                return found
+        if days and opens and closes:
+            found.append(Hours(days, opens, closes))
+    return found
+
+
+def _days(item: FieldReader) -> tuple[str, ...]:
+    """``[mon, tue]``, or a range ``mon-fri``, or ``daily``."""
+    value = item.data.get("days")
+    if isinstance(value, str) and value.strip().lower() in ("daily", "every day"):
+        return DAYS
+    if isinstance(value, str) and "-" in value:
+        first, _, last = value.strip().lower().partition("-")
+        if first in DAYS and last in DAYS and DAYS.index(first) <= DAYS.index(last):
+            return DAYS[DAYS.index(first) : DAYS.index(last) + 1]
+    days = item.text_list("days") if not isinstance(value, str) else (value.strip().lower(),)
+    wrong = [day for day in days if day.lower() not in DAYS]
+    if not days or wrong:
+        item.fail(
+            "days",
+            f"expected days of the week such as [mon, tue], a range such as mon-fri, or daily; got {value!r}",
+            hint=did_you_mean(wrong[0].lower(), DAYS) if wrong else None,
+        )
+        return ()
+    return tuple(day.lower() for day in days)
+
+
+def _choices(fields: FieldReader, key: str, options: tuple[str, ...]) -> tuple[str, ...]:
+    found = []
+    for n, value in enumerate(fields.text_list(key)):
+        if value.lower() in options:
+            found.append(value.lower())
+        else:
+            fields.fail(
+                f"{key}[{n}]",
+                f"{value!r} is not one of {', '.join(options)}",
+                hint=did_you_mean(value.lower(), options),
+            )
+    return tuple(found)

@@ -17,10 +17,10 @@ from .bundle_files import inert_content, is_active, publishable
 from .config import SiteConfig
 from .content import ContentSet, Source
 from .editions import Edition, converts_to_traditional, site_editions
-from .errors import Problem, Severity, did_you_mean, error
+from .errors import Problem, Severity, did_you_mean, error, warning
 from .images import is_photo
 from .kinds import KINDS
-from .listings import grouped_listings, neighbours, style_listings
+from .listings import distance_km, grouped_listings, neighbours, style_listings
 from .markdown_cache import Body, MarkdownCache
 from .markdown_html import BodyImage, RenderedBody
 from .model import ImageUse, Listing, Page, Photo, Resource, Site
@@ -58,6 +58,7 @@ def assemble_site(
     ]
     targets, resources = _link_targets(config, published, urls, problems)
     _check_references(published, {(s.kind, slugs[s.rel_path]): s for s in originals}, problems)
+    _check_place_distances(published, {slugs[s.rel_path]: s for s in originals if s.kind is Kind.VILLAGE}, problems)
 
     photo_uses: dict[str, list[ImageUse]] = defaultdict(list)
     photo_files: dict[str, tuple[Path, tuple[str, ...]]] = {}
@@ -311,11 +312,12 @@ def _check_references(
             continue
         for relation in KINDS[source.kind].relations:
             slugs = relation.slugs(source.fields)
-            named = (
-                [(f"{relation.field}[{i}]", slug) for i, slug in enumerate(slugs)]
-                if relation.many
-                else [(relation.field, slug) for slug in slugs]
-            )
+            if relation.many and relation.singular and relation.singular in source.key_lines:
+                named = [(relation.singular, slug) for slug in slugs]
+            elif relation.many:
+                named = [(f"{relation.field}[{i}]", slug) for i, slug in enumerate(slugs)]
+            else:
+                named = [(relation.field, slug) for slug in slugs]
             for field, slug in named:
                 if (relation.kind, slug) in by_slug:
                     continue
@@ -330,6 +332,33 @@ def _check_references(
                         hint=did_you_mean(slug, choices) or f"use the folder name of a {kind}",
                     )
                 )
+
+
+PLACE_DISTANCE_KM = 30
+"""A place farther than this from its village is likely a typo in its coordinates (or the wrong village)."""
+
+
+def _check_place_distances(sources: list[Source], villages: dict[str, Source], problems: list[Problem]) -> None:
+    """Warn about a place whose ``location`` is far from the village it belongs to."""
+    for source in sources:
+        place = source.place
+        if place is None or place.location is None or place.village not in villages:
+            continue
+        village = villages[place.village].village
+        if village is None:
+            continue
+        km = distance_km(place.location.lat, place.location.lon, village.location.lat, village.location.lon)
+        if km > PLACE_DISTANCE_KM:
+            field = "village" if "village" in source.key_lines else "villages[0]"
+            problems.append(
+                warning(
+                    source.rel_path,
+                    source.line_of("location"),
+                    f"is {km:.0f} km from its village '{place.village}' (more than {PLACE_DISTANCE_KM} km)",
+                    field="location",
+                    hint=f"check lat and lon (not swapped?), or the {field} it belongs to",
+                )
+            )
 
 
 def _photo_uses(

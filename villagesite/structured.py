@@ -191,6 +191,77 @@ def event_data(page: Page, site: Site, links: Links, strings: Mapping[str, str])
     )
 
 
+PLACE_TYPES = {
+    "homestay": "LodgingBusiness",
+    "restaurant": "Restaurant",
+    "shop": "Store",
+    "workshop": "LocalBusiness",
+    "guide": "LocalBusiness",
+}
+"""schema.org types of places by kind: what Google's local business results read."""
+DAY_NAMES = {
+    "mon": "Monday",
+    "tue": "Tuesday",
+    "wed": "Wednesday",
+    "thu": "Thursday",
+    "fri": "Friday",
+    "sat": "Saturday",
+    "sun": "Sunday",
+}
+PAYMENT_NAMES = {"wechat": "WeChat Pay", "alipay": "Alipay", "cash": "Cash", "card": "Credit Card"}
+
+
+def place_data(page: Page, site: Site, links: Links, strings: Mapping[str, str]) -> dict[str, Any]:
+    """A local business with its address, coordinates, telephone, hours, prices and payment, contained
+    in its village (Google's local business results ask for name and address; geo, telephone,
+    openingHoursSpecification, priceRange and url are recommended)."""
+    place = page.place
+    assert place is not None
+    village_page = site.village_by_slug.get(place.village or "")
+    village = village_page.village if village_page is not None else None
+    point = place.location or (village.location if village else None)
+    postal = address(village, strings["place_separator"]) if village else {"@type": "PostalAddress"}
+    if place.address:
+        postal = {**postal, "streetAddress": place.address}
+    hours = [
+        {
+            "@type": "OpeningHoursSpecification",
+            "dayOfWeek": [DAY_NAMES[day] for day in spec.days],
+            "opens": spec.opens.zfill(5),
+            "closes": spec.closes.zfill(5),
+        }
+        for spec in place.opening_hours
+    ]
+    return _compact(
+        {
+            "@context": CONTEXT,
+            "@type": PLACE_TYPES[place.kind],
+            "@id": links.page(page.url) + "#business",
+            "name": page.title,
+            "description": page.summary,
+            "url": links.page(page.url),
+            "image": [links.image(page, page.cover)] if page.cover else None,
+            "address": postal,
+            "geo": geo(point) if point else None,
+            "telephone": place.tel,
+            "openingHoursSpecification": hours,
+            "priceRange": place.price_range,
+            "paymentAccepted": ", ".join(PAYMENT_NAMES[p] for p in place.payment),
+            "knowsLanguage": list(place.languages_spoken),
+            "containedInPlace": _compact(
+                {
+                    "@type": ["TouristDestination", "Place"],
+                    "@id": links.page(village_page.url) + "#place",
+                    "name": village_page.title,
+                    "url": links.page(village_page.url),
+                }
+            )
+            if village_page is not None
+            else None,
+        }
+    )
+
+
 def website_data(site: Site, links: Links) -> dict[str, Any]:
     """The site itself, for the home page."""
     config = site.config
