@@ -62,6 +62,28 @@ def test_new_story_and_event_scaffolds(tmp_path: Path):
     ]
 
 
+def test_new_place_names_its_village_and_kind_and_builds(tmp_path: Path):
+    run_cli("init", tmp_path / "s")
+    root = tmp_path / "s"
+    result = run_cli("new", "place", "陈记农家乐", "--village", "sample", "--kind", "restaurant", "--site", root)
+    assert result.code == 0, result.err
+    text = (root / "content/places/chen-ji-nong-jia-le/index.md").read_text(encoding="utf-8")
+    front = yaml.safe_load(text.split("---")[1])
+    assert (front["title"], front["kind"], front["village"], front["draft"]) == (
+        "陈记农家乐",
+        "restaurant",
+        "sample",
+        True,
+    )
+    assert "# homestay 民宿 | restaurant 农家菜馆" in text
+    assert run_cli("check", "--site", root).code == 0
+    assert run_cli("build", "--site", root, "--drafts").code == 0
+    assert "陈记农家乐" in (root / "output/villages/sample/index.html").read_text(encoding="utf-8")
+    wrong = run_cli("new", "place", "别家", "--village", "sampel", "--site", root)
+    assert wrong.code == 1 and "--village: there is no village 'sampel' (did you mean 'sample'?)" in wrong.err
+    assert not (root / "content/places/bie-jia").exists()
+
+
 def test_new_refuses_an_existing_page(tmp_path: Path):
     run_cli("init", tmp_path / "s")
     result = run_cli("new", "village", "sample", "--site", tmp_path / "s")

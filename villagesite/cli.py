@@ -15,6 +15,7 @@ from .build import build, check
 from .config import load_config, with_base_url
 from .errors import Problem, VillageSiteError, error
 from .scaffold import KINDS, init_site, new_page
+from .schema import PLACE_KINDS
 from .weights import PAGE_BUDGET, kb
 
 
@@ -82,9 +83,11 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--title", default="广东古村落", help="the site's name")
     init.set_defaults(run=_init)
 
-    new = commands.add_parser("new", help="add a village, story or event from a scaffold")
+    new = commands.add_parser("new", help="add a village, story, event or place from a scaffold")
     new.add_argument("kind", choices=sorted(KINDS))
     new.add_argument("name", help="its name, e.g. 逢简村 (the folder gets its pinyin)")
+    new.add_argument("--village", help="a place's or an event's village: its folder name, e.g. fengjian")
+    new.add_argument("--kind", dest="place_kind", choices=PLACE_KINDS, help="what a place is (default: restaurant)")
     _site_option(new)
     new.set_defaults(run=_new)
 
@@ -129,7 +132,7 @@ def _init(args: argparse.Namespace) -> int:
 
 def _new(args: argparse.Namespace) -> int:
     config = load_config(args.site)
-    path = new_page(config, args.kind, args.name)
+    path = new_page(config, args.kind, args.name, village=args.village, place_kind=args.place_kind)
     print(f"Created {path.relative_to(config.root).as_posix()} (a draft: set draft: false to publish it)")
     return 0
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
 from PIL import Image, ImageDraw
 
 from .config import CONFIG_NAME, SiteConfig
-from .errors import VillageSiteError, error
+from .errors import VillageSiteError, did_you_mean, error
 from .kinds import BY_NAME
 from .slugs import is_slug, slugify
 
@@ -21,8 +22,10 @@ KINDS = {name: entry for name, entry in BY_NAME.items() if entry.scaffold}
 """The kinds ``villagesite new`` makes, by name: those with a scaffold."""
 
 
-def _fill(name: str, title: str, today: dt.date) -> str:
+def _fill(name: str, title: str, today: dt.date, values: Mapping[str, str] | None = None) -> str:
     text = (SCAFFOLDS / name).read_text(encoding="utf-8")
+    for key, value in (values or {}).items():  # __VILLAGE__, __KIND__
+        text = text.replace(f"__{key.upper()}__", yaml_text(value) if value else '""')
     return text.replace("__TITLE__", yaml_text(title)).replace("__DATE__", today.isoformat())
 
 
@@ -97,11 +100,34 @@ def draw_sample_cover(path: Path) -> None:
     image.save(path, "JPEG", quality=80, optimize=True)
 
 
-def new_page(config: SiteConfig, kind_name: str, name: str, today: dt.date | None = None) -> Path:
-    """Create ``content/<section>/<slug>/index.md`` from the scaffold for ``kind_name``."""
+def new_page(
+    config: SiteConfig,
+    kind_name: str,
+    name: str,
+    today: dt.date | None = None,
+    *,
+    village: str | None = None,
+    place_kind: str | None = None,
+) -> Path:
+    """Create ``content/<section>/<slug>/index.md`` from the scaffold for ``kind_name``; ``village`` (a
+    village's folder name, checked) and ``place_kind`` fill those fields of a place or an event."""
     kind = KINDS[kind_name]
     assert kind.scaffold is not None
     check_title(name)
+    if village is not None:
+        villages = sorted(p.parent.name for p in (config.content_dir / "villages").glob("*/index.md"))
+        if village not in villages:
+            raise VillageSiteError(
+                [
+                    error(
+                        "",
+                        None,
+                        f"there is no village '{village}'",
+                        field="--village",
+                        hint=did_you_mean(village, villages) or "use the folder name of a village in content/villages/",
+                    )
+                ]
+            )
     slug = name if is_slug(name) else slugify(name)
     if not slug:
         raise VillageSiteError(
@@ -129,5 +155,6 @@ def new_page(config: SiteConfig, kind_name: str, name: str, today: dt.date | Non
         )
     folder.mkdir(parents=True)
     target = folder / "index.md"
-    target.write_text(_fill(kind.scaffold, title, today or dt.date.today()), encoding="utf-8")
+    values = {"village": village or "", "kind": place_kind or "restaurant"}
+    target.write_text(_fill(kind.scaffold, title, today or dt.date.today(), values), encoding="utf-8")
     return target

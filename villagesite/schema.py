@@ -451,7 +451,7 @@ def read_place(fields: FieldReader) -> PlaceFields | None:
     place = PlaceFields(
         kind=kind or "",
         villages=villages,
-        location=fields.geo("location"),
+        location=fields.geo("location") if fields.data.get("location") != "" else None,  # "": not yet known
         address=fields.text("address"),
         phone=phone,
         wechat=fields.text("wechat"),
