@@ -1,14 +1,21 @@
 """A page's own text as a visitor reads it: what search must find it by.
 
 The text of ``<main>`` without what is about other pages or is not words: navigation, the map and
-its navigate links, the share box, and the blocks listing other villages, stories and events.
+its navigate links, the share box, and the blocks listing other villages, stories, events and places.
 """
 
 from __future__ import annotations
 
 from html.parser import HTMLParser
 
-OTHER_PAGES = {"nearby-heading", "stories-heading", "events-heading", "villages-heading"}
+OTHER_PAGES = {
+    "nearby-heading",
+    "stories-heading",
+    "events-heading",
+    "villages-heading",
+    "places-heading",
+    "more-heading",
+}
 NOT_WORDS = {"nav", "script", "style", "svg", "template"}
 OTHER_CLASSES = {"share", "location", "map-block"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import browsers
 import pytest
-from browsers import PHONE, serve
+from browsers import PHONE, PHONE_CONTEXT, serve
 from conftest import build_example_site
 from playwright.sync_api import Browser, Page
 
@@ -128,3 +128,21 @@ def test_home_map_shows_every_village_from_the_geojson(server: str, phone: Page)
     phone.wait_for_selector(".map-block.map-ready .leaflet-marker-icon", timeout=10_000)
     assert phone.locator(".leaflet-marker-icon").count() == 13
     assert phone.locator(".map-list").evaluate("d => d.open") is False, "the list folds away under the map"
+
+
+def test_a_visitor_finds_a_homestay_calls_it_and_copies_its_wechat_id(server: str, browser: Browser):
+    context = browser.new_context(**PHONE_CONTEXT)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.split("/sub/")[0])
+    page = context.new_page()
+    page.goto(server + "villages/fengjian/")
+    page.locator("#places .place-title a", has_text="水岸人家民宿").click()
+    page.wait_for_url(server + "places/shuian-minsu/")
+    assert_fits_the_screen(page)
+    assert page.locator(".quick a", has_text="打电话").get_attribute("href") == "tel:075700000001"
+    copy = page.locator("button.copy")
+    copy.click()  # shown: this browser may write the clipboard
+    page.wait_for_function("document.querySelector('button.copy').textContent === '已复制'")
+    assert page.evaluate("navigator.clipboard.readText()") == "shuian_sample"
+    page.locator("a", has_text="回到逢简村").click()
+    page.wait_for_url(server + "villages/fengjian/")
+    context.close()

@@ -210,3 +210,12 @@ def test_editing_a_place_rebuilds_its_village_and_listings_equal_to_a_clean_buil
     assert "人均 80 元" in page(root / "output", "zh-hant/places")
     assert run_cli("build", "--site", root, "--output", tmp_path / "clean", "--clean").code == 0
     assert snapshot(root / "output") == snapshot(tmp_path / "clean")
+
+
+def test_a_place_has_a_printable_poster_with_its_qr_code_for_its_door(built: Path):
+    poster = page(built, "places/shuixiang/poster")
+    assert "<h1>水乡人家民宿</h1>" in poster and 'poster-meta">民宿 · 逢简村' in poster
+    assert 'src="/places/shuixiang/qr.svg"' in poster and "https://example.org/places/shuixiang/" in poster
+    assert (built / "places/shuixiang/qr.svg").read_text().startswith("<")
+    assert 'href="/places/shuixiang/poster/"' in page(built, "places/shuixiang")
+    assert 'poster-meta">嚮導 · 逢簡村' in page(built, "zh-hant/places/chenbo/poster")

@@ -32,14 +32,14 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, st
 
 
 def page_files(root: Path, prefix: str) -> dict[str, Path]:
-    """Link -> file of every page of an edition (villages, stories, events, free pages)."""
+    """Link -> file of every page of an edition (villages, stories, events, places, free pages)."""
     edition = root / prefix
     found = {}
     for path in sorted(edition.rglob("index.html")):
         parts = path.parent.relative_to(edition).parts
         if not parts or (not prefix and parts[0] in ("zh-hant", "en")) or NOT_PAGES & set(parts):
             continue
-        if len(parts) == 1 and parts[0] in ("villages", "stories", "events"):
+        if len(parts) == 1 and parts[0] in ("villages", "stories", "events", "places"):
             continue  # their indexes: listings
         found["/sub/" + prefix + "/".join(parts) + "/"] = path
     return found

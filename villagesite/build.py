@@ -227,10 +227,10 @@ def render_files(
         add(where(FEED_PATH).lstrip("/"), feed, "feed")
         add_of_structure(where(GEOJSON_PATH), functools.partial(villages_geojson, edition, strings))
         add_of_structure(where(ICS_PATH), functools.partial(events_ics, edition, strings))
-        for village in edition.villages if config.origin and qr_codes else ():
-            rel = output_file(where(village.url + QR_FILE))
-            qr, digest = codes.file(absolute(config, where(village.url)), rel)
-            add(rel, FromFile(qr, digest), village.source.rel_path)
+        for page in (*edition.villages, *edition.places) if config.origin and qr_codes else ():
+            rel = output_file(where(page.url + QR_FILE))
+            qr, digest = codes.file(absolute(config, where(page.url)), rel)
+            add(rel, FromFile(qr, digest), page.source.rel_path)
 
     if config.search and search_index:
         for rel, data in search_outputs(sites, renderers, caches).items():

@@ -89,16 +89,16 @@ def plan_pages(site: Site, bodies: Mapping[str, str]) -> list[Planned]:
     plan.append(_index("404.html", "404", "404.html", "/404.html"))
     if site.config.search:
         plan.append(_index(output_file(SEARCH_PATH), "search", "search.html", SEARCH_PATH))
-    # Each village's printable poster, for the sign at its gate.
+    # Each village's printable poster, for the sign at its gate; each place's, for its door.
     plan += [
         Planned(
-            output_file(poster_url(village)),
+            output_file(poster_url(page)),
             "poster",
             None,
-            functools.partial(Renderer.poster, page=village),
-            poster_url(village),
+            functools.partial(Renderer.poster, page=page),
+            poster_url(page),
         )
-        for village in site.villages
+        for page in (*site.villages, *site.places)
     ]
     return plan
 

@@ -153,7 +153,8 @@ class Renderer:
     def _qr_url(self, page: Page) -> str | None:
         """The link to a village's QR code (``qr.svg`` beside its page, of its page in this edition); none
         when ``base_url`` names no host."""
-        return self.page_link(page.url + QR_FILE) if self.site.config.origin and page.village else None
+        has_qr = page.village is not None or page.place is not None
+        return self.page_link(page.url + QR_FILE) if self.site.config.origin and has_qr else None
 
     def alternates(self, this_url: str) -> tuple[Alternate, ...]:
         """The page in every edition (for ``hreflang`` and the language switch): an edition without
@@ -226,7 +227,7 @@ class Renderer:
         return self.render(page.template, page.url, page.source.rel_path, **context)
 
     def poster(self, page: Page) -> Rendered:
-        """A village's printable poster for the sign at its gate."""
+        """A village's printable poster for the sign at its gate, or a place's for its door."""
         return self.render("poster.html", poster_url(page), page.source.rel_path, page=page)
 
     def listing(self, listing: Listing, paging: ListingPage) -> Rendered:

@@ -75,6 +75,14 @@ def search_documents(
             names += [villages[slug].title for slug in story.villages if slug in villages]
             names.append(story.author or "")
             meta = _line(strings.get("stories"), format_date(page.date, strings))
+        elif place := page.place:
+            kind = strings.get(f"place_{place.kind}", "")
+            homes = [villages[slug].title for slug in place.villages if slug in villages]
+            names += [kind, english.get(f"place_{place.kind}", ""), *homes, *place.tags]
+            parts += [place.address or "", place.opening_text or "", place.price_range or ""]
+            parts += [strings.get(f"payment_{way}", "") for way in place.payment]
+            parts += place.languages_spoken
+            meta = _line(kind, *homes[:1])
         elif event := page.event:
             if event.village in villages:
                 names.append(villages[event.village].title)
