@@ -141,6 +141,20 @@ def test_the_places_page_groups_them_by_kind_in_every_edition(built: Path):
     assert "去淘寶購買" in page(built, "zh-hant/places/shuixiang")
 
 
+def test_each_kind_has_its_page_by_city_linked_from_its_places_and_the_sitemap(built: Path):
+    homestays = page(built, "places/homestay")
+    assert "<h1>民宿</h1>" in homestays and 'href="/places/shuixiang/"' in homestays
+    assert 'href="/places/apo/"' not in homestays  # a restaurant
+    guides = page(built, "places/guide")
+    assert re.findall(r'<h2 id="city-\d+">([^<]+)</h2>', guides) == ["佛山市"]  # by the city of its first village
+    assert '<a href="/places/homestay/" aria-current="page">民宿</a>' in homestays
+    assert not (built / "places/shop").exists() and not (built / "places/workshop").exists()  # kinds it has only
+    assert '<a href="/places/homestay/">民宿</a>' in page(built, "places/shuixiang")
+    sitemap = (built / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://example.org/places/restaurant/</loc>" in sitemap
+    assert "<loc>https://example.org/zh-hant/places/guide/</loc>" in sitemap
+
+
 def test_places_are_found_by_search(built: Path):
     index = built / "search/index"
     meta = json.loads((index / "meta.json").read_bytes())

@@ -16,6 +16,7 @@ from .editions import Edition
 from .kinds import KINDS
 from .model import Site
 from .render import Rendered, Renderer, poster_url
+from .schema import PLACE_KINDS
 from .search.index import SEARCH_PATH
 from .urls import output_file
 
@@ -86,6 +87,11 @@ def plan_pages(site: Site, bodies: Mapping[str, str]) -> list[Planned]:
         for entry in KINDS.values()
         if entry.index and entry.index_template
     ]
+    # Each kind of place the site has, on its own page (/places/homestay/), grouped by city.
+    plan += [
+        _index(output_file(url), "listing", "places.html", url, place_kind=kind)
+        for kind, url in place_kind_urls(site).items()
+    ]
     plan.append(_index("404.html", "404", "404.html", "/404.html"))
     if site.config.search:
         plan.append(_index(output_file(SEARCH_PATH), "search", "search.html", SEARCH_PATH))
@@ -110,4 +116,11 @@ def _index(output: str, kind: str, template: str, url: str, **context: object) -
 def public_urls(site: Site) -> list[str]:
     """The addresses of one edition a search engine may list (the sitemap): pages, listings and indexes."""
     indexes = [entry.index for entry in KINDS.values() if entry.index and entry.index_template]
-    return [p.url for p in site.pages] + site.listing_urls() + ["/", "/cities/", "/tags/", *indexes]
+    kinds = list(place_kind_urls(site).values())
+    return [p.url for p in site.pages] + site.listing_urls() + ["/", "/cities/", "/tags/", *indexes, *kinds]
+
+
+def place_kind_urls(site: Site) -> dict[str, str]:
+    """Kind -> the page listing the site's places of that kind (``/places/homestay/``), in kind order."""
+    kinds = {page.place.kind for page in site.places if page.place is not None}
+    return {kind: f"/places/{kind}/" for kind in PLACE_KINDS if kind in kinds}
