@@ -57,7 +57,9 @@ def places_site(root: Path, extra: dict[str, str | bytes] | None = None) -> Path
         root,
         {
             "site.yaml": SITE,
-            "content/villages/fengjian/index.md": village("逢简村"),
+            "content/villages/fengjian/index.md": village(
+                "逢简村", extra="specialties:\n  - name: 鱼腐\n    description: 均安鱼腐。\n    sold_at: apo\n"
+            ),
             "content/villages/qiaotou/index.md": village("侨头村", style="hakka", city="梅州市", lat=24.3, lon=116.1),
             "content/places/shuixiang/index.md": HOMESTAY,
             "content/places/apo/index.md": RESTAURANT,
@@ -233,3 +235,22 @@ def test_a_place_has_a_printable_poster_with_its_qr_code_for_its_door(built: Pat
     assert (built / "places/shuixiang/qr.svg").read_text().startswith("<")
     assert 'href="/places/shuixiang/poster/"' in page(built, "places/shuixiang")
     assert 'poster-meta">嚮導 · 逢簡村' in page(built, "zh-hant/places/chenbo/poster")
+
+
+def test_a_specialty_sold_at_a_place_links_both_ways(built: Path):
+    assert '<a href="/places/apo/">在阿婆农家菜有售</a>' in page(built, "villages/fengjian")
+    restaurant = page(built, "places/apo")
+    sold = restaurant.split('id="sold-heading">这里有售</h2>')[1].split("</section>")[0]
+    assert "<h3>鱼腐</h3>" in sold and 'href="/villages/fengjian/#specialties-heading">逢简村</a>' in sold
+    assert "在阿婆農家菜有售" in page(built, "zh-hant/villages/fengjian")
+
+
+def test_a_specialty_sold_at_no_place_is_an_error_with_a_suggestion(tmp_path: Path):
+    root = places_site(tmp_path / "site")
+    path = root / "content/villages/fengjian/index.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("sold_at: apo", "sold_at: appo"), encoding="utf-8")
+    err = check(root)
+    assert (
+        "content/villages/fengjian/index.md:10: specialties[0].sold_at: there is no place 'appo' (did you mean 'apo'?)"
+        in err
+    ), err

@@ -139,6 +139,7 @@ KINDS: Mapping[Kind, PageKind] = {
                     "attractions[].location",
                     "specialties[].image.src",
                     "specialties[].shop_url",
+                    "specialties[].sold_at",
                 }
             ),
         ),

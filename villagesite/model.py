@@ -16,7 +16,7 @@ from .config import SiteConfig
 from .content import Source
 from .editions import Edition
 from .kinds import KINDS, add_kind_properties
-from .schema import ImageRef, Kind, StyleFamily
+from .schema import ImageRef, Kind, Specialty, StyleFamily
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +191,21 @@ class Site:
     def village_by_slug(self) -> Mapping[str, Page]:
         """Villages are the site's centre (listings, the map, neighbours): named here for templates."""
         return self.by_slug[Kind.VILLAGE]
+
+    @property
+    def place_by_slug(self) -> Mapping[str, Page]:
+        """Places by slug: a specialty's ``sold_at`` names one."""
+        return self.by_slug[Kind.PLACE]
+
+    def sold_at(self, place: Page) -> tuple[tuple[Page, Specialty], ...]:
+        """The specialties of the site's villages that name ``place`` as where they are sold."""
+        return tuple(
+            (village, specialty)
+            for village in self.villages
+            if village.village is not None
+            for specialty in village.village.specialties
+            if specialty.sold_at == place.slug
+        )
 
     @property
     def listings(self) -> tuple[Listing, ...]:

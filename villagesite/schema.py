@@ -94,6 +94,8 @@ class Specialty(Record):
     image: ImageRef | None
     season: str | None
     shop_url: str | None
+    sold_at: str | None = None
+    """The slug of a place (a shop, a restaurant) that sells it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,7 +359,7 @@ def _attractions(fields: FieldReader) -> list[Attraction]:
 def _specialties(fields: FieldReader) -> list[Specialty]:
     result = []
     for item in fields.item_readers("specialties"):
-        item.reject_unknown({"name", "description", "image", "season", "shop_url"})
+        item.reject_unknown({"name", "description", "image", "season", "shop_url", "sold_at"})
         name = item.text("name", required=True)
         specialty = Specialty(
             name or "",
@@ -365,6 +367,7 @@ def _specialties(fields: FieldReader) -> list[Specialty]:
             read_image(item, "image", alt_required=True),
             item.text("season"),
             item.url("shop_url"),
+            item.text("sold_at"),
         )
         if name:
             result.append(specialty)

@@ -58,6 +58,7 @@ def assemble_site(
     ]
     targets, resources = _link_targets(config, published, urls, problems)
     _check_references(published, {(s.kind, slugs[s.rel_path]): s for s in originals}, problems)
+    _check_sold_at(published, {slugs[s.rel_path] for s in originals if s.kind is Kind.PLACE}, problems)
     _check_place_distances(published, {slugs[s.rel_path]: s for s in originals if s.kind is Kind.VILLAGE}, problems)
 
     photo_uses: dict[str, list[ImageUse]] = defaultdict(list)
@@ -332,6 +333,26 @@ def _check_references(
                         hint=did_you_mean(slug, choices) or f"use the folder name of a {kind}",
                     )
                 )
+
+
+def _check_sold_at(sources: list[Source], places: set[str], problems: list[Problem]) -> None:
+    """A specialty's ``sold_at`` must name a place (drafts count, as for other references)."""
+    for source in sources:
+        village = source.village
+        for n, specialty in enumerate(village.specialties if village else ()):
+            if specialty.sold_at is None or specialty.sold_at in places:
+                continue
+            field = f"specialties[{n}].sold_at"
+            problems.append(
+                error(
+                    source.rel_path,
+                    source.line_of(field),
+                    f"there is no place '{specialty.sold_at}'",
+                    field=field,
+                    hint=did_you_mean(specialty.sold_at, sorted(places))
+                    or "use the folder name of a place in content/places/",
+                )
+            )
 
 
 PLACE_DISTANCE_KM = 30
