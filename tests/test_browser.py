@@ -146,3 +146,22 @@ def test_a_visitor_finds_a_homestay_calls_it_and_copies_its_wechat_id(server: st
     page.locator("a", has_text="回到逢简村").click()
     page.wait_for_url(server + "villages/fengjian/")
     context.close()
+
+
+def test_the_home_map_shows_places_as_a_layer_a_visitor_can_switch_off(server: str, phone: Page):
+    here = server.split("/sub/")[0]
+    phone.route("**/*", lambda route: route.continue_() if route.request.url.startswith(here) else route.abort())
+    phone.goto(server)
+    phone.locator(".map-block[data-places]").scroll_into_view_if_needed()
+    phone.wait_for_selector(".map-block.map-layers")
+    places = phone.locator(".leaflet-marker-icon.pin-place")
+    assert places.count() == 0  # off at first: near their villages, they would crowd the villages' pins
+    assert phone.locator(".leaflet-marker-icon:not(.pin-place)").count() == 13  # the villages
+    switch = phone.locator(".leaflet-control-layers label", has_text="住·食·购·学").locator("input")
+    switch.check()
+    assert places.count() == 8  # every sample place, at its own location or its village's
+    places.first.focus()  # from the keyboard: at this zoom a village's pin lies over it
+    phone.keyboard.press("Enter")
+    assert phone.locator(".leaflet-popup a").first.get_attribute("href").startswith("/sub/places/")
+    switch.uncheck()
+    assert places.count() == 0

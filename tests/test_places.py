@@ -254,3 +254,26 @@ def test_a_specialty_sold_at_no_place_is_an_error_with_a_suggestion(tmp_path: Pa
         "content/villages/fengjian/index.md:10: specialties[0].sold_at: there is no place 'appo' (did you mean 'apo'?)"
         in err
     ), err
+
+
+def test_places_are_map_data_with_their_kind_in_every_edition(built: Path):
+    data = json.loads((built / "places.geojson").read_bytes())
+    found = {f["id"]: f for f in data["features"]}
+    assert set(found) == {"shuixiang", "apo", "chenbo"}
+    assert found["shuixiang"]["geometry"]["coordinates"] == [113.151, 22.812]
+    assert found["apo"]["geometry"]["coordinates"] == [113.15, 22.81]  # at its village: it gives no location
+    assert found["shuixiang"]["properties"]["kind"] == "homestay"
+    assert found["shuixiang"]["properties"]["kind_name"] == "民宿"
+    assert found["shuixiang"]["properties"]["village_name"] == "逢简村"
+    traditional = json.loads((built / "zh-hant/places.geojson").read_bytes())
+    assert {f["properties"]["kind_name"] for f in traditional["features"]} == {"民宿", "農家菜館", "嚮導"}
+    assert 'data-places="/places.geojson"' in page(built, "")
+
+
+def test_a_site_without_places_writes_no_places_data_and_links_none(tmp_path: Path):
+    root = write_site(tmp_path / "site", {"content/villages/a/index.md": village("甲村")})
+    assert run_cli("build", "--site", root).code == 0
+    assert not (root / "output/places.geojson").exists() and not (root / "output/places/homestay").exists()
+    assert "这里还没有商家。" in page(root / "output", "places")  # as the events page says it has none
+    home = (root / "output/index.html").read_text(encoding="utf-8")
+    assert "data-places" not in home and 'href="/places/"' not in home

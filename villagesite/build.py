@@ -30,7 +30,17 @@ from .ical import ICS_PATH, events_ics
 from .images import ImageAsset, image_problem, plan_variants, read_source
 from .manifest import manifest_path
 from .model import Site
-from .outputs import FEED_PATH, GEOJSON_PATH, SITEMAP_PATH, atom_feed, robots_txt, sitemap_xml, villages_geojson
+from .outputs import (
+    FEED_PATH,
+    GEOJSON_PATH,
+    PLACES_GEOJSON_PATH,
+    SITEMAP_PATH,
+    atom_feed,
+    places_geojson,
+    robots_txt,
+    sitemap_xml,
+    villages_geojson,
+)
 from .parallel import map_in_processes
 from .plan import Planned, found_in, plan_site, public_urls
 from .qr import QR_FILE, QrCodes
@@ -226,6 +236,7 @@ def render_files(
         feed = atom_feed(edition, strings, renderer.localize)  # stories' bodies too: not of the structure alone
         add(where(FEED_PATH).lstrip("/"), feed, "feed")
         add_of_structure(where(GEOJSON_PATH), functools.partial(villages_geojson, edition, strings))
+        add_of_structure(where(PLACES_GEOJSON_PATH), functools.partial(places_geojson, edition, strings))
         add_of_structure(where(ICS_PATH), functools.partial(events_ics, edition, strings))
         for page in (*edition.villages, *edition.places) if config.origin and qr_codes else ():
             rel = output_file(where(page.url + QR_FILE))

@@ -19,6 +19,8 @@ from .urls import absolute
 FEED_PATH = "/feed.xml"
 SITEMAP_PATH = "/sitemap.xml"
 GEOJSON_PATH = "/villages.geojson"
+PLACES_GEOJSON_PATH = "/places.geojson"
+"""The places as GeoJSON points, a layer of the site map (written only when the site has places)."""
 CHINA_OFFSET = "+08:00"
 """Dates without a time are taken as midnight in China (UTC+8)."""
 
@@ -161,5 +163,40 @@ def villages_geojson(site: Site, strings: Mapping[str, str]) -> bytes:
                 "properties": {key: value for key, value in properties.items() if value not in (None, [])},
             }
         )
+    collection = {"type": "FeatureCollection", "features": features}
+    return (json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def places_geojson(site: Site, strings: Mapping[str, str]) -> bytes | None:
+    """Every place as a GeoJSON point with its kind (at its village when it gives no location of its
+    own); none when the site has no places.  Kinds are named in the language of ``strings``."""
+    features = []
+    for page in site.places:
+        place = page.place
+        assert place is not None
+        home = site.village_by_slug.get(place.village or "")
+        point = place.location or (home.village.location if home is not None and home.village else None)
+        if point is None:
+            continue
+        properties = {
+            "name": page.title,
+            "url": absolute(site.config, site.edition.path(page.url)),
+            "kind": place.kind,
+            "kind_name": strings[f"place_{place.kind}"],
+            "village": place.village,
+            "village_name": home.title if home is not None else None,
+            "price_range": place.price_range,
+            "summary": page.summary,
+        }
+        features.append(
+            {
+                "type": "Feature",
+                "id": page.slug,
+                "geometry": {"type": "Point", "coordinates": [point.lon, point.lat]},
+                "properties": {key: value for key, value in properties.items() if value not in (None, [])},
+            }
+        )
+    if not features:
+        return None
     collection = {"type": "FeatureCollection", "features": features}
     return (json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")

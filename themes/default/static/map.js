@@ -98,14 +98,36 @@
       map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
       L.tileLayer(s.tiles, { attribution: s.attribution, subdomains: s.subdomains, maxZoom: s.maxZoom }).addTo(map);
       var bounds = [];
+      var villages = L.layerGroup().addTo(map);
       list.forEach(function (place) {
         var at = s.datum === "gcj02" ? gcj02(place.lat, place.lon) : [place.lat, place.lon];
         var icon = L.divIcon({ className: "pin " + (place.style ? "style-" + place.style : "pin-here"), iconSize: [26, 26], iconAnchor: [13, 13],
                                html: "<span></span>" });
         L.marker(at, { icon: icon, title: place.name, alt: place.name, riseOnHover: true })
-          .bindPopup(popup(place)).addTo(map);
+          .bindPopup(popup(place)).addTo(villages);
         bounds.push(at);
       });
+      /* The site's places (homestays, restaurants...): a second layer, off until a visitor switches it on
+         (near their villages, their pins would crowd the villages' at the map's first zoom). */
+      var placesUrl = block.getAttribute("data-places");
+      if (placesUrl) {
+        fetch(placesUrl).then(function (r) { return r.json(); }).then(function (data) {
+          var layer = L.layerGroup();
+          data.features.forEach(function (f) {
+            var p = f.properties, c = f.geometry.coordinates;
+            var at = s.datum === "gcj02" ? gcj02(c[1], c[0]) : [c[1], c[0]];
+            var icon = L.divIcon({ className: "pin pin-place place-" + p.kind, iconSize: [24, 24], iconAnchor: [12, 12], html: "<span></span>" });
+            var note = [p.kind_name, p.village_name, p.price_range].filter(Boolean).join(" · ");
+            L.marker(at, { icon: icon, title: p.name, alt: p.name, riseOnHover: true })
+              .bindPopup(popup({ name: p.name, url: p.url, note: note })).addTo(layer);
+          });
+          var overlays = {};
+          overlays[block.getAttribute("data-layer-villages")] = villages;
+          overlays[block.getAttribute("data-layer-places")] = layer;
+          L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+          block.classList.add("map-layers");
+        }).catch(function () { /* the villages are drawn; the places are listed on their own page */ });
+      }
       if (bounds.length === 1) map.setView(bounds[0], s.zoom || 14);
       else if (bounds.length) map.fitBounds(bounds, { padding: [24, 24], maxZoom: s.zoom || 14 });
       block.classList.add("map-ready");
