@@ -277,3 +277,23 @@ def test_a_site_without_places_writes_no_places_data_and_links_none(tmp_path: Pa
     assert "这里还没有商家。" in page(root / "output", "places")  # as the events page says it has none
     home = (root / "output/index.html").read_text(encoding="utf-8")
     assert "data-places" not in home and 'href="/places/"' not in home
+
+
+def test_the_home_page_shows_one_place_of_each_kind(built: Path):
+    home = page(built, "")
+    section = home.split('id="places-heading"')[1].split("</section>")[0]
+    assert re.findall(r'class="place-title"><a href="/places/(\w+)/"', section) == ["shuixiang", "apo", "chenbo"]
+    assert '<a href="/places/">全部商家 →</a>' in section
+
+
+def test_a_village_with_few_places_shows_those_of_villages_a_short_drive_away(tmp_path: Path):
+    near = village("南村", lat=22.85, lon=113.15)  # about 4 km from Fengjian
+    far = village("远村", lat=23.5, lon=113.15)  # about 77 km
+    root = places_site(
+        tmp_path / "site", {"content/villages/nancun/index.md": near, "content/villages/yuancun/index.md": far}
+    )
+    assert run_cli("build", "--site", root).code == 0
+    nearby = page(root / "output", "villages/nancun").split("<h3>邻近村落</h3>")[1].split("</ul>")[0]
+    assert 'href="/places/shuixiang/"' in nearby and "逢简村 · 4 公里" in nearby
+    assert "邻近村落" not in page(root / "output", "villages/yuancun")
+    assert "邻近村落" not in page(root / "output", "villages/fengjian")  # it has places of its own

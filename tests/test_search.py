@@ -15,6 +15,8 @@ from conftest import build_example_site
 from own_text import own_text
 from playwright.sync_api import Page
 
+from villagesite.schema import PLACE_KINDS
+
 browser, phone = browsers.browser, browsers.phone  # the fixtures
 
 SIMPLIFIED = ["逢简", "逢简村", "碉楼", "水乡", "围龙屋", "广府", "古村", "桥"]
@@ -41,6 +43,8 @@ def page_files(root: Path, prefix: str) -> dict[str, Path]:
             continue
         if len(parts) == 1 and parts[0] in ("villages", "stories", "events", "places"):
             continue  # their indexes: listings
+        if len(parts) == 2 and parts[0] == "places" and parts[1] in PLACE_KINDS:
+            continue  # the listing of one kind of place
         found["/sub/" + prefix + "/".join(parts) + "/"] = path
     return found
 

@@ -109,6 +109,26 @@ def _other_places(site: Any, page: Any) -> tuple[Any, ...]:
     return tuple(other for other in found if other.url != page.url)
 
 
+FEW_PLACES = 2
+"""A village with fewer places of its own than this also shows those of its neighbours nearby."""
+NEARBY_PLACES_KM = 15
+"""A short drive: neighbours' places farther than this are not offered."""
+
+
+def _nearby_places(site: Any, page: Any) -> tuple[tuple[Any, float], ...]:
+    """The places of the nearest villages within a short drive, with their distance, when a village has few
+    of its own: where a visitor can still sleep or eat near it."""
+    own = site.named_by.get(page.url, {}).get("places", ())
+    if len(own) >= FEW_PLACES:
+        return ()
+    found = []
+    for neighbour in site.neighbours_of.get(page.slug, ()):
+        if neighbour.km <= NEARBY_PLACES_KM:
+            theirs = site.named_by.get(neighbour.page.url, {}).get("places", ())
+            found += [(place, neighbour.km) for place in theirs if place not in own]
+    return tuple(found[:4])
+
+
 def _newest_first(page: Any) -> tuple[int, tuple[str, str]]:
     date = page.source.common.date
     return (-(date.toordinal() if date else 0), page.sort_key)
@@ -128,7 +148,10 @@ KINDS: Mapping[Kind, PageKind] = {
             "/villages/",
             summary_required=True,
             scaffold="village.md",
-            context=lambda site, page: {"neighbours": site.neighbours_of.get(page.slug, ())},
+            context=lambda site, page: {
+                "neighbours": site.neighbours_of.get(page.slug, ()),
+                "nearby_places": _nearby_places(site, page),
+            },
             fixed=frozenset(
                 {
                     "kind",

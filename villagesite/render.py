@@ -108,6 +108,7 @@ class Renderer:
                 "event_ld": lambda page: structured.event_data(page, site, self.links, strings),
                 "website_ld": lambda: structured.website_data(site, self.links),
                 "featured": lambda limit=4: featured_villages(site, limit),
+                "featured_places": lambda limit=4: featured_places(site, limit),
                 "poster_url": poster_url,
                 "store_of": store_of,
                 "place_ld": lambda page: structured.place_data(page, site, self.links, strings),
@@ -287,6 +288,19 @@ def featured_villages(site: Site, limit: int = 4) -> tuple[Page, ...]:
         )
         chosen.extend(ranked[:1])
     return tuple(chosen[:limit])
+
+
+def featured_places(site: Site, limit: int = 4) -> tuple[Page, ...]:
+    """Places for the home page: those marked ``featured: true``, else the first of each kind (where to
+    stay, eat, shop, learn), so that a visitor sees what a trip can hold."""
+    marked = tuple(page for page in site.places if page.extra.get("featured") is True)
+    if marked:
+        return marked[:limit]
+    firsts: dict[str, Page] = {}
+    for page in site.places:
+        if page.place is not None:
+            firsts.setdefault(page.place.kind, page)
+    return tuple(firsts.values())[:limit]
 
 
 def translator(chain: ThemeChain, language: str, strings: Mapping[str, str]) -> Callable[..., str]:
