@@ -6,7 +6,7 @@ import io
 import os
 import textwrap
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +16,7 @@ import pytest
 from hypothesis import settings
 from PIL import Image
 
+from villagesite import i18n
 from villagesite.cli import main
 
 # Hypothesis keeps failing examples in .hypothesis/ (ignored by git) and replays them locally. CI never
@@ -27,6 +28,20 @@ settings.register_profile("explore", database=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default"))
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Messages are asserted in English, the language of the code, whatever the machine's locale or a test
+# site's language; tests of the Chinese messages choose their language themselves.
+os.environ["VILLAGESITE_LANG"] = "en"
+
+
+@pytest.fixture(autouse=True)
+def english_messages() -> Iterator[None]:
+    """Each test starts in English; a test that runs the CLI in Chinese leaves no trace."""
+    i18n.set_language(i18n.ENGLISH)
+    yield
+    i18n.set_language(i18n.ENGLISH)
+
+
 SITE_YAML = "title: 测试古村\nbase_url: /\n"
 
 

@@ -45,4 +45,9 @@ def test_wheel_contains_themes_and_scaffolds(tmp_path: Path):
     assert "villagesite/preview_client.js" in names  # the preview's page script
     # Data the build reads: Guangdong's place names in Traditional, and search's folding table.
     assert {"villagesite/data/traditional-phrases.yaml", "villagesite/data/search-folding.txt"} <= names
+    # The editors' messages, compiled: the installed tool speaks Chinese without Babel.
+    assert {
+        "villagesite/locale/zh_Hans/LC_MESSAGES/villagesite.mo",
+        "villagesite/locale/zh_Hant/LC_MESSAGES/villagesite.mo",
+    } <= names
     assert not any(name.startswith(("content/", "tests/", "output/")) for name in names)

@@ -240,11 +240,13 @@ def test_qr_code_of_the_public_address_beside_every_village_page_and_a_printable
     assert "poster" not in read(output, "sitemap.xml")
 
 
-def test_without_a_host_there_is_no_qr_code_and_the_poster_says_why(site):
+def test_without_a_host_there_is_no_qr_code_and_the_poster_prints_the_path_not_an_editor_note(site):
     output = build(site, tourism_site(), base_url="/")
     assert not (output / "villages/fengjian/qr.svg").exists()
     assert 'class="qr"' not in read(output, "villages/fengjian/index.html")
-    assert "base_url" in read(output, "villages/fengjian/poster/index.html")
+    poster = read(output, "villages/fengjian/poster/index.html")
+    assert '<p class="poster-url">/villages/fengjian/</p>' in poster
+    assert "base_url" not in poster and "site.yaml" not in poster  # said to the editor, in the terminal
 
 
 def test_home_has_the_four_styles_featured_villages_map_stories_and_events(site):

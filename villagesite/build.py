@@ -25,7 +25,8 @@ from .confine import site_files
 from .content import load_content
 from .disk_errors import disk_reason, output_error, write_error
 from .encode import ImageCache, Processed, Progress, process_images
-from .errors import BuildFailed, Problem, VillageSiteError, error, sorted_problems
+from .errors import BuildFailed, Problem, VillageSiteError, error, sorted_problems, strictly
+from .i18n import _
 from .ical import ICS_PATH, events_ics
 from .images import ImageAsset, image_problem, plan_variants, read_source
 from .manifest import manifest_path
@@ -42,12 +43,14 @@ from .outputs import (
     villages_geojson,
 )
 from .parallel import map_in_processes
+from .placeholders import unfinished
 from .plan import Planned, found_in, plan_site, public_urls
 from .qr import QR_FILE, QrCodes
 from .render import Renderer
 from .report import BuildReport
 from .search import search_documents, search_files
 from .search.terms import shipped_folding
+from .settings_checks import unfinished_settings
 from .site import assemble_site
 from .themes import resolve_themes, theme_assets
 from .urls import absolute, output_file
@@ -109,7 +112,8 @@ def prepare(
         config, content, drafts=drafts, strict_links=strict_links, markdown=markdown, conversions=conversions
     )
     site = sites[0]
-    problems = [*content.problems, *site_problems]
+    # Scaffold samples left in published pages and settings: warnings, at their lines.
+    problems = [*content.problems, *site_problems, *unfinished(content.sources), *unfinished_settings(config)]
     index = caches.photo_index(root) if caches else None
     assets: list[ImageAsset] = []
     for photo in site.photos.values():
@@ -175,8 +179,9 @@ def render_files(
                 error(
                     origin,
                     None,
-                    f"writes {rel}, which another page or file also writes",
-                    hint="rename one of them or give it another 'slug:'",
+                    # TRANSLATORS: {file} is a file of the output, such as villages/fengjian/index.html.
+                    _("writes {file}, which another page or file also writes", file=rel),
+                    hint=_("rename one of them or give it another 'slug:'"),
                 )
             )
         files[rel] = content
@@ -234,7 +239,8 @@ def render_files(
         strings = renderer.strings
         where = edition.edition.path
         feed = atom_feed(edition, strings, renderer.localize)  # stories' bodies too: not of the structure alone
-        add(where(FEED_PATH).lstrip("/"), feed, "feed")
+        # TRANSLATORS: named in place of a file, where an output comes from: the Atom feed of stories.
+        add(where(FEED_PATH).lstrip("/"), feed, _("feed"))
         add_of_structure(where(GEOJSON_PATH), functools.partial(villages_geojson, edition, strings))
         add_of_structure(where(PLACES_GEOJSON_PATH), functools.partial(places_geojson, edition, strings))
         add_of_structure(where(ICS_PATH), functools.partial(events_ics, edition, strings))
@@ -245,11 +251,13 @@ def render_files(
 
     if config.search and search_index:
         for rel, data in search_outputs(sites, renderers, caches).items():
-            add(rel, data, "search index")
+            # TRANSLATORS: named in place of a file, where an output comes from.
+            add(rel, data, _("search index"))
 
     # Files as they are: theme assets, bundle files, the site's static/ folder, photo variants.
     for asset in assets.values():
-        add(asset.url.lstrip("/"), asset.content, f"theme static/{asset.name}")
+        # TRANSLATORS: named in place of a file, where an output comes from: a file of the theme's static/ folder.
+        add(asset.url.lstrip("/"), asset.content, _("theme static/{name}", name=asset.name))
     for resource in site.resources:
         add(resource.url.lstrip("/"), resource.content or FromFile(resource.path), resource.url)
     for path in _static_files(config):
@@ -304,7 +312,7 @@ def check(config: SiteConfig, *, drafts: bool = False) -> list[Problem]:
 def _check(config: SiteConfig, drafts: bool) -> list[Problem]:
     try:
         # The caches are read, not written: check changes nothing on disk.
-        prepared = prepare(config, drafts=drafts, strict_links=True, caches=DiskCaches(config))
+        prepared = prepare(config, drafts=drafts, caches=DiskCaches(config))
         # Render with photos as planned (no placeholders) to find template errors too.
         # No skipping, and no QR codes: check writes nothing, not even to the cache.
         files, made_from = render_files(
@@ -329,6 +337,7 @@ def build(
     progress: Progress | None = None,
     caches: Caches | None = None,
     hash_assets: bool = True,
+    strict: bool = False,
 ) -> BuildReport:
     """Build the site into ``output`` (default ``output/`` in the site); raise BuildFailed on errors.
 
@@ -338,10 +347,10 @@ def build(
     default (none of it read with ``clean``); a long-lived process passes the
     same :class:`~villagesite.memory.BuildMemory` to every build.
     ``hash_assets=False`` keeps the theme's static files under their own
-    names (the preview does).
+    names (the preview does).  ``strict`` counts every warning as an error: nothing is written then.
     """
     with collector_paused():
-        return _build(config, output, drafts, progress, caches or DiskCaches(config, clean=clean), hash_assets)
+        return _build(config, output, drafts, progress, caches or DiskCaches(config, clean=clean), hash_assets, strict)
 
 
 @contextlib.contextmanager
@@ -369,6 +378,7 @@ def _build(
     progress: Progress | None,
     caches: Caches,
     hash_assets: bool,
+    strict: bool = False,
 ) -> BuildReport:
     started = time.perf_counter()
     output = (output or config.root / "output").resolve()
@@ -379,10 +389,14 @@ def _build(
         raise output_error(output, exc) from exc
     previous = caches.unchanged(config, output, drafts=drafts)  # asked first: the caches get ready here
     manifest = manifest_path(caches.root, output)
+    if previous is not None and strict and previous.warnings:
+        raise BuildFailed(strictly(previous.warnings))
     if previous is not None:
         unchanged = WriteReport((), (), previous.files)
         return replace(previous, seconds=time.perf_counter() - started, photos_encoded=0, written=unchanged)
     prepared = prepare(config, drafts=drafts, caches=caches)
+    if strict and prepared.problems:
+        raise BuildFailed(strictly(prepared.problems))
     last, remembered = caches.last_manifest(output, manifest)
     folder = str(output)
 
@@ -430,6 +444,8 @@ def _build(
             *pages_over_budget(weights, prepared.sites),
             *heroes_over_budget(prepared.site, encoded.images, image_cache),
         ]
+        if strict and heavy:
+            raise BuildFailed(strictly(heavy))
         caches.before_commit(output)
         written = write_output(output, files, manifest, previous=last, deps=made_from, save=caches.manifest_saver())
     except OSError as exc:
@@ -467,8 +483,8 @@ def _check_output_location(config: SiteConfig, output: Path) -> None:
                 error(
                     str(output),
                     None,
-                    "the output folder cannot be the site folder or inside content/, themes/ or static/",
-                    hint="use the default output/ or another folder",
+                    _("the output folder cannot be the site folder or inside content/, themes/ or static/"),
+                    hint=_("use the default output/ or another folder"),
                 )
             ]
         )

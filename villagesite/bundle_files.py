@@ -17,6 +17,8 @@ from pathlib import Path
 
 from . import images  # the module, not the name: images -> model -> content -> here is a cycle
 from .errors import Problem, error, warning
+from .fields import joined
+from .i18n import _
 
 DOCUMENTS = frozenset(
     {
@@ -54,14 +56,18 @@ def bundle_file_problem(name: str, rel: str) -> Problem | None:
         return error(
             rel,
             None,
-            f"a page folder cannot publish {suffix} files: a browser would run it on the site's own address",
-            hint="write the page in Markdown, or link to the file where it is published elsewhere",
+            # TRANSLATORS: {suffix} is a file name's ending, such as .html or .js.
+            _(
+                "a page folder cannot publish {suffix} files: a browser would run it on the site's own address",
+                suffix=suffix,
+            ),
+            hint=_("write the page in Markdown, or link to the file where it is published elsewhere"),
         )
     return warning(
         rel,
         None,
-        "is not a kind of file a page publishes, so it is left out",
-        hint="photos, PDF, GPX/KML routes, plain text, office documents, audio, video and SVG are published",
+        _("is not a kind of file a page publishes, so it is left out"),
+        hint=_("photos, PDF, GPX/KML routes, plain text, office documents, audio, video and SVG are published"),
     )
 
 
@@ -92,7 +98,7 @@ _MARKUP_DECLARATION = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 class NotInert(Exception):
-    """A file that cannot be made safe to publish; the message says why."""
+    """A file that cannot be made safe to publish; the message says why, in the editor's language."""
 
 
 def sanitise_svg(data: bytes) -> tuple[bytes, list[str]]:
@@ -103,13 +109,14 @@ def sanitise_svg(data: bytes) -> tuple[bytes, list[str]]:
     (a document type can expand into gigabytes).
     """
     if _MARKUP_DECLARATION.search(data):
-        raise NotInert("it declares a document type or entities, which a drawing does not need")
+        raise NotInert(_("it declares a document type or entities, which a drawing does not need"))
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
-        raise NotInert(f"it is not well-formed SVG ({exc})") from None
+        # TRANSLATORS: {error} is the XML reader's own words (in English), such as "not well-formed: line 3".
+        raise NotInert(_("it is not well-formed SVG ({error})", error=exc)) from None
     if root.tag != f"{_SVG}svg":
-        raise NotInert("it is not an SVG drawing (its first element is not <svg>)")
+        raise NotInert(_("it is not an SVG drawing (its first element is not <svg>)"))
     removed: list[str] = []
     _clean(root, removed)
     if _has_processing_instruction(data):
@@ -147,7 +154,9 @@ def _clean(element: ET.Element, removed: list[str]) -> None:
             removed.append(f"href={value[:40]!r}")
         elif any(not ref.startswith("#") for ref in _REFERENCE.findall(value)) or "@import" in value.lower():
             del element.attrib[name]
-            removed.append(f"{local}= (a reference to another file)")
+            # TRANSLATORS: one of the things taken out of a drawing, listed in "held what a browser would run or
+            # fetch (…)"; {attribute} is the name of an SVG attribute, such as fill or style.
+            removed.append(_("{attribute}= (a reference to another file)", attribute=local))
         elif name.startswith("{") and not name.startswith((_XLINK, "{http://www.w3.org/XML/1998/namespace}")):
             del element.attrib[name]  # an editor's own attributes (inkscape:label): inert
 
@@ -167,15 +176,16 @@ _BROWSER_NAMESPACES = (b"http://www.w3.org/1999/xhtml", b"http://www.w3.org/2000
 def check_xml_document(data: bytes) -> None:
     """Raise :class:`NotInert` unless a GPX or KML file is plain data a browser would not run."""
     if _MARKUP_DECLARATION.search(data):
-        raise NotInert("it declares a document type or entities, which a route does not need")
+        raise NotInert(_("it declares a document type or entities, which a route does not need"))
     if _has_processing_instruction(data):
-        raise NotInert("it asks for a stylesheet (<?xml-stylesheet?>), which can run script")
+        raise NotInert(_("it asks for a stylesheet (<?xml-stylesheet?>), which can run script"))
     if any(namespace in data for namespace in _BROWSER_NAMESPACES):
-        raise NotInert("it holds HTML, SVG or XSLT markup, which a browser would render and run")
+        raise NotInert(_("it holds HTML, SVG or XSLT markup, which a browser would render and run"))
     try:
         ET.fromstring(data)
     except ET.ParseError as exc:
-        raise NotInert(f"it is not well-formed XML ({exc})") from None
+        # TRANSLATORS: {error} is the XML reader's own words (in English), such as "not well-formed: line 3".
+        raise NotInert(_("it is not well-formed XML ({error})", error=exc)) from None
 
 
 def inert_content(path: Path, rel: str) -> tuple[bytes | None, Problem | None]:
@@ -189,20 +199,24 @@ def inert_content(path: Path, rel: str) -> tuple[bytes | None, Problem | None]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return None, error(rel, None, f"cannot be read ({exc.strerror})")
+        # TRANSLATORS: {reason} is the system's own words, such as "Permission denied".
+        return None, error(rel, None, _("cannot be read ({reason})", reason=exc.strerror))
     try:
         if suffix in XML_DOCUMENTS:
             check_xml_document(data)
             return None, None
         cleaned, removed = sanitise_svg(data)
     except NotInert as exc:
-        return None, error(rel, None, f"is not published: {exc}", hint="export it again as a plain file")
+        # TRANSLATORS: {reason} says why, such as "it is not an SVG drawing (its first element is not <svg>)".
+        message = _("is not published: {reason}", reason=exc)
+        return None, error(rel, None, message, hint=_("export it again as a plain file"))
     if not removed:
         return None, None
+    shown = removed[:5] + (["…"] if len(removed) > 5 else [])
     return cleaned, warning(
         rel,
         None,
-        f"held what a browser would run or fetch ({', '.join(removed[:5])}"
-        f"{', …' if len(removed) > 5 else ''}); only the drawing is published",
-        hint="export the drawing again as plain SVG to silence this",
+        # TRANSLATORS: {removed} lists what was taken out of an SVG drawing, such as "<script>, onload=".
+        _("held what a browser would run or fetch ({removed}); only the drawing is published", removed=joined(shown)),
+        hint=_("export the drawing again as plain SVG to silence this"),
     )

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .errors import VillageSiteError, error
+from .i18n import _
 from .sealed import replace_text
 
 MARKER = ".villagesite"
@@ -58,8 +59,8 @@ def check_replaceable(output: Path) -> None:
                 error(
                     str(output),
                     None,
-                    "this folder was not made by villagesite, so it will not be replaced",
-                    hint="choose an empty or new folder with --output",
+                    _("this folder was not made by villagesite, so it will not be replaced"),
+                    hint=_("choose an empty or new folder with --output"),
                 )
             ]
         )
@@ -120,7 +121,8 @@ def commit(
     try:
         missing = _forward(output, entry)
         if missing:
-            raise OSError(errno.ENOENT, "staged files are missing", str(staging / missing[0]))
+            # The editor reads it as why the output folder cannot be written (disk_errors.output_error).
+            raise OSError(errno.ENOENT, _("staged files are missing"), str(staging / missing[0]))
         save()
     except Exception:
         _undo(output, journal, entry)

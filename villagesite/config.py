@@ -14,9 +14,10 @@ from urllib.parse import urlsplit
 
 import nh3
 
-from .errors import Problem, VillageSiteError, did_you_mean, error
+from .errors import Problem, VillageSiteError, closest, error, suggest
 from .fields import FieldReader, describe
 from .frontmatter import read_text
+from .i18n import _
 from .yamlfile import YamlDocument, parse_yaml
 
 CONFIG_NAME = "site.yaml"
@@ -155,8 +156,8 @@ def load_config(site_dir: Path) -> SiteConfig:
                 error(
                     str(path),
                     None,
-                    f"there is no {CONFIG_NAME} here",
-                    hint="run 'villagesite init DIR' to start a new site, or pass --site DIR",
+                    _("there is no {file} here", file=CONFIG_NAME),
+                    hint=_("run 'villagesite init DIR' to start a new site, or pass --site DIR"),
                 )
             ]
         )
@@ -176,7 +177,7 @@ def load_config(site_dir: Path) -> SiteConfig:
 def _read_config(site_dir: Path, doc: YamlDocument, problems: list[Problem]) -> SiteConfig | None:
     data = doc.data if doc.data is not None else {}
     if not isinstance(data, dict):
-        problems.append(error(CONFIG_NAME, 1, "expected settings such as 'title: 广东古村落'"))
+        problems.append(error(CONFIG_NAME, 1, _("expected settings such as 'title: 广东古村落'")))
         return None
     fields = FieldReader(data, doc, CONFIG_NAME, problems)
     fields.reject_unknown(TOP_KEYS)
@@ -235,9 +236,9 @@ def language_code(value: object) -> tuple[str | None, str | None]:
         return known, None
     meant = _LANGUAGE_NAMES.get(text.lower())
     if meant is not None:
-        return None, f"did you mean '{meant}'?"
-    close = did_you_mean(text.lower(), list(_CANONICAL_LANGUAGE))
-    return None, close and f"did you mean '{_CANONICAL_LANGUAGE[close.split(chr(39))[1]]}'?"
+        return None, suggest(meant)
+    close = closest(text.lower(), list(_CANONICAL_LANGUAGE))
+    return None, suggest(_CANONICAL_LANGUAGE[close]) if close is not None else None
 
 
 def _language(fields: FieldReader) -> str:
@@ -248,8 +249,8 @@ def _language(fields: FieldReader) -> str:
     if code is None:
         fields.fail(
             "language",
-            f"'{value}' is not one of {', '.join(KNOWN_LANGUAGES)}",
-            hint=hint or "the language the content is written in: zh-Hans for Simplified Chinese",
+            _("'{value}' is not one of {choices}", value=value, choices=_(", ").join(KNOWN_LANGUAGES)),
+            hint=hint or _("the language the content is written in: zh-Hans for Simplified Chinese"),
         )
         return "zh-Hans"
     return code
@@ -264,16 +265,22 @@ def _language_list(fields: FieldReader, language: str) -> list[str]:
         code, hint = language_code(item)
         if code is None:
             fields.fail(
-                at, f"'{item}' is not one of {', '.join(KNOWN_LANGUAGES)}", hint=hint or "e.g. languages: [zh-Hant, en]"
+                at,
+                _("'{value}' is not one of {choices}", value=item, choices=_(", ").join(KNOWN_LANGUAGES)),
+                hint=hint or _("e.g. languages: [zh-Hant, en]"),
             )
         elif code == language:
             fields.fail(
                 at,
-                f"'{item}' is the language the content is written in (language: {language})",
-                hint="it is published anyway: list only the other editions",
+                _(
+                    "'{value}' is the language the content is written in (language: {language})",
+                    value=item,
+                    language=language,
+                ),
+                hint=_("it is published anyway: list only the other editions"),
             )
         elif code in result:
-            fields.fail(at, f"'{item}' is listed twice")
+            fields.fail(at, _("'{value}' is listed twice", value=item))
         else:
             result.append(code)
     return result
@@ -290,18 +297,18 @@ def _traditional(fields: FieldReader) -> TraditionalConfig:
     if raw is not None and not isinstance(raw, dict):
         section.fail(
             "phrases",
-            "expected words and how to write them, such as '松口: 松口' or '姜撞奶: 薑撞奶'",
-            hint="one 'simplified: traditional' pair per line, under phrases:",
+            _("expected words and how to write them, such as '松口: 松口' or '姜撞奶: 薑撞奶'"),
+            hint=_("one 'simplified: traditional' pair per line, under phrases:"),
         )
     for key, value in raw.items() if isinstance(raw, dict) else ():
         path = f"phrases.{key}"
         if not isinstance(key, str) or not key.strip():
-            section.fail(path, f"'{key}' is not text: a phrase is the words as the content writes them")
+            section.fail(path, _("'{key}' is not text: a phrase is the words as the content writes them", key=key))
         elif not isinstance(value, str) or not value.strip():
             section.fail(
                 path,
-                f"expected text, got {describe(value)}",
-                hint=f"write how '{key}' is written in Traditional Chinese, e.g. '{key}: {key}' to keep it",
+                _("expected text, got {found}", found=describe(value)),
+                hint=_("write how '{key}' is written in Traditional Chinese, e.g. '{key}: {key}' to keep it", key=key),
             )
         else:
             phrases.append((key.strip(), value.strip()))
@@ -320,11 +327,15 @@ def normalize_base_url(value: str) -> tuple[str, str | None, str | None]:
     """``value`` ending in '/', or '/' with a message and hint saying what is wrong."""
     parts = urlsplit(value)
     if parts.scheme and parts.scheme not in ("http", "https") or (parts.scheme and not parts.netloc):
-        return "/", f"'{value}' is not a web address", "write e.g. 'https://example.org/villages/' or '/villages/'"
+        return (
+            "/",
+            _("'{value}' is not a web address", value=value),
+            _("write e.g. 'https://example.org/villages/' or '/villages/'"),
+        )
     if not parts.scheme and not value.startswith("/"):
-        return "/", f"'{value}' must start with '/' or 'https://'", f"did you mean '/{value}'?"
+        return "/", _("'{value}' must start with '/' or 'https://'", value=value), suggest(f"/{value}")
     if parts.query or parts.fragment:
-        return "/", "must not contain '?' or '#'", None
+        return "/", _("must not contain '?' or '#'"), None
     path = parts.path or "/"
     if not path.endswith("/"):
         path += "/"
@@ -342,7 +353,7 @@ def with_base_url(config: SiteConfig, value: str) -> SiteConfig:
 def _theme_name(fields: FieldReader) -> str:
     name = fields.text("theme") or "default"
     if "/" in name or "\\" in name or name.startswith("."):
-        fields.fail("theme", f"'{name}' must be the name of a folder in themes/, not a path")
+        fields.fail("theme", _("'{name}' must be the name of a folder in themes/, not a path", name=name))
         return "default"
     return name
 
@@ -356,17 +367,19 @@ def _images(fields: FieldReader) -> ImageConfig:
     widths: list[int] = []
     raw_widths = section.data.get("widths", list(defaults.widths))
     if not isinstance(raw_widths, list) or not raw_widths:
-        section.fail("widths", "expected a list of widths in pixels, such as [480, 960, 1600]")
+        section.fail("widths", _("expected a list of widths in pixels, such as [480, 960, 1600]"))
     else:
         for width in raw_widths:
             if isinstance(width, bool) or not isinstance(width, int) or not 16 <= width <= 8192:
-                section.fail("widths", f"'{width}' is not a width in pixels from 16 to 8192")
+                section.fail("widths", _("'{width}' is not a width in pixels from 16 to 8192", width=width))
             else:
                 widths.append(width)
     formats = section.text_list("formats") or defaults.formats
     for name in formats:
         if name.lower() not in IMAGE_FORMATS:
-            section.fail("formats", f"'{name}' is not one of {', '.join(IMAGE_FORMATS)}")
+            section.fail(
+                "formats", _("'{value}' is not one of {choices}", value=name, choices=_(", ").join(IMAGE_FORMATS))
+            )
     quality = section.number("quality", low=1, high=100)
     return ImageConfig(
         widths=tuple(sorted(set(widths))) or defaults.widths,
@@ -385,13 +398,14 @@ def _map(fields: FieldReader) -> MapConfig:
     if not tiles.startswith(("https://", "http://", "/")) or not all(p in tiles for p in ("{z}", "{x}", "{y}")):
         section.fail(
             "tiles",
-            f"'{tiles}' is not a tile address with {{z}}, {{x}} and {{y}}",
-            hint=f"e.g. '{OSM_TILES}'",
+            _("'{tiles}' is not a tile address with {{z}}, {{x}} and {{y}}", tiles=tiles),
+            # TRANSLATORS: {example} is an address of map tiles, such as OpenStreetMap's.
+            hint=_("e.g. '{example}'", example=OSM_TILES),
         )
         tiles = defaults.tiles
     attribution = section.text("attribution")
     if "tiles" in section.data and attribution is None:
-        section.fail("attribution", "is required with your own tiles: credit the map's makers as their licence asks")
+        section.fail("attribution", _("is required with your own tiles: credit the map's makers as their licence asks"))
     max_zoom = section.number("max_zoom", low=1, high=22)
     return MapConfig(
         tiles=tiles,

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from .errors import Problem, error
+from .i18n import _
 
 
 def is_ignored(name: str) -> bool:
@@ -33,17 +34,26 @@ def link_problem(path: str, root: Path, rel: str) -> Problem | None:
             return error(
                 rel,
                 None,
-                "is a link that leads round in a loop (a link to itself or to a folder that holds it)",
-                hint="remove the link",
+                _("is a link that leads round in a loop (a link to itself or to a folder that holds it)"),
+                hint=_("remove the link"),
             )
-        return error(rel, None, f"is a link to {os.readlink(path)!r}, which does not exist", hint="remove the link")
+        return error(
+            rel,
+            None,
+            # TRANSLATORS: {target} is where the link points, in quotes: 'photos/old.jpg'.
+            _("is a link to {target}, which does not exist", target=repr(os.readlink(path))),
+            hint=_("remove the link"),
+        )
     if Path(real).is_relative_to(root):
         return None
     return error(
         rel,
         None,
-        f"is a link to {real}, outside the site folder: villagesite reads and publishes only files inside it",
-        hint="copy the file or folder into the site instead of linking to it",
+        _(
+            "is a link to {target}, outside the site folder: villagesite reads and publishes only files inside it",
+            target=real,
+        ),
+        hint=_("copy the file or folder into the site instead of linking to it"),
     )
 
 

@@ -18,13 +18,15 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from .body_check import body_problems
 from .bundle_files import bundle_file_problem
 from .config import KNOWN_LANGUAGES, SiteConfig, language_code
 from .confine import is_ignored, link_problem, site_files
 from .editions import converts_to_traditional
 from .errors import Problem, error, warning
-from .fields import FieldReader
+from .fields import FieldReader, joined
 from .frontmatter import FrontMatter, decode_text, read_text, split_front_matter
+from .i18n import _
 from .kinds import KINDS, SECTIONS, add_kind_properties
 from .parallel import map_in_processes
 from .schema import CommonFields, Kind, Record, read_common
@@ -146,7 +148,14 @@ def load_content(
         return ContentSet(
             (),
             {},
-            (error("content", None, "there is no content/ folder", hint="create content/villages/<name>/index.md"),),
+            (
+                error(
+                    "content",
+                    None,
+                    _("there is no content/ folder"),
+                    hint=_("create content/villages/<name>/index.md"),
+                ),
+            ),
         )
     for entry in sorted(content_dir.iterdir()):
         if is_ignored(entry.name):
@@ -163,7 +172,7 @@ def load_content(
             _load_data(root, entry, data, problems)
         else:
             problems.append(
-                warning(rel, None, "is not used: content/ holds villages/, stories/, events/, pages/ and data/")
+                warning(rel, None, _("is not used: content/ holds villages/, stories/, events/, pages/ and data/"))
             )
 
     # static/ is copied as it is, but only from inside the site: a link out of it is an error here.
@@ -276,18 +285,28 @@ def _find_section(
                     error(
                         rel,
                         None,
-                        f"a {kind.value} needs a folder of its own",
-                        hint=f"move it to content/{section_dir.name}/{entry.name[:-3]}/index.md",
+                        _(KINDS[kind].lone_file),
+                        hint=_(
+                            "move it to content/{section}/{name}/index.md",
+                            section=section_dir.name,
+                            name=entry.name[:-3],
+                        ),
                     )
                 )
             else:
-                problems.append(warning(rel, None, "is not inside a page folder and is not used"))
+                problems.append(warning(rel, None, _("is not inside a page folder and is not used")))
             continue
         markdown, bundle = _scan_page_folder(config, entry.path, problems, scans)
         if "index.md" not in markdown:
             if not any(_TRANSLATION.match(name) for name in markdown):
                 problems.append(
-                    error(rel, None, "the folder has no index.md", hint=f"create {rel}/index.md with front matter")
+                    error(
+                        rel,
+                        None,
+                        _("the folder has no index.md"),
+                        # TRANSLATORS: {folder} is the page's folder, such as content/villages/fengjian.
+                        hint=_("create {folder}/index.md with front matter", folder=rel),
+                    )
                 )
             for name in markdown:
                 if _TRANSLATION.match(name):
@@ -308,7 +327,7 @@ def _find_pages(config: SiteConfig, pages_dir: Path, jobs: list[_Job], problems:
             problems.append(problem)
             continue
         if entry.is_file() and entry.suffix == ".md":
-            stem, _, language = entry.stem.partition(".")
+            stem, _dot, language = entry.stem.partition(".")
             if language:
                 if f"{stem}.md" not in files:
                     problems.append(_orphan(rel, f"content/pages/{stem}.md"))
@@ -326,8 +345,8 @@ def _find_pages(config: SiteConfig, pages_dir: Path, jobs: list[_Job], problems:
                 warning(
                     rel,
                     None,
-                    "is not used",
-                    hint="a free page is content/pages/<name>.md; one with photos is content/pages/<name>/index.md",
+                    _("is not used"),
+                    hint=_("a free page is content/pages/<name>.md; one with photos is content/pages/<name>/index.md"),
                 )
             )
 
@@ -375,8 +394,13 @@ def _edition_of(config: SiteConfig, rel: str, written: str, original: str, probl
             error(
                 rel,
                 None,
-                f"'{written}' is not a language villagesite publishes ({', '.join(KNOWN_LANGUAGES)})",
-                hint=hint or "a translation is named by its language: index.en.md, index.zh-Hant.md",
+                # TRANSLATORS: {written} is the language in a translation's file name (index.fr.md: fr).
+                _(
+                    "'{written}' is not a language villagesite publishes ({languages})",
+                    written=written,
+                    languages=joined(KNOWN_LANGUAGES),
+                ),
+                hint=hint or _("a translation is named by its language: index.en.md, index.zh-Hant.md"),
             )
         )
         return None
@@ -385,8 +409,9 @@ def _edition_of(config: SiteConfig, rel: str, written: str, original: str, probl
             error(
                 rel,
                 None,
-                f"'{written}' is the language the content is written in",
-                hint=f"the page in {code} is {original}: merge the two",
+                _("'{written}' is the language the content is written in", written=written),
+                # TRANSLATORS: {code} is a language such as zh-Hans; {original} the page's file in it.
+                hint=_("the page in {code} is {original}: merge the two", code=code, original=original),
             )
         )
         return None
@@ -395,8 +420,13 @@ def _edition_of(config: SiteConfig, rel: str, written: str, original: str, probl
             warning(
                 rel,
                 None,
-                f"the {code} translation is not published: site.yaml does not list {code} in languages",
-                hint=f"add it: languages: [{', '.join([*config.languages, code])}]",
+                # TRANSLATORS: {code} is a language such as en; "languages" is a field of site.yaml.
+                _(
+                    "the {code} translation is not published: site.yaml does not list {code} in languages",
+                    code=code,
+                ),
+                # TRANSLATORS: {languages} is the list to write in site.yaml, such as "zh-Hant, en".
+                hint=_("add it: languages: [{languages}]", languages=", ".join([*config.languages, code])),
             )
         )
         return None
@@ -407,8 +437,9 @@ def _orphan(rel: str, original: str) -> Problem:
     return error(
         rel,
         None,
-        f"is a translation beside no page: there is no {original}",
-        hint="a translation sits beside the page it translates; rename it, or write the original first",
+        # TRANSLATORS: {original} is the file of the page it would translate, such as content/pages/about.md.
+        _("is a translation beside no page: there is no {original}", original=original),
+        hint=_("a translation sits beside the page it translates; rename it, or write the original first"),
     )
 
 
@@ -421,7 +452,7 @@ def _load_data(root: Path, data_dir: Path, data: dict[str, Any], problems: list[
             problems.append(problem)
             continue
         if entry.suffix not in (".yaml", ".yml"):
-            problems.append(warning(rel, None, "is not used: data files end in .yaml"))
+            problems.append(warning(rel, None, _("is not used: data files end in .yaml")))
             continue
         text = read_text(entry, rel)
         parsed = text if isinstance(text, Problem) else parse_yaml(text, rel)
@@ -429,6 +460,7 @@ def _load_data(root: Path, data_dir: Path, data: dict[str, Any], problems: list[
             problems.append(parsed)
         else:
             data[entry.stem] = parsed.data
+            problems.extend(parsed.warnings)
 
 
 def _scan_page_folder(
@@ -533,7 +565,7 @@ def load_source(
         return None, [read]
     raw, text, parts = read
     if not isinstance(parts.meta.data, dict):
-        return None, [error(rel, 2, "the front matter must be fields such as 'title: 逢简村'")]
+        return None, [error(rel, 2, _("the front matter must be fields such as 'title: 逢简村'"))]
     entry = KINDS[kind]
     problems: list[Problem] = []
     data, doc = parts.meta.data, parts.meta
@@ -550,7 +582,7 @@ def load_source(
         meta_digest = hashlib.sha256(
             f"{original[1][: len(original[1]) - len(original[2].body)]}{meta_digest}".encode()
         ).hexdigest()
-    found: list[Problem] = []
+    found: list[Problem] = [*parts.meta.warnings]  # Chinese quotes, full-width commas: read, and said
     fields = FieldReader(data, doc, rel, found)
     common = read_common(fields, summary_required=entry.summary_required, date_required=entry.date_required)
     own = entry.read(fields, config) if entry.read is not None else None
@@ -559,6 +591,10 @@ def load_source(
         found = [problem for problem in found if written_by(parts.meta, problem)]
     problems.extend(found)
     if any(p.is_error for p in problems):
+        if over is None:  # the body's own mistakes, shown now rather than after the front matter is fixed
+            problems += body_problems(
+                config.content_dir, parts.body, rel_path=rel, folder=folder, body_line=parts.body_line, nearby=bundle
+            )
         return None, problems
     body = _without_control_characters(parts.body, rel, parts.body_line, problems)
     source = Source(
@@ -587,7 +623,8 @@ def _read_front_matter(path: Path, rel: str) -> tuple[bytes, str, FrontMatter] |
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return error(rel, None, f"cannot read the file: {exc.strerror}")
+        # TRANSLATORS: {reason} is the system's own words, such as "Permission denied".
+        return error(rel, None, _("cannot read the file: {reason}", reason=exc.strerror))
     text = decode_text(raw, rel)
     if isinstance(text, Problem):
         return text
@@ -615,9 +652,13 @@ def _without_control_characters(body: str, rel: str, first_line: int, problems: 
                 warning(
                     rel,
                     first_line + number,
-                    f"a control character U+{ord(found.group()):04X} that is not text was left out",
+                    # TRANSLATORS: {code} is a character's code, such as U+001B.
+                    _(
+                        "a control character {code} that is not text was left out",
+                        code="U+" + format(ord(found.group()), "04X"),
+                    ),
                     field="body",
-                    hint="it often comes with text pasted from another program; delete it to silence this",
+                    hint=_("it often comes with text pasted from another program; delete it to silence this"),
                 )
             )
     return _CONTROL.sub("", body)

@@ -12,6 +12,7 @@ import errno
 from pathlib import Path
 
 from .errors import VillageSiteError, error
+from .i18n import _
 
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 NOT_WRITABLE = (errno.EACCES, errno.EPERM, errno.EROFS)
@@ -20,11 +21,11 @@ NOT_WRITABLE = (errno.EACCES, errno.EPERM, errno.EROFS)
 def disk_reason(exc: OSError) -> str | None:
     """'disk full' or 'permission denied' when that is why ``exc`` happened, else None."""
     if exc.errno in DISK_FULL:
-        return "disk full"
+        return _("disk full")
     if exc.errno == errno.EROFS:
-        return "read-only file system"
+        return _("read-only file system")
     if exc.errno in NOT_WRITABLE:
-        return "permission denied"
+        return _("permission denied")
     return None
 
 
@@ -35,10 +36,23 @@ CACHE_ENV = "VILLAGESITE_CACHE_DIR"
 def cache_error(root: Path, exc: OSError) -> VillageSiteError:
     """One line for a cache folder that cannot be written: never taken for a damaged photo or page."""
     reason = disk_reason(exc) or exc.strerror or type(exc).__name__
-    what = "free space" if exc.errno in DISK_FULL else "make it writable"
-    return VillageSiteError(
-        [error("", None, f"the cache folder {root} cannot be written: {reason}; {what} or set {CACHE_ENV}")]
-    )
+    if exc.errno in DISK_FULL:
+        # TRANSLATORS: {reason} is why (disk full, permission denied); {variable} is VILLAGESITE_CACHE_DIR.
+        message = _(
+            "the cache folder {folder} cannot be written: {reason}; free space or set {variable}",
+            folder=root,
+            reason=reason,
+            variable=CACHE_ENV,
+        )
+    else:
+        # TRANSLATORS: {reason} is why (disk full, permission denied); {variable} is VILLAGESITE_CACHE_DIR.
+        message = _(
+            "the cache folder {folder} cannot be written: {reason}; make it writable or set {variable}",
+            folder=root,
+            reason=reason,
+            variable=CACHE_ENV,
+        )
+    return VillageSiteError([error("", None, message)])
 
 
 def output_error(output: Path, exc: OSError) -> VillageSiteError:
@@ -49,17 +63,23 @@ def output_error(output: Path, exc: OSError) -> VillageSiteError:
             folder = Path(name).parent
             break
     reason = disk_reason(exc) or exc.strerror or type(exc).__name__
-    hint = "free space on its disk" if exc.errno in DISK_FULL else "make it writable"
-    return VillageSiteError(
-        [
-            error(
-                "",
-                None,
-                f"the output folder {folder} cannot be written: {reason}; {hint}, or choose another with"
-                " --output (the output is left as it was)",
-            )
-        ]
-    )
+    if exc.errno in DISK_FULL:
+        # TRANSLATORS: {reason} is why (disk full, permission denied).
+        message = _(
+            "the output folder {folder} cannot be written: {reason}; free space on its disk, or choose another"
+            " with --output (the output is left as it was)",
+            folder=folder,
+            reason=reason,
+        )
+    else:
+        # TRANSLATORS: {reason} is why (disk full, permission denied).
+        message = _(
+            "the output folder {folder} cannot be written: {reason}; make it writable, or choose another"
+            " with --output (the output is left as it was)",
+            folder=folder,
+            reason=reason,
+        )
+    return VillageSiteError([error("", None, message)])
 
 
 def write_error(output: Path, cache: Path, exc: OSError) -> VillageSiteError:

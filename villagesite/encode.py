@@ -37,6 +37,7 @@ from pathlib import Path
 from PIL import Image, ImageCms, ImageOps
 
 from .disk_errors import cache_error, disk_reason
+from .i18n import _
 from .images import MAX_PIXELS, PIPELINE_VERSION, ImageAsset, Variant
 
 PLACEHOLDER_WIDTH = 16
@@ -222,20 +223,25 @@ def _run(jobs: list[tuple[ImageAsset, list[Variant], bool]], cache: ImageCache, 
                 yield futures[future], future.result()
             except BrokenProcessPool as exc:
                 # Not the photo's fault: a worker was killed (out of memory?) or could not start.
-                raise RuntimeError(f"a photo worker process stopped unexpectedly: {exc}") from exc
+                # TRANSLATORS: {error} is Python's own words for what happened to the worker.
+                raise RuntimeError(_("a photo worker process stopped unexpectedly: {error}", error=exc)) from exc
             except Exception as exc:  # noqa: BLE001
                 yield futures[future], exc
 
 
 def _explain(result: object) -> str:
+    """What a worker's exception says about the photo, in the editor's language: made here, in the parent
+    process, from the exception the worker returned (the rest of "image 'cover.jpg' …")."""
     if isinstance(result, OSError) and disk_reason(result) is not None:
-        return f"cannot be read: {disk_reason(result)}"  # the photo's own file, not its bytes
+        # the photo's own file, not its bytes
+        return _("cannot be read: {reason}", reason=disk_reason(result))
     text = str(result)
     if "truncated" in text:
-        return "is cut short (the file is incomplete); copy the photo again"
+        return _("is cut short (the file is incomplete); copy the photo again")
     if "DecompressionBomb" in type(result).__name__ or "exceeds limit" in text:
-        return f"has too many pixels; the limit is {MAX_PIXELS // 1_000_000} megapixels"
-    return f"could not be decoded ({text or type(result).__name__}); the file may be damaged"
+        return _("has too many pixels; the limit is {limit} megapixels", limit=MAX_PIXELS // 1_000_000)
+    # TRANSLATORS: follows "image 'cover.jpg' "; {error} is the decoder's own words (in English).
+    return _("could not be decoded ({error}); the file may be damaged", error=text or type(result).__name__)
 
 
 def encode_one(

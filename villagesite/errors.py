@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
+
+from .i18n import _
 
 
 class Severity(StrEnum):
@@ -51,9 +53,10 @@ class Problem:
             text += f"{self.field}: "
         text += self.message
         if self.hint:
-            text += f" ({self.hint})"
+            # TRANSLATORS: a problem's hint, after its message: "… (did you mean 'x'?)".
+            text += _(" ({hint})", hint=self.hint)
         if not self.is_error:
-            text += " [warning]"
+            text += _(" [warning]")
         return text
 
     def sort_key(self) -> tuple[str, int, str]:
@@ -70,17 +73,33 @@ def warning(path: str, line: int | None, message: str, *, field: str | None = No
 
 def did_you_mean(word: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str | None:
     """Return a "did you mean 'x'?" hint for the closest choice, if one is close."""
+    option = closest(word, choices, cutoff=cutoff)
+    return suggest(option) if option is not None else None
+
+
+def suggest(option: str) -> str:
+    """The hint that proposes ``option``: "did you mean 'x'?", in the editor's language."""
+    return _("did you mean '{option}'?", option=option)
+
+
+def closest(word: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str | None:
+    """The choice ``word`` most likely meant, if one is close."""
     options = list(choices)
     for option in options:  # 'cover.jpg' for 'cover.JPG': web hosts tell capitals apart
         if option.lower() == word.lower() and option != word:
-            return f"did you mean '{option}'?"
+            return option
     matches = difflib.get_close_matches(word, options, n=1, cutoff=cutoff)
-    return f"did you mean '{matches[0]}'?" if matches else None
+    return matches[0] if matches else None
 
 
 def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
     """Errors and warnings in file order, each reported once."""
     return sorted(set(problems), key=Problem.sort_key)
+
+
+def strictly(problems: Iterable[Problem]) -> list[Problem]:
+    """Every warning made an error, as ``--strict`` counts them (CI: nothing half-finished is published)."""
+    return [replace(p, severity=Severity.ERROR) for p in problems]
 
 
 class VillageSiteError(Exception):

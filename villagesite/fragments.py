@@ -22,6 +22,8 @@ from jinja2 import nodes
 from jinja2.ext import Extension
 from jinja2.parser import Parser
 
+from .i18n import _
+
 Fragment = tuple[str, frozenset[str]]
 """A fragment's output, and what rendering it read (pages' bodies, templates)."""
 
@@ -55,8 +57,13 @@ class FragmentCache(Extension):
             found = store.get((where, keys))
         except TypeError:
             kinds = ", ".join(type(key).__name__ for key in keys)
+            # TRANSLATORS: {kinds} names the kinds of values given as keys (Python's names: Page, dict).
             raise TypeError(
-                f"{{% cache %}} takes plain values such as text and numbers as keys (page.url, not page), not: {kinds}"
+                _(
+                    "{{% cache %}} takes plain values such as text and numbers as keys (page.url, not page),"
+                    " not: {kinds}",
+                    kinds=kinds,
+                )
             ) from None
         reads: set[str] | None = getattr(environment, "reads", None)
         if found is None:

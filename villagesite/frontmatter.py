@@ -1,8 +1,8 @@
 """Read a text file the way editors write them, and split off its YAML front matter.
 
 Editors use whatever editor they have: files may start with a UTF-8 byte order
-mark (Windows Notepad), end lines with CRLF, or be saved as GBK.  The first two
-just work; GBK gets a message saying how to fix it instead of a crash.
+mark (Windows Notepad), end lines with CRLF, or be saved as GBK or Big5.  The first
+two just work; GBK and Big5 get a message naming the encoding and ``villagesite fix-encoding``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Problem, error
+from .i18n import _
+from .recode import describe_encoding
 from .yamlfile import YamlDocument, parse_yaml
 
 
@@ -20,7 +22,8 @@ def read_text(path: Path, rel_path: str) -> str | Problem:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return error(rel_path, None, f"cannot read the file: {exc.strerror}")
+        # TRANSLATORS: {reason} is the system's own words, such as "Permission denied".
+        return error(rel_path, None, _("cannot read the file: {reason}", reason=exc.strerror))
     return decode_text(raw, rel_path)
 
 
@@ -31,22 +34,25 @@ def decode_text(raw: bytes, rel_path: str) -> str | Problem:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        encoding = "GBK/GB18030 (common from Windows editors)" if _is_gb18030(raw) else "another encoding"
+        encoding = describe_encoding(raw)
+        if encoding is None:
+            return error(
+                rel_path,
+                line,
+                _("the file is not UTF-8; it looks like another encoding"),
+                hint=_("open it in your editor and save it with the encoding 'UTF-8'"),
+            )
         return error(
             rel_path,
             line,
-            f"the file is not UTF-8; it looks like {encoding}",
-            hint="open it in your editor and save it with the encoding 'UTF-8'",
+            _("the file is not UTF-8; it looks like {encoding}, as older editors save Chinese", encoding=encoding),
+            hint=_(
+                "run: villagesite fix-encoding {path} (it converts the file and keeps the original), "
+                "or save it in your editor with the encoding 'UTF-8'",
+                path=rel_path,
+            ),
         )
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _is_gb18030(raw: bytes) -> bool:
-    try:
-        raw.decode("gb18030")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +73,8 @@ def split_front_matter(text: str, rel_path: str) -> FrontMatter | Problem:
         return error(
             rel_path,
             1,
-            "the file does not start with front matter",
-            hint="the first line must be '---', then fields such as 'title: 逢简村', then '---'",
+            _("the file does not start with front matter"),
+            hint=_("the first line must be '---', then fields such as 'title: 逢简村', then '---'"),
         )
     for index in range(1, len(lines)):
         if lines[index].strip() in ("---", "..."):
@@ -76,10 +82,16 @@ def split_front_matter(text: str, rel_path: str) -> FrontMatter | Problem:
                 return error(
                     rel_path,
                     index + 1,
-                    f"the front matter ends at line {index + 1} (a '---' line); the lines after it are read as"
-                    " the page's text",
-                    hint=f"the fields below it belong to the front matter: remove this '---' and keep the one on"
-                    f" line {later + 1}",
+                    _(
+                        "the front matter ends at line {line} (a '---' line); the lines after it are read as"
+                        " the page's text",
+                        line=index + 1,
+                    ),
+                    hint=_(
+                        "the fields below it belong to the front matter: remove this '---' and keep the one on"
+                        " line {line}",
+                        line=later + 1,
+                    ),
                 )
             block = "\n".join(lines[1:index])
             parsed = parse_yaml(block, rel_path, first_line=2)
@@ -87,7 +99,7 @@ def split_front_matter(text: str, rel_path: str) -> FrontMatter | Problem:
                 return parsed
             body = "\n".join(lines[index + 1 :])
             return FrontMatter(parsed, body, index + 2)
-    return error(rel_path, 1, "the front matter is not closed", hint="add a line '---' after the last field")
+    return error(rel_path, 1, _("the front matter is not closed"), hint=_("add a line '---' after the last field"))
 
 
 _FIELD_LINE = re.compile(r"[a-z_][a-z0-9_]*:(?: |$)")

@@ -19,6 +19,7 @@ from PIL import Image, UnidentifiedImageError
 
 from .config import ImageConfig
 from .errors import Problem, did_you_mean, error
+from .i18n import _
 from .model import ImageUse
 from .sealed import read_sealed, write_sealed
 from .slugs import slugify
@@ -164,16 +165,27 @@ class SourceIndex:
             write_sealed(self.path, INDEX_VERSION, data)
 
 
+class Missing(str):
+    """The message of a photo that does not exist: :func:`image_problem` knows it by its type, not by its
+    words (they are in the editor's language), and offers the closest file name."""
+
+    __slots__ = ()
+
+
 def read_source(path: Path, url: str) -> ImageSource | str:
-    """Read a photo's header; return a message saying what is wrong instead when it cannot be used."""
+    """Read a photo's header; return a message saying what is wrong instead when it cannot be used
+    (a :class:`Missing` one when the file does not exist)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return "does not exist"
+        # TRANSLATORS: follows "image 'cover.jpg' ": the rest of the sentence (see "image '{src}' {message}").
+        return Missing(_("does not exist"))
     except OSError as exc:
-        return f"cannot be read: {exc.strerror}"
+        # TRANSLATORS: follows "image 'cover.jpg' "; {reason} is the system's own words ("Permission denied").
+        return _("cannot be read: {reason}", reason=exc.strerror)
     if not data:
-        return "is empty (0 bytes); copy the photo again"
+        # TRANSLATORS: follows "image 'cover.jpg' ": the rest of the sentence (see "image '{src}' {message}").
+        return _("is empty (0 bytes); copy the photo again")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -183,13 +195,23 @@ def read_source(path: Path, url: str) -> ImageSource | str:
                 has_alpha = image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in image.info
                 fmt = image.format or "?"
     except Image.DecompressionBombError:
-        return f"has too many pixels; the limit is {MAX_PIXELS // 1_000_000} megapixels"
+        # TRANSLATORS: follows "image 'cover.jpg' ": the rest of the sentence (see "image '{src}' {message}").
+        return _("has too many pixels; the limit is {limit} megapixels", limit=MAX_PIXELS // 1_000_000)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return "is not a photo villagesite can read (JPEG, PNG, WebP, HEIC or AVIF), or the file is damaged"
+        # TRANSLATORS: follows "image 'cover.jpg' ": the rest of the sentence (see "image '{src}' {message}").
+        return _("is not a photo villagesite can read (JPEG, PNG, WebP, HEIC or AVIF), or the file is damaged")
     if width * height > MAX_PIXELS:
-        return f"is {width}x{height} ({width * height // 1_000_000} megapixels); the limit is {MAX_PIXELS // 1_000_000}"
+        # TRANSLATORS: follows "image 'cover.jpg' "; {width}x{height} is its size in pixels, {limit} in megapixels.
+        return _(
+            "is {width}x{height} ({megapixels} megapixels); the limit is {limit}",
+            width=width,
+            height=height,
+            megapixels=width * height // 1_000_000,
+            limit=MAX_PIXELS // 1_000_000,
+        )
     if _cut_short(data, fmt):
-        return "is cut short (the file is incomplete); copy the photo again"
+        # TRANSLATORS: follows "image 'cover.jpg' ": the rest of the sentence (see "image '{src}' {message}").
+        return _("is cut short (the file is incomplete); copy the photo again")
     if orientation in _SWAPPED:
         width, height = height, width
     digest = hashlib.sha256(data).hexdigest()
@@ -289,9 +311,13 @@ def plan_variants(source: ImageSource, config: ImageConfig) -> ImageAsset:
 
 
 def image_problem(use: ImageUse, src: str, message: str, nearby: Iterable[str]) -> Problem:
-    """A problem with a photo, reported where content names it."""
+    """A problem with a photo, reported where content names it; ``message`` (from :func:`read_source` or
+    the encoder) says what is wrong, in the editor's language."""
     hint = None
-    if message == "does not exist":
+    if isinstance(message, Missing):
         hint = did_you_mean(src, [name for name in nearby if name != src])
-        hint = hint or "put the photo beside index.md and write its file name"
-    return error(use.rel_path, use.line, f"image '{src}' {message}", field=use.field, hint=hint)
+        hint = hint or _("put the photo beside index.md and write its file name")
+    # TRANSLATORS: {src} is the photo's file name; {message} is what is wrong with it, the rest of the
+    # sentence, such as "does not exist" or "is cut short (the file is incomplete); copy the photo again".
+    text = _("image '{src}' {message}", src=src, message=message)
+    return error(use.rel_path, use.line, text, field=use.field, hint=hint)

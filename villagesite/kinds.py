@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .fields import FieldReader
+from .i18n import N_
 from .schema import (
     COMMON_KEYS,
     EVENT_KEYS,
@@ -79,6 +80,9 @@ class PageKind:
     """How its pages are listed (``site.stories``): by name unless said otherwise."""
     context: Callable[[Any, Any], dict[str, Any]] | None = None
     """What its template receives besides the page and its relations: ``(site, page) -> {name: value}``."""
+    lone_file: str = N_("a page needs a folder of its own")
+    """The error for a page written as a lone file (``content/villages/x.md``), marked with ``N_`` and
+    translated where it is reported: a whole sentence for each kind, as translators need."""
     fixed: frozenset[str] = frozenset()
     """Its fields that are facts, not words (``style``, ``location``): a translation may not change them and
     the Traditional edition does not convert them (see :mod:`villagesite.translations`); with the
@@ -148,6 +152,7 @@ KINDS: Mapping[Kind, PageKind] = {
             "/villages/",
             summary_required=True,
             scaffold="village.md",
+            lone_file=N_("a village needs a folder of its own"),
             context=lambda site, page: {
                 "neighbours": site.neighbours_of.get(page.slug, ()),
                 "nearby_places": _nearby_places(site, page),
@@ -180,6 +185,7 @@ KINDS: Mapping[Kind, PageKind] = {
             summary_required=True,
             date_required=True,
             scaffold="story.md",
+            lone_file=N_("a story needs a folder of its own"),
             order=_newest_first,
             fixed=frozenset({"villages"}),
         ),
@@ -195,6 +201,7 @@ KINDS: Mapping[Kind, PageKind] = {
             index_template="events.html",
             relations=(Relation("village", Kind.VILLAGE, many=False),),
             scaffold="event.md",
+            lone_file=N_("a event needs a folder of its own"),  # sic: the English as it has always read
             fixed=frozenset({"start", "end", "village", "location.lat", "location.lon"}),
             order=lambda page: (str(page.source.fields.start) if page.source.fields else "", page.sort_key),
         ),
@@ -211,6 +218,7 @@ KINDS: Mapping[Kind, PageKind] = {
             relations=(Relation("villages", Kind.VILLAGE, many=True, singular="village"),),
             summary_required=True,
             scaffold="place.md",
+            lone_file=N_("a place needs a folder of its own"),
             context=lambda site, page: {"neighbours": _other_places(site, page)},
             fixed=frozenset(
                 {

@@ -23,6 +23,7 @@ from typing import Any
 import markdown
 import nh3
 
+from . import i18n
 from .config import TraditionalConfig
 from .errors import Problem, Severity, SourceLocation
 from .markdown_html import BodyImage, RenderedBody, Targets, render_markdown
@@ -30,6 +31,11 @@ from .parallel import map_in_processes
 from .traditional import converted_body
 
 VERSION = f"5|markdown {markdown.__version__}|nh3 {getattr(nh3, '__version__', '?')}"
+
+
+def _version() -> str:
+    """VERSION and the editor's language: the problems kept with a body are in it."""
+    return f"{VERSION}|{i18n.language()}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +69,7 @@ class MarkdownCache:
         if path is not None and read:
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
-                if data.get("version") == VERSION:
+                if data.get("version") == _version():
                     self.entries = dict(data["entries"])
             except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 pass
@@ -151,7 +157,7 @@ class MarkdownCache:
         kept = {rel: entry for rel, entry in sorted(self.entries.items()) if rel in self.used}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(self.path.name + ".tmp")
-        temporary.write_text(json.dumps({"version": VERSION, "entries": kept}, ensure_ascii=False), encoding="utf-8")
+        temporary.write_text(json.dumps({"version": _version(), "entries": kept}, ensure_ascii=False), encoding="utf-8")
         os.replace(temporary, self.path)
 
 

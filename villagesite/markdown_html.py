@@ -11,7 +11,7 @@ import posixpath
 import re
 import threading
 import xml.etree.ElementTree as etree
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -22,7 +22,8 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
-from .errors import Problem, Severity, SourceLocation, did_you_mean
+from .errors import Problem, Severity, SourceLocation, closest, did_you_mean, suggest
+from .i18n import _
 from .slugs import slugify
 
 Targets = Mapping[str, str]
@@ -206,9 +207,9 @@ class _ContentLinks(Treeprocessor):
             self.state.problems.append(
                 Problem(
                     SourceLocation(self.state.rel_path, line),
-                    f"image '{src}' has no alt text: describe it for people who cannot see it",
+                    _("image '{src}' has no alt text: describe it for people who cannot see it", src=src),
                     "body",
-                    'write ![what the photo shows](file.jpg), or ![""](file.jpg) for a purely decorative image',
+                    _('write ![what the photo shows](file.jpg), or ![""](file.jpg) for a purely decorative image'),
                 )
             )
 
@@ -241,18 +242,18 @@ class _ContentLinks(Treeprocessor):
                 or target.startswith("/")
                 and not content_path.startswith(("/villages/", "/stories/", "/events/", "/pages/"))
             ):
-                message = f"image '{target}' is outside the content folder"
-                hint = "photos must be files inside content/, usually beside index.md"
+                message = _("image '{src}' is outside the content folder", src=target)
+                hint = _("photos must be files inside content/, usually beside index.md")
             else:
-                message = f"image '{target}' is not in the page's folder"
-                hint = (
-                    did_you_mean(target, state.nearby_files) or "put the photo beside index.md and write its file name"
+                message = _("image '{src}' is not in the page's folder", src=target)
+                hint = did_you_mean(target, state.nearby_files) or _(
+                    "put the photo beside index.md and write its file name"
                 )
             severity = Severity.ERROR
         else:
-            message = f"link '{target}' leads to no page or file"
-            close = [path for path in self.state.targets if not path.endswith(".md")]
-            hint = did_you_mean(content_path, close, cutoff=0.75) or "link a page by its folder, e.g. ../shawan/"
+            message = _("link '{target}' leads to no page or file", target=target)
+            meant = closest_target(content_path, self.state.targets)
+            hint = suggest(meant) if meant else _("link a page by its folder, e.g. ../shawan/")
             severity = state.link_severity
         state.problems.append(Problem(SourceLocation(state.rel_path, line), message, "body", hint, severity))
 
@@ -261,6 +262,26 @@ class _ContentLinks(Treeprocessor):
             if f"({target}" in text or f'"{target}"' in text or f"<{target}>" in text or f": {target}" in text:
                 return self.state.body_line + offset
         return self.state.body_line
+
+
+def closest_target(content_path: str, targets: Iterable[str]) -> str | None:
+    """The page or file a broken link most likely meant: one whose own name (its folder's, or the file's)
+    resembles the link's, never one that merely shares its section (``/villages/``); its section's first."""
+    by_name: dict[str, list[str]] = {}
+    for path in targets:
+        if not path.endswith(".md") and (name := _last_name(path)):
+            by_name.setdefault(name, []).append(path)
+    name = _last_name(content_path)
+    meant = closest(name, list(by_name), cutoff=0.75) if name else None
+    if meant is None:
+        return None
+    section = content_path.strip("/").split("/")[0]
+    paths = by_name[meant]
+    return next((path for path in paths if path.strip("/").split("/")[0] == section), paths[0])
+
+
+def _last_name(path: str) -> str:
+    return path.rstrip("/").rsplit("/", 1)[-1]
 
 
 class _QuickInline(InlineProcessor):

@@ -3,12 +3,15 @@
 // it speaks the LiveReload protocol (7) with the server's livereload socket.
 (function () {
   "use strict";
+  // The overlay's words, in the editor's language: the server writes them in (preview/http.py).
+  var words = /*villagesite:words*/ {};
   var overlay = null;
 
   function showError(text) {
     if (!overlay) {
       overlay = document.createElement("div");
       overlay.id = "villagesite-error";
+      if (words.lang) overlay.lang = words.lang;
       overlay.setAttribute("role", "alertdialog");
       overlay.setAttribute("aria-labelledby", "villagesite-error-title");
       overlay.style.cssText =
@@ -17,18 +20,17 @@
         "font:15px/1.6 system-ui,-apple-system,'PingFang SC','Noto Sans CJK SC','Microsoft YaHei',sans-serif";
       var title = document.createElement("h2");
       title.id = "villagesite-error-title";
-      title.textContent = "构建出错 Build error";
+      title.textContent = words.title || "";
       title.style.cssText = "margin:0 0 .5rem;font-size:1.2rem;color:#ffb4a2";
       var note = document.createElement("p");
-      note.textContent = "下面是上一次成功构建的页面。改好文件并保存后，这里会自动消失。" +
-        " (This is the last good page; fix the file and save, and this goes away.)";
+      note.textContent = words.note || "";
       note.style.cssText = "margin:0 0 1rem";
       var pre = document.createElement("pre");
       pre.style.cssText = "white-space:pre-wrap;word-break:break-word;margin:0 0 1rem;" +
         "font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;background:#000;padding:1rem;border-radius:6px";
       var close = document.createElement("button");
       close.type = "button";
-      close.textContent = "关闭 Close";
+      close.textContent = words.close || "×";
       close.style.cssText = "font:inherit;min-height:44px;padding:.4rem 1rem;border-radius:6px;border:0;cursor:pointer";
       close.onclick = function () { overlay.hidden = true; };
       overlay.append(title, note, pre, close);

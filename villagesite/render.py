@@ -25,6 +25,7 @@ from .editions import Alternate, Edition, Found, Localizer
 from .encode import Processed
 from .errors import VillageSiteError, error
 from .geo import named_links
+from .i18n import _
 from .kinds import KINDS, NAMED_BY
 from .listings import listing_title
 from .markdown_html import worded
@@ -118,13 +119,14 @@ class Renderer:
     def _asset(self, name: str) -> str:
         asset = self.assets.get(name)
         if asset is None:
-            raise LookupError(f"the theme has no static file '{name}' (looked for static/{name})")
+            raise LookupError(_("the theme has no static file '{name}' (looked for static/{name})", name=name))
         return link(self.site.config, asset.url)
 
     def _processed(self, page: Page, ref: ImageRef) -> Processed:
         image = self.images.get(page.url + ref.src)
         if image is None:
-            raise LookupError(f"'{ref.src}' is not a photo of {page.source.rel_path}")
+            # TRANSLATORS: {src} is a photo as the front matter names it; {file} the page's content file.
+            raise LookupError(_("'{src}' is not a photo of {file}", src=ref.src, file=page.source.rel_path))
         return image
 
     def _picture(
@@ -140,7 +142,7 @@ class Renderer:
         if ref is None:
             return Markup("")
         image = self._processed(page, ref)
-        alt = ref.alt if ref.alt is not None else page.title
+        alt = ref.alt if ref.alt is not None else (ref.caption or page.title)  # until alt text is written
         return picture_html(
             image,
             alt=alt,
@@ -188,7 +190,15 @@ class Renderer:
         except jinja2.TemplateSyntaxError as exc:
             path = self.chain.display_path(Path(exc.filename), self.site.config.root) if exc.filename else template
             raise VillageSiteError(
-                [error(path, exc.lineno, f"template syntax error: {exc.message}", hint=_while(source, url))]
+                [
+                    error(
+                        path,
+                        exc.lineno,
+                        # TRANSLATORS: {message} is Jinja's own explanation, in English.
+                        _("template syntax error: {message}", message=exc.message),
+                        hint=_while(source, url),
+                    )
+                ]
             ) from None
         except jinja2.TemplateNotFound as exc:
             where = source or "site.yaml"
@@ -197,9 +207,13 @@ class Renderer:
                     error(
                         where,
                         None,
-                        f"there is no template '{exc.name}' in the theme",
+                        _("there is no template '{name}' in the theme", name=exc.name),
                         field="template" if source else "theme",
-                        hint=f"templates are looked up in {', '.join(map(str, self.chain.template_dirs()))}",
+                        # TRANSLATORS: {folders} lists the template folders of the theme and those it extends.
+                        hint=_(
+                            "templates are looked up in {folders}",
+                            folders=_(", ").join(map(str, self.chain.template_dirs())),
+                        ),
                     )
                 ]
             ) from None
@@ -213,7 +227,8 @@ class Renderer:
                     error(
                         self.chain.display_path(file, self.site.config.root),
                         line,
-                        f"template error: {_describe(exc)}",
+                        # TRANSLATORS: {message} is what went wrong, often Jinja's or Python's words, in English.
+                        _("template error: {message}", message=_describe(exc)),
                         hint=_while(source, url),
                     )
                 ]
@@ -332,7 +347,8 @@ def format_date(value: dt.date | None, strings: Mapping[str, str]) -> str:
 
 
 def _while(source: str | None, url: str) -> str:
-    return f"while rendering {source}" if source else f"while rendering {url}"
+    # TRANSLATORS: the hint of a template error: the content file (or the address) being made into a page.
+    return _("while rendering {page}", page=source or url)
 
 
 def _describe(exc: Exception) -> str:

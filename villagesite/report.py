@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import i18n
 from .commit import is_whole
 from .errors import Problem, warning
 from .sealed import read_sealed, write_sealed
@@ -37,6 +38,7 @@ def save_report(path: Path, inputs: str, report: BuildReport) -> None:
     warnings = [[p.location.path, p.location.line, p.message, p.field, p.hint] for p in report.warnings]
     data = {
         "inputs": inputs,
+        "language": i18n.language(),  # of the warnings kept
         "pages": report.pages,
         "files": report.files,
         "photos": report.photos_encoded + report.photos_cached,
@@ -52,7 +54,7 @@ def load_report(path: Path, inputs: str, output: Path) -> BuildReport | None:
     """The last build's report when its inputs are the same as now and its output is still there, whole."""
     try:
         data = read_sealed(path, REPORT_VERSION)
-        if data is None or data["inputs"] != inputs or not is_whole(output):
+        if data is None or data["inputs"] != inputs or data.get("language") != i18n.language() or not is_whole(output):
             return None
         warnings = tuple(
             warning(path_, line, message, field=field_, hint=hint)

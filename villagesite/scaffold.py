@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 
 from .config import CONFIG_NAME, SiteConfig
 from .errors import VillageSiteError, did_you_mean, error
+from .i18n import _
 from .kinds import BY_NAME
 from .slugs import is_slug, slugify
 
@@ -41,8 +42,11 @@ def check_title(title: str) -> None:
                 error(
                     "",
                     None,
-                    f"the name cannot contain a line break or control character (found U+{ord(match.group()):04X})",
-                    hint="write the name on one line, e.g. villagesite new village 逢简村",
+                    _(
+                        "the name cannot contain a line break or control character (found U+{code:04X})",
+                        code=ord(match.group()),
+                    ),
+                    hint=_("write the name on one line, e.g. villagesite new village 逢简村"),
                 )
             ]
         )
@@ -64,9 +68,11 @@ def init_site(folder: Path, title: str = "广东古村落", today: dt.date | Non
     today = today or dt.date.today()
     check_title(title)
     if (folder / CONFIG_NAME).exists():
-        raise VillageSiteError([error(str(folder / CONFIG_NAME), None, "a site already exists here")])
+        raise VillageSiteError([error(str(folder / CONFIG_NAME), None, _("a site already exists here"))])
     if folder.exists() and any(p for p in folder.iterdir() if not p.name.startswith(".")):
-        raise VillageSiteError([error(str(folder), None, "the folder is not empty", hint="choose a new folder name")])
+        raise VillageSiteError(
+            [error(str(folder), None, _("the folder is not empty"), hint=_("choose a new folder name"))]
+        )
     village = folder / "content" / "villages" / "sample"
     pages = folder / "content" / "pages"
     village.mkdir(parents=True)
@@ -122,9 +128,10 @@ def new_page(
                     error(
                         "",
                         None,
-                        f"there is no village '{village}'",
+                        _("there is no village '{village}'", village=village),
                         field="--village",
-                        hint=did_you_mean(village, villages) or "use the folder name of a village in content/villages/",
+                        hint=did_you_mean(village, villages)
+                        or _("use the folder name of a village in content/villages/"),
                     )
                 ]
             )
@@ -135,8 +142,8 @@ def new_page(
                 error(
                     "",
                     None,
-                    f"cannot make a folder name from '{name}'",
-                    hint="use a name with letters or Chinese characters",
+                    _("cannot make a folder name from '{name}'", name=name),
+                    hint=_("use a name with letters or Chinese characters"),
                 )
             ]
         )
@@ -148,8 +155,8 @@ def new_page(
                 error(
                     folder.relative_to(config.root).as_posix(),
                     None,
-                    "already exists",
-                    hint="choose another name, or edit the existing page",
+                    _("already exists"),
+                    hint=_("choose another name, or edit the existing page"),
                 )
             ]
         )

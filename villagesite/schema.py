@@ -10,10 +10,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 
 from .errors import did_you_mean
-from .fields import FieldReader, GeoPoint
+from .fields import FieldReader, GeoPoint, joined, quoted
+from .i18n import _
 
 
 class Record:
@@ -160,6 +162,32 @@ PLACE_KINDS = ("homestay", "restaurant", "shop", "workshop", "guide")
 """What a local business is: 民宿, 餐馆/农家乐, 特产店, 手作体验, 向导; the theme names each ``place_<kind>``."""
 PAYMENTS = ("wechat", "alipay", "cash", "card")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+CHINESE_NAMES = MappingProxyType(
+    {
+        # Styles, as the scaffold's comments and the theme name them.
+        "广府": "cantonese", "廣府": "cantonese", "广府式": "cantonese", "岭南": "cantonese",
+        "客家": "hakka", "潮汕": "teochew", "潮州": "teochew", "潮汕式": "teochew",
+        "少数民族": "minority", "少數民族": "minority",
+        # A village or a town.
+        "古村": "village", "古村落": "village", "村": "village", "村落": "village",
+        "古镇": "town", "古鎮": "town", "镇": "town", "鎮": "town",
+        # Places.
+        "民宿": "homestay", "农家菜馆": "restaurant", "農家菜館": "restaurant", "农家菜": "restaurant",
+        "农家乐": "restaurant", "餐馆": "restaurant", "餐厅": "restaurant", "饭店": "restaurant",
+        "特产店": "shop", "特產店": "shop", "特产": "shop", "商店": "shop",
+        "手作体验": "workshop", "手作體驗": "workshop", "手作": "workshop", "工坊": "workshop", "作坊": "workshop",
+        "向导": "guide", "嚮導": "guide", "导游": "guide", "導遊": "guide",
+        # Payment.
+        "微信": "wechat", "微信支付": "wechat", "支付宝": "alipay", "支付寶": "alipay",
+        "现金": "cash", "現金": "cash", "刷卡": "card", "银行卡": "card", "銀行卡": "card",
+        # Days.
+        "周一": "mon", "周二": "tue", "周三": "wed", "周四": "thu", "周五": "fri", "周六": "sat", "周日": "sun",
+        "星期一": "mon", "星期二": "tue", "星期三": "wed", "星期四": "thu", "星期五": "fri", "星期六": "sat",
+        "星期日": "sun", "星期天": "sun", "周末": "sat-sun", "每天": "daily", "每日": "daily", "天天": "daily",
+    }
+)  # fmt: skip
+"""The Chinese names editors write for the fixed values (``style: 广府``), as the scaffolds' comments print
+them: accepted as the values themselves."""
 _PHONE = re.compile(r"\+?[0-9][0-9 ()-]*[0-9]")
 _TIME = re.compile(r"([01]?[0-9]|2[0-4]):[0-5][0-9]")
 
@@ -283,11 +311,15 @@ def read_image(fields: FieldReader, key: str, *, alt_required: bool) -> ImageRef
     if value is None or value == "":
         return None
     if isinstance(value, str):
-        if alt_required:
-            fields.fail(
+        if alt_required:  # the plain form builds; the page's title stands in until alt text is written
+            fields.warn(
                 key,
-                "needs alt text: describe the image for people who cannot see it",
-                hint=f"write it as '{{src: {value}, alt: 描述图片}}'",
+                _(
+                    "has no alt text; until it is written, the page's title describes the image to people who "
+                    "cannot see it"
+                ),
+                # TRANSLATORS: {src} is the image's file name; 照片里有什么 ("what the photo shows") is the alt text.
+                hint=_("describe what the photo shows: {{src: {src}, alt: 照片里有什么}}", src=value.strip()),
             )
         return ImageRef(value.strip(), None, None, fields.line_of(key), fields.path_of(key))
     item = fields.section(key)
@@ -300,11 +332,13 @@ def read_image_item(item: FieldReader, *, alt_required: bool) -> ImageRef | None
     item.reject_unknown({"src", "alt", "caption"})
     src = item.text("src", required=True)
     alt_value = item.data.get("alt")
-    if alt_value is None and alt_required:
-        item.fail(
+    if alt_value is None and alt_required:  # built all the same: the caption, else the page's title, stands in
+        item.warn(
             "alt",
-            "is required: describe the image for people who cannot see it",
-            hint='write alt: "" only for a purely decorative image',
+            _("is missing; until it is written, the caption or the page's title describes the image"),
+            hint=_(
+                'describe what the photo shows, e.g. alt: 河涌上的明代石桥; write alt: "" only for a decorative image'
+            ),
         )
     alt = None if alt_value is None else str(alt_value).strip()
     if src is None:
@@ -313,17 +347,22 @@ def read_image_item(item: FieldReader, *, alt_required: bool) -> ImageRef | None
 
 
 def read_village(fields: FieldReader, default_province: str) -> VillageFields | None:
-    style_key = fields.choice("style", STYLES, required=True)
+    style_key = fields.choice("style", STYLES, required=True, aliases=CHINESE_NAMES)
     ethnic_group = fields.text("ethnic_group")
     if style_key == "minority" and not ethnic_group:
-        fields.fail("ethnic_group", "is required when style is minority", hint="e.g. 瑶族, 壮族, 畲族", at="style")
+        fields.fail(
+            "ethnic_group",
+            _("is required when style is minority"),
+            hint=_("e.g. 瑶族, 壮族, 畲族"),
+            at="style",
+        )
     city = fields.text("city", required=True)
     location = fields.geo("location", required=True)
     gallery = tuple(
         image for item in fields.item_readers("gallery") if (image := read_image_item(item, alt_required=True))
     )
     village = VillageFields(
-        kind=fields.choice("kind", ("village", "town"), default="village") or "village",
+        kind=fields.choice("kind", ("village", "town"), default="village", aliases=CHINESE_NAMES) or "village",
         style=STYLES[style_key] if style_key else STYLES["cantonese"],
         ethnic_group=ethnic_group,
         province=fields.text("province") or default_province,
@@ -412,9 +451,10 @@ def read_event(fields: FieldReader) -> EventFields | None:
     place = fields.text("location") if isinstance(raw_location, str) else None
     location = fields.geo("location") if isinstance(raw_location, dict) else None
     if raw_location is not None and not isinstance(raw_location, (str, dict)):
-        fields.fail("location", "expected a place name or {lat, lon}")
+        fields.fail("location", _("expected a place name or {{lat, lon}}"))
     if start and end and _as_datetime(end, end_of_day=True) < _as_datetime(start):
-        fields.fail("end", f"{end} is before start {start}")
+        # TRANSLATORS: {end} and {start} are the dates (or dates and times) the editor wrote.
+        fields.fail("end", _("{end} is before start {start}", end=end, start=start))
     if start is None or village is None:
         return None
     return EventFields(start, end, village, place, location)
@@ -428,22 +468,23 @@ def _as_datetime(value: dt.date, *, end_of_day: bool = False) -> dt.datetime:
 
 
 def read_place(fields: FieldReader) -> PlaceFields | None:
-    kind = fields.choice("kind", PLACE_KINDS, required=True)
+    kind = fields.choice("kind", PLACE_KINDS, required=True, aliases=CHINESE_NAMES)
     if "villages" in fields.data:
         villages = fields.text_list("villages")
         if "village" in fields.data:
-            fields.fail("villages", "write village: or villages:, not both", at="village")
+            fields.fail("villages", _("write village: or villages:, not both"), at="village")
     else:
         one = fields.text("village", required=True)
         villages = (one,) if one else ()
     if "villages" in fields.data and not villages:
-        fields.fail("villages", "expected the folder names of one or more villages")
+        fields.fail("villages", _("expected the folder names of one or more villages"))
     phone = fields.text("phone")
     if phone is not None and not (_PHONE.fullmatch(phone) and 7 <= sum(c.isdigit() for c in phone) <= 15):
         fields.fail(
             "phone",
-            f"{phone!r} is not a phone number",
-            hint="digits, with spaces or hyphens if you like: 0757-2233 4455, 138 0000 0000, +852 2345 6789",
+            # TRANSLATORS: {phone} is what the editor wrote, quoted.
+            _("{phone} is not a phone number", phone=quoted(phone)),
+            hint=_("digits, with spaces or hyphens if you like: 0757-2233 4455, 138 0000 0000, +852 2345 6789"),
         )
         phone = None
     raw_hours: Any = fields.data.get("opening_hours")
@@ -482,7 +523,7 @@ def _hours(fields: FieldReader, raw: Any) -> list[Hours]:
     elif isinstance(raw, list):
         readers = list(fields.item_readers("opening_hours"))
     else:
-        fields.fail("opening_hours", "expected text, or {days, open, close}, or a list of them")
+        fields.fail("opening_hours", _("expected text, or {{days, open, close}}, or a list of them"))
         return []
     found = []
     for item in readers:
@@ -493,7 +534,12 @@ def _hours(fields: FieldReader, raw: Any) -> list[Hours]:
         opens, closes = item.text("open", required=True), item.text("close", required=True)
         for key, value in (("open", opens), ("close", closes)):
             if value is not None and not _TIME.fullmatch(value):
-                item.fail(key, f"{value!r} is not a time of day", hint="write it as 09:00 (in quotes in YAML)")
+                item.fail(
+                    key,
+                    # TRANSLATORS: {time} is what the editor wrote, quoted.
+                    _("{time} is not a time of day", time=quoted(value)),
+                    hint=_("write it as 09:00 (in quotes in YAML)"),
+                )
                 return found
         if days and opens and closes:
             found.append(Hours(days, opens, closes))
@@ -503,18 +549,26 @@ def _hours(fields: FieldReader, raw: Any) -> list[Hours]:
 def _days(item: FieldReader) -> tuple[str, ...]:
     """``[mon, tue]``, or a range ``mon-fri``, or ``daily``."""
     value = item.data.get("days")
+    if isinstance(value, str):  # 每天, 周末, 周一至周五
+        first, dash, last = value.strip().replace("至", "-").replace("到", "-").replace("～", "-").partition("-")
+        value = CHINESE_NAMES.get(first.strip(), first) + (dash + CHINESE_NAMES.get(last.strip(), last) if dash else "")
     if isinstance(value, str) and value.strip().lower() in ("daily", "every day"):
         return DAYS
     if isinstance(value, str) and "-" in value:
-        first, _, last = value.strip().lower().partition("-")
+        first, _dash, last = value.strip().lower().partition("-")
         if first in DAYS and last in DAYS and DAYS.index(first) <= DAYS.index(last):
             return DAYS[DAYS.index(first) : DAYS.index(last) + 1]
     days = item.text_list("days") if not isinstance(value, str) else (value.strip().lower(),)
+    days = tuple(CHINESE_NAMES.get(day.strip(), day) for day in days)
     wrong = [day for day in days if day.lower() not in DAYS]
     if not days or wrong:
         item.fail(
             "days",
-            f"expected days of the week such as [mon, tue], a range such as mon-fri, or daily; got {value!r}",
+            # TRANSLATORS: {found} is what the editor wrote, as Python shows it: 'mon-fry', ['mon', 'tu'].
+            _(
+                "expected days of the week such as [mon, tue], a range such as mon-fri, or daily; got {found}",
+                found=quoted(value) if isinstance(value, str) else repr(value),
+            ),
             hint=did_you_mean(wrong[0].lower(), DAYS) if wrong else None,
         )
         return ()
@@ -524,12 +578,13 @@ def _days(item: FieldReader) -> tuple[str, ...]:
 def _choices(fields: FieldReader, key: str, options: tuple[str, ...]) -> tuple[str, ...]:
     found = []
     for n, value in enumerate(fields.text_list(key)):
+        value = CHINESE_NAMES.get(value.strip(), value)
         if value.lower() in options:
             found.append(value.lower())
         else:
             fields.fail(
                 f"{key}[{n}]",
-                f"{value!r} is not one of {', '.join(options)}",
+                _("{found} is not one of {choices}", found=quoted(value), choices=joined(options)),
                 hint=did_you_mean(value.lower(), options),
             )
     return tuple(found)

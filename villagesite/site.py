@@ -18,6 +18,7 @@ from .config import SiteConfig
 from .content import ContentSet, Source
 from .editions import Edition, converts_to_traditional, site_editions
 from .errors import Problem, Severity, did_you_mean, error, warning
+from .i18n import N_, _
 from .images import is_photo
 from .kinds import KINDS
 from .listings import distance_km, grouped_listings, neighbours, style_listings
@@ -197,9 +198,12 @@ def _assign_slugs(sources: list[Source], problems: list[Problem]) -> dict[str, s
                 error(
                     source.rel_path,
                     source.line_of("slug"),
-                    f"'{explicit}' is not a valid slug",
+                    _("'{slug}' is not a valid slug", slug=explicit),
                     field="slug",
-                    hint=f"use lower-case a-z, 0-9 and '-', e.g. '{slugify(explicit) or 'fengjian'}'",
+                    # TRANSLATORS: {example} is a slug made from what was written, such as fengjian.
+                    hint=_(
+                        "use lower-case a-z, 0-9 and '-', e.g. '{example}'", example=slugify(explicit) or "fengjian"
+                    ),
                 )
             )
             explicit = None
@@ -209,9 +213,9 @@ def _assign_slugs(sources: list[Source], problems: list[Problem]) -> dict[str, s
                 error(
                     source.rel_path,
                     source.line_of("title"),
-                    "cannot make a URL from the title",
+                    _("cannot make a URL from the title"),
                     field="slug",
-                    hint="add 'slug: a-name' in the front matter",
+                    hint=_("add 'slug: a-name' in the front matter"),
                 )
             )
             slug = f"page-{source.digest[:8]}"
@@ -221,9 +225,9 @@ def _assign_slugs(sources: list[Source], problems: list[Problem]) -> dict[str, s
                 error(
                     source.rel_path,
                     None,
-                    f"the URL /{slug}/ is used by the site itself",
+                    _("the URL /{slug}/ is used by the site itself", slug=slug),
                     field="slug",
-                    hint="rename the file or set another 'slug:'",
+                    hint=_("rename the file or set another 'slug:'"),
                 )
             )
         other = taken.get((space, slug))
@@ -234,9 +238,10 @@ def _assign_slugs(sources: list[Source], problems: list[Problem]) -> dict[str, s
                 error(
                     blamed.rel_path,
                     blamed.line_of("slug"),
-                    f"the URL slug '{slug}' is also used by {innocent.rel_path}",
+                    # TRANSLATORS: {other} is the other page's file, such as content/villages/fengjian/index.md.
+                    _("the URL slug '{slug}' is also used by {other}", slug=slug, other=innocent.rel_path),
                     field="slug",
-                    hint="give one of them another 'slug:'",
+                    hint=_("give one of them another 'slug:'"),
                 )
             )
         taken[(space, slug)] = source
@@ -301,6 +306,16 @@ def _images_in(value: object, found: list[ImageRef]) -> None:
             _images_in(item, found)
 
 
+_NO_SUCH_PAGE = {
+    Kind.VILLAGE: (N_("there is no village '{slug}'"), N_("use the folder name of a village")),
+    Kind.STORY: (N_("there is no story '{slug}'"), N_("use the folder name of a story")),
+    Kind.EVENT: (N_("there is no event '{slug}'"), N_("use the folder name of an event")),
+    Kind.PLACE: (N_("there is no place '{slug}'"), N_("use the folder name of a place")),
+    Kind.PAGE: (N_("there is no page '{slug}'"), N_("use the name of a page in content/pages/")),
+}
+"""A reference to no page of a kind, and the hint: whole sentences for each kind, as translators need."""
+
+
 def _check_references(
     sources: list[Source],
     by_slug: dict[tuple[Kind, str], Source],
@@ -322,15 +337,15 @@ def _check_references(
             for field, slug in named:
                 if (relation.kind, slug) in by_slug:
                     continue
-                kind = relation.kind.value
+                message, hint = _NO_SUCH_PAGE[relation.kind]
                 choices = sorted(s for k, s in by_slug if k is relation.kind)
                 problems.append(
                     error(
                         source.rel_path,
                         source.line_of(field),
-                        f"there is no {kind} '{slug}'",
+                        _(message, slug=slug),
                         field=field,
-                        hint=did_you_mean(slug, choices) or f"use the folder name of a {kind}",
+                        hint=did_you_mean(slug, choices) or _(hint),
                     )
                 )
 
@@ -347,10 +362,10 @@ def _check_sold_at(sources: list[Source], places: set[str], problems: list[Probl
                 error(
                     source.rel_path,
                     source.line_of(field),
-                    f"there is no place '{specialty.sold_at}'",
+                    _("there is no place '{slug}'", slug=specialty.sold_at),
                     field=field,
                     hint=did_you_mean(specialty.sold_at, sorted(places))
-                    or "use the folder name of a place in content/places/",
+                    or _("use the folder name of a place in content/places/"),
                 )
             )
 
@@ -375,9 +390,15 @@ def _check_place_distances(sources: list[Source], villages: dict[str, Source], p
                 warning(
                     source.rel_path,
                     source.line_of("location"),
-                    f"is {km:.0f} km from its village '{place.village}' (more than {PLACE_DISTANCE_KM} km)",
+                    _(
+                        "is {km} km from its village '{village}' (more than {limit} km)",
+                        km=round(km),
+                        village=place.village,
+                        limit=PLACE_DISTANCE_KM,
+                    ),
                     field="location",
-                    hint=f"check lat and lon (not swapped?), or the {field} it belongs to",
+                    # TRANSLATORS: {field} is the field that names the village: village or villages[0].
+                    hint=_("check lat and lon (not swapped?), or the {field} it belongs to", field=field),
                 )
             )
 
@@ -407,14 +428,16 @@ def _photo_uses(
             continue
         if "/" in ref.src or "\\" in ref.src:
             message, hint = (
-                f"image '{ref.src}' is not in the page's folder",
-                "name a photo beside index.md, without a folder path",
+                _("image '{src}' is not in the page's folder", src=ref.src),
+                _("name a photo beside index.md, without a folder path"),
             )
         elif ref.src in source.bundle_files:
-            message, hint = f"'{ref.src}' is not a photo", "use a JPEG, PNG, WebP, HEIC or AVIF file"
+            message, hint = _("'{src}' is not a photo", src=ref.src), _("use a JPEG, PNG, WebP, HEIC or AVIF file")
         else:
-            message = f"image '{ref.src}' is not in the page's folder"
-            hint = did_you_mean(ref.src, source.bundle_files) or "put the photo beside index.md and write its file name"
+            message = _("image '{src}' is not in the page's folder", src=ref.src)
+            hint = did_you_mean(ref.src, source.bundle_files) or _(
+                "put the photo beside index.md and write its file name"
+            )
         problems.append(error(source.rel_path, ref.line, message, field=ref.field, hint=hint))
     for image in body_images:
         if is_photo(image.src):

@@ -31,7 +31,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from . import __version__
+from . import __version__, i18n
 from .config import SiteConfig
 from .errors import Problem, Severity, SourceLocation
 from .fields import GeoPoint
@@ -136,11 +136,14 @@ def _cache_key(config: SiteConfig) -> str:
         [str(config.root), config.province, config.language, config.languages, dataclasses.asdict(config.traditional)],
         ensure_ascii=False,
     )
-    return f"villagesite-sources {FORMAT} {__version__} {code.hexdigest()[:16]} {settings}"
+    # Problems are kept in the editor's language: another language reads the files again.
+    return f"villagesite-sources {FORMAT} {__version__} {code.hexdigest()[:16]} {i18n.language()} {settings}"
 
 
 _READING_MODULES = (
     "content",
+    "body_check",
+    "markdown_html",
     "kinds",
     "schema",
     "fields",

@@ -27,6 +27,7 @@ from .errors import Problem, VillageSiteError, error
 from .fields import FieldReader
 from .fragments import FragmentCache
 from .frontmatter import read_text
+from .i18n import _
 from .yamlfile import parse_yaml
 
 THEME_FILE = "theme.yaml"
@@ -90,7 +91,12 @@ class ThemeChain:
             for theme in self.themes:
                 theme_root = theme.path.resolve()
                 if file.resolve().is_relative_to(theme_root):
-                    return f"({theme.name} theme of villagesite) {file.resolve().relative_to(theme_root).as_posix()}"
+                    # TRANSLATORS: a file of a theme shipped with villagesite, named in place of a path.
+                    return _(
+                        "({theme} theme of villagesite) {path}",
+                        theme=theme.name,
+                        path=file.resolve().relative_to(theme_root).as_posix(),
+                    )
             return str(file)
 
 
@@ -107,9 +113,10 @@ def resolve_themes(config: SiteConfig) -> ThemeChain:
                     error(
                         _rel(chain[-1].path / THEME_FILE, config.root),
                         chain[-1].extends_line,
-                        f"theme {loop}: a loop",
+                        # TRANSLATORS: {loop} is the chain of themes: "'a' extends 'b', which extends 'a' again".
+                        _("theme {loop}: a loop", loop=loop),
                         field="extends",
-                        hint="a theme extends a more general one, which must not extend it back",
+                        hint=_("a theme extends a more general one, which must not extend it back"),
                     )
                 ]
             )
@@ -129,9 +136,9 @@ def resolve_themes(config: SiteConfig) -> ThemeChain:
                     error(
                         where,
                         chain[-1].extends_line if chain else None,
-                        f"there is no theme '{name}'",
+                        _("there is no theme '{name}'", name=name),
                         field="theme" if not chain else "extends",
-                        hint=f"themes found: {', '.join(available)}",
+                        hint=_("themes found: {themes}", themes=_(", ").join(available)),
                     )
                 ]
             )
@@ -149,10 +156,18 @@ def _loop(chain: list[Theme], name: str) -> str | None:
     names = [theme.name for theme in chain]
     if name not in names:
         return None
-    words = [f"'{names[names.index(name)]}'"]
-    for following in [*names[names.index(name) + 1 :], name]:
-        words.append(f"extends '{following}'")
-    return (words[0] + " " + ", which ".join(words[1:])) + " again"
+    first, *following = [*names[names.index(name) + 1 :], name]
+    if not following:
+        # TRANSLATORS: a theme that extends itself; {theme} and {parent} are the same name.
+        return _("'{theme}' extends '{parent}' again", theme=name, parent=first)
+    # TRANSLATORS: the first link of a loop of themes, followed by ", which extends 'c'" and so on.
+    words = [_("'{theme}' extends '{parent}'", theme=name, parent=first)]
+    for parent in following[:-1]:
+        # TRANSLATORS: a link of a loop of themes: the theme named just before extends {parent}.
+        words.append(_(", which extends '{parent}'", parent=parent))
+    # TRANSLATORS: the last link of a loop of themes: it leads back to the first theme, {parent}.
+    words.append(_(", which extends '{parent}' again", parent=following[-1]))
+    return "".join(words)
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -185,7 +200,7 @@ def _load_theme(config: SiteConfig, name: str, path: Path) -> Theme:
     section = fields.section("strings")
     for language, table in section.data.items() if section else ():
         if not isinstance(table, dict):
-            section.fail(str(language), "expected key: text pairs")  # type: ignore[union-attr]
+            section.fail(str(language), _("expected key: text pairs"))  # type: ignore[union-attr]
             continue
         strings[str(language)] = MappingProxyType({str(k): str(v) for k, v in table.items()})
     if problems:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 from .config import TraditionalConfig
 from .errors import VillageSiteError, error
+from .i18n import N_, _
 from .markdown_html import RenderedBody
 from .translations import convert_texts, converted_record, fact_names
 
@@ -44,6 +45,21 @@ def shipped_phrases() -> Mapping[str, str]:
     return {str(simplified): str(traditional) for simplified, traditional in loaded.items()}
 
 
+_NEEDS_OPENCC = {
+    # What needs OpenCC (as callers name it) -> the whole message and hint, for translators.
+    "the Traditional Chinese edition": (
+        # TRANSLATORS: {error} is the Python error, such as "ModuleNotFoundError: No module named 'opencc'".
+        N_("the Traditional Chinese edition needs OpenCC's dictionaries, which did not load ({error})"),
+        N_("reinstall villagesite (pip install --force-reinstall villagesite), or remove zh-Hant from 'languages'"),
+    ),
+    "search": (
+        # TRANSLATORS: {error} is the Python error, such as "ModuleNotFoundError: No module named 'opencc'".
+        N_("search needs OpenCC's dictionaries, which did not load ({error})"),
+        N_("reinstall villagesite (pip install --force-reinstall villagesite), or set 'search: false'"),
+    ),
+}
+
+
 def load_opencc(config: str, needed_by: str, instead: str):  # noqa: ANN201 - opencc has no type hints
     """OpenCC with one of its configurations; an install broken in any way is one line naming what
     needs it, never a traceback.  Imported here: only what converts needs it."""
@@ -52,16 +68,20 @@ def load_opencc(config: str, needed_by: str, instead: str):  # noqa: ANN201 - op
 
         return opencc.OpenCC(config)
     except Exception as exc:  # noqa: BLE001 - a missing module, a missing dictionary, a bad wheel
-        raise VillageSiteError(
-            [
-                error(
-                    "site.yaml",
-                    None,
-                    f"{needed_by} needs OpenCC's dictionaries, which did not load ({type(exc).__name__}: {exc})",
-                    hint=f"reinstall villagesite (pip install --force-reinstall villagesite), or {instead}",
-                )
-            ]
-        ) from exc
+        cause = f"{type(exc).__name__}: {exc}"
+        if needed_by in _NEEDS_OPENCC:
+            message, hint = _NEEDS_OPENCC[needed_by]
+            message, hint = _(message, error=cause), _(hint)
+        else:
+            # TRANSLATORS: {needed_by} is what needs OpenCC; {error} the Python error.
+            message = _(
+                "{needed_by} needs OpenCC's dictionaries, which did not load ({error})",
+                needed_by=needed_by,
+                error=cause,
+            )
+            # TRANSLATORS: {instead} is what else the editor can do, such as "set 'search: false'".
+            hint = _("reinstall villagesite (pip install --force-reinstall villagesite), or {instead}", instead=instead)
+        raise VillageSiteError([error("site.yaml", None, message, hint=hint)]) from exc
 
 
 class Traditional:

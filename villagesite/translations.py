@@ -18,6 +18,7 @@ from typing import Any
 
 from .errors import Problem, error
 from .fields import describe
+from .i18n import N_, _
 from .schema import Record
 from .yamlfile import YamlDocument, join_key
 
@@ -45,26 +46,31 @@ def merge(
     changes, is an error at its line (naming the original's)."""
 
     def conflict(path: str, message: str, hint: str) -> None:
-        line = original.line_of(path)
-        problems.append(
-            error(rel_path, translation.line_of(path), message, field=path, hint=f"{hint}; see {original_path}:{line}")
-        )
+        """``hint`` is marked with N_ and names ``{place}``: the original's file and line."""
+        place = f"{original_path}:{original.line_of(path)}"
+        problems.append(error(rel_path, translation.line_of(path), message, field=path, hint=_(hint, place=place)))
 
     def over(base: Any, own: Any, path: str) -> Any:
         if pattern_of(path) in fixed:
             if own != base:
                 conflict(
                     path,
-                    f"{_shown(own)} differs from the original's {_shown(base)}",
-                    "a translation translates words; facts such as this come from the original: leave it out",
+                    # TRANSLATORS: {value} is what the translation writes, {original} what the original does.
+                    _("{value} differs from the original's {original}", value=_shown(own), original=_shown(base)),
+                    # TRANSLATORS: {place} is the original's file and line, such as content/villages/a/index.md:5.
+                    N_(
+                        "a translation translates words; facts such as this come from the original: leave it out;"
+                        " see {place}"
+                    ),
                 )
             return base
         if isinstance(base, Mapping):
             if not isinstance(own, Mapping):
                 conflict(
                     path,
-                    f"expected a group of fields, as in the original, got {describe(own)}",
-                    "write it as the original does",
+                    _("expected a group of fields, as in the original, got {found}", found=describe(own)),
+                    # TRANSLATORS: {place} is the original's file and line, such as content/villages/a/index.md:5.
+                    N_("write it as the original does; see {place}"),
                 )
                 return base
             merged = dict(base)
@@ -74,19 +80,27 @@ def merge(
         if isinstance(base, list):
             if not isinstance(own, list):
                 conflict(
-                    path, f"expected a list, as in the original, got {describe(own)}", "write it as the original does"
+                    path,
+                    _("expected a list, as in the original, got {found}", found=describe(own)),
+                    N_("write it as the original does; see {place}"),
                 )
                 return base
             if len(own) != len(base):
                 conflict(
                     path,
-                    f"lists {len(own)} items where the original lists {len(base)}",
-                    "translate each item of the original, in its order",
+                    _("lists {count} items where the original lists {original}", count=len(own), original=len(base)),
+                    # TRANSLATORS: {place} is the original's file and line, such as content/villages/a/index.md:5.
+                    N_("translate each item of the original, in its order; see {place}"),
                 )
                 return base
             return [over(b, o, join_key(path, index)) for index, (b, o) in enumerate(zip(base, own, strict=True))]
         if base is None and _holds_fixed(path, fixed) and own is not None:
-            conflict(path, "is not in the original", "facts come from the original: write them there first")
+            conflict(
+                path,
+                _("is not in the original"),
+                # TRANSLATORS: {place} is the original's file and line, such as content/villages/a/index.md:5.
+                N_("facts come from the original: write them there first; see {place}"),
+            )
             return None
         return own
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .encode import ImageCache, Processed
 from .errors import Problem, warning
+from .i18n import _
 from .model import Site
 from .urls import output_file
 from .write import Content, FromFile, Staged, Unchanged
@@ -132,15 +133,22 @@ def pages_over_budget(weights: list[PageWeight], sites: Sequence[Site]) -> list[
     for weight in weights:
         if weight.total <= PAGE_BUDGET:
             continue
-        parts = f"HTML {kb(weight.html)}, CSS {kb(weight.css)}, JS {kb(weight.js)}"
         problems.append(
             warning(
                 sources.get(weight.output, f"output/{weight.output}"),
                 None,
-                f"the page weighs {kb(weight.total)} before photos ({parts}); the budget is {kb(PAGE_BUDGET)}",
-                hint="phones on slow networks wait for every kB: shorten the page or move parts of it to stories"
+                # TRANSLATORS: every placeholder is a size, such as "120 kB" or "4.5 kB".
+                _(
+                    "the page weighs {total} before photos (HTML {html}, CSS {css}, JS {js}); the budget is {budget}",
+                    total=kb(weight.total),
+                    html=kb(weight.html),
+                    css=kb(weight.css),
+                    js=kb(weight.js),
+                    budget=kb(PAGE_BUDGET),
+                ),
+                hint=_("phones on slow networks wait for every kB: shorten the page or move parts of it to stories")
                 if weight.output in sources
-                else "the theme's CSS and scripts count on every page: trim them",
+                else _("the theme's CSS and scripts count on every page: trim them"),
             )
         )
     return problems
@@ -162,10 +170,17 @@ def heroes_over_budget(site: Site, images: Mapping[str, Processed], cache: Image
                     warning(
                         page.source.rel_path,
                         page.source.line_of("cover"),
-                        f"the cover at phone width ({variant.width} px, {fmt}) weighs {kb(size)};"
-                        f" the budget is {kb(HERO_BUDGET)}",
+                        # TRANSLATORS: {width} is in pixels; {format} is an image format (webp, avif, jpeg);
+                        # {size} and {budget} are sizes, such as "180 kB".
+                        _(
+                            "the cover at phone width ({width} px, {format}) weighs {size}; the budget is {budget}",
+                            width=variant.width,
+                            format=fmt,
+                            size=kb(size),
+                            budget=kb(HERO_BUDGET),
+                        ),
                         field="cover",
-                        hint="a busy photo compresses badly: crop it, or lower images.quality in site.yaml",
+                        hint=_("a busy photo compresses badly: crop it, or lower images.quality in site.yaml"),
                     )
                 )
                 break

@@ -25,6 +25,7 @@ import unicodedata
 import yaml
 
 from .errors import Problem, error
+from .i18n import N_, _
 
 MAX_DEPTH = 50
 """Lists and groups nested deeper are refused.  Fields nest three deep at most;
@@ -104,8 +105,9 @@ class Vetting:
             raise self._fail(
                 node,
                 self.first_path[key],
-                f"the anchor '&{name}' is used inside itself",
-                hint=f"an alias '*{name}' cannot copy the list or group it is in",
+                # TRANSLATORS: {name} is the name of a YAML anchor ('&name') that an alias ('*name') copies.
+                _("the anchor '&{name}' is used inside itself", name=name),
+                hint=_("an alias '*{name}' cannot copy the list or group it is in", name=name),
             )
         if key in self.first_path:
             alias = alias or node  # an alias: what it copies counts, against the outermost one
@@ -118,8 +120,16 @@ class Vetting:
                 raise self._fail(
                     alias,
                     self.first_path[id(alias)],
-                    f"the anchor '&{name}' is copied by aliases into more than {ALIAS_BUDGET:,} values",
-                    hint=f"an alias '*{name}' copies everything under its anchor; use fewer, or write the values out",
+                    # TRANSLATORS: {name} is a YAML anchor's name; {limit} a number such as 10,000.
+                    _(
+                        "the anchor '&{name}' is copied by aliases into more than {limit} values",
+                        name=name,
+                        limit=format(ALIAS_BUDGET, ","),
+                    ),
+                    hint=_(
+                        "an alias '*{name}' copies everything under its anchor; use fewer, or write the values out",
+                        name=name,
+                    ),
                 )
         if isinstance(node, yaml.ScalarNode):
             self._scalar(node, path)
@@ -153,8 +163,12 @@ class Vetting:
             line = key_node.start_mark.line + self.first_line
             identity = (key_node.tag, key_node.value)
             if identity in keys:
-                where = f"lines {keys[identity]} and {line}" if keys[identity] != line else f"on line {line}"
-                raise self._fail(key_node, key_path, f"appears twice: {where}", hint="keep one of them")
+                message = (
+                    _("appears twice: lines {first} and {second}", first=keys[identity], second=line)
+                    if keys[identity] != line
+                    else _("appears twice: on line {line}", line=line)
+                )
+                raise self._fail(key_node, key_path, message, hint=_("keep one of them"))
             keys[identity] = line
             self._walk(value_node, key_path, depth + 1, alias)
 
@@ -167,35 +181,45 @@ class Vetting:
                 raise self._fail(
                     node,
                     path,
-                    f"'{value[:12]}…', a number {len(value):,} characters long, is not a year, a coordinate"
-                    " or any other number villagesite reads",
-                    hint="put quotes around it if it is text",
+                    # TRANSLATORS: {start} is the beginning of a very long number; {length} its length, such as 1,200.
+                    _(
+                        "'{start}…', a number {length} characters long, is not a year, a coordinate"
+                        " or any other number villagesite reads",
+                        start=value[:12],
+                        length=format(len(value), ","),
+                    ),
+                    hint=_("put quotes around it if it is text"),
                 )
             resolved = self.loader.resolve(yaml.ScalarNode, value, (True, False))
             if resolved != tag and not (tag == _FLOAT and resolved == _INT):
                 raise self._fail(
                     node,
                     path,
-                    f"'{visible(value[:40])}' is not what its tag '{_short(tag)}' says",
-                    hint=f"remove '{_short(tag)}'",
+                    # TRANSLATORS: {tag} is a YAML tag such as '!!int' written before the value.
+                    _("'{value}' is not what its tag '{tag}' says", value=visible(value[:40]), tag=_short(tag)),
+                    hint=_("remove '{tag}'", tag=_short(tag)),
                 )
         match = _NOT_TEXT.search(value)
         if match is not None:
             char = match.group()
             hint = (
-                f"write the character itself, not a '\\u{ord(char):04x}' escape"
+                # TRANSLATORS: {escape} is a YAML escape such as '\ud800'.
+                _("write the character itself, not a '{escape}' escape", escape="\\u" + format(ord(char), "04x"))
                 if unicodedata.category(char) == "Cs"
-                else "remove the escape that makes it, such as '\\0', '\\a' or '\\e'"
+                else _("remove the escape that makes it, such as '\\0', '\\a' or '\\e'")
             )
-            raise self._fail(node, path, f"contains {_character(char)} that is not text", hint=hint)
+            raise self._fail(node, path, _(_character(char).contains, code=_code(char)), hint=hint)
 
     def _tag(self, node: yaml.Node, path: str) -> _Refused:
         tag = _short(node.tag)
         return self._fail(
             node,
             path,
-            f"the YAML tag '{visible(tag)}' is not allowed",
-            hint=f"remove '{visible(tag)}'; fields are text, numbers, dates, true or false, lists and groups of fields",
+            _("the YAML tag '{tag}' is not allowed", tag=visible(tag)),
+            hint=_(
+                "remove '{tag}'; fields are text, numbers, dates, true or false, lists and groups of fields",
+                tag=visible(tag),
+            ),
         )
 
     def _anchor(self, node: yaml.Node) -> str:
@@ -210,15 +234,76 @@ def _short(tag: str) -> str:
     return "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
 
 
+_FULL_WIDTH_COLON = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][\w.-]*)[ \t\u3000]*：[ \t\u3000]*(.*)$", re.MULTILINE)
+"""``founded：宋代``: a field name, then the full-width colon a Chinese keyboard types."""
+
+_PYYAML_PROBLEMS = {
+    problem: problem
+    for problem in (
+        N_("could not find expected ':'"),
+        N_("mapping values are not allowed here"),
+        N_("did not find expected key"),
+        N_("did not find expected '-' indicator"),
+        N_("found unexpected end of stream"),
+        N_("found unexpected ':'"),
+    )
+}
+"""PyYAML's words for the mistakes editors make, translated (English keeps PyYAML's own words)."""
+
+_PYYAML_PATTERNS = (
+    (re.compile(r"^expected <block end>, but found (.+)$"), N_("expected <block end>, but found {token}")),
+    (
+        re.compile(r"^found character (.+) that cannot start any token$"),
+        N_("found character {token} that cannot start any token"),
+    ),
+    (re.compile(r"^expected ',' or '\]', but got (.+)$"), N_("expected ',' or ']', but got {token}")),
+    (re.compile(r"^expected ',' or '\}', but got (.+)$"), N_("expected ',' or '}}', but got {token}")),
+)
+
+
+def _explained(what: str) -> str:
+    """PyYAML's description of a mistake, in the editor's language where it is a known one."""
+    if what in _PYYAML_PROBLEMS:
+        return _(_PYYAML_PROBLEMS[what])
+    for pattern, message in _PYYAML_PATTERNS:
+        if match := pattern.search(what):
+            return _(message, token=match.group(1))
+    return what
+
+
+def full_width_colon(text: str, rel_path: str, first_line: int, before: int | None) -> Problem | None:
+    """A field name followed by '：' on a line up to ``before`` (the line YAML stumbled on): the mistake."""
+    for match in _FULL_WIDTH_COLON.finditer(text):
+        line = text.count("\n", 0, match.start())
+        if before is not None and line > before:
+            break
+        indent, key, value = match.groups()
+        return error(
+            rel_path,
+            line + first_line,
+            _("the field name '{key}' is followed by a full-width colon '：'; YAML needs an ASCII colon", key=key),
+            hint=_("write it as: {fixed}", fixed=f"{indent.strip()} {key}: {value}".strip()),
+        )
+    return None
+
+
 def syntax_problem(exc: yaml.MarkedYAMLError, text: str, rel_path: str, first_line: int) -> Problem:
-    what = exc.problem or exc.context or "invalid YAML"
+    mark = exc.problem_mark or exc.context_mark
+    colon = full_width_colon(text, rel_path, first_line, mark.line if mark is not None else None)
+    if colon is not None:
+        return colon
+    what = exc.problem or exc.context or ""
+    # TRANSLATORS: {problem} is PyYAML's description of the mistake: translated where it is a common one.
+    message = (
+        _("YAML syntax error: {problem}", problem=_explained(what)) if what else _("YAML syntax error: invalid YAML")
+    )
     opening = _unclosed(exc, what) or _closed_late(exc, text)
     if opening is not None:
-        return error(rel_path, opening[0] + first_line, f"YAML syntax error: {what}", hint=opening[1])
+        return error(rel_path, opening[0] + first_line, message, hint=opening[1])
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + first_line if mark is not None else first_line
     hint = _syntax_hint(what, text, mark.line if mark is not None else None)
-    return error(rel_path, line, f"YAML syntax error: {what}", hint=hint)
+    return error(rel_path, line, message, hint=hint)
 
 
 def _unclosed(exc: yaml.MarkedYAMLError, what: str) -> tuple[int, str] | None:
@@ -227,14 +312,18 @@ def _unclosed(exc: yaml.MarkedYAMLError, what: str) -> tuple[int, str] | None:
     if start is None:
         return None
     if exc.context == "while scanning a quoted scalar" and ("end of stream" in what or "document separator" in what):
-        return start.line, "the quote that opens here is never closed"
+        return start.line, _("the quote that opens here is never closed")
     if exc.context in ("while parsing a flow sequence", "while parsing a flow mapping") and (
         end is None or end.line != start.line  # on one line, the bracket may be closed and something else wrong
     ):
         bracket = "[" if exc.context.endswith("sequence") else "{"
         return (
             start.line,
-            f"the '{bracket}' that opens here is never closed; put quotes around text that starts with '{bracket}'",
+            # TRANSLATORS: {bracket} is '[' or '{'.
+            _(
+                "the '{bracket}' that opens here is never closed; put quotes around text that starts with '{bracket}'",
+                bracket=bracket,
+            ),
         )
     return None
 
@@ -254,7 +343,7 @@ def _closed_late(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str] | None
                 and token.style in ('"', "'")
                 and token.start_mark.line < token.end_mark.line == exc.problem_mark.line
             ):
-                return token.start_mark.line, "the quote that opens here is not closed on its line"
+                return token.start_mark.line, _("the quote that opens here is not closed on its line")
     except yaml.YAMLError:
         pass
     finally:
@@ -270,23 +359,59 @@ def unreadable_character(text: str, rel_path: str, first_line: int) -> Problem |
     start = match.start()
     line_start = text.rfind("\n", 0, start) + 1
     before = text[line_start:start].strip()[-20:]
-    message = f"{_character(match.group())} that is not text" + (f", after '{before}'" if before else "")
+    kind = _character(match.group())
     return error(
         rel_path,
         text.count("\n", 0, start) + first_line,
-        message,
-        hint="remove it; it can come with text pasted from another program",
+        _(kind.after, code=_code(match.group()), before=before) if before else _(kind.alone, code=_code(match.group())),
+        hint=_("remove it; it can come with text pasted from another program"),
     )
 
 
-def _character(char: str) -> str:
-    code = f"U+{ord(char):04X}"
+class _Kind:
+    """The messages about a character that is not text, one kind of character each (whole sentences)."""
+
+    def __init__(self, contains: str, alone: str, after: str) -> None:
+        self.contains, self.alone, self.after = contains, alone, after
+
+
+_CONTROL = _Kind(
+    # TRANSLATORS: {code} is a character's code, such as U+001B; the message follows the field's name.
+    N_("contains a control character {code} that is not text"),
+    # TRANSLATORS: {code} is a character's code, such as U+001B; the message follows the file's name and line.
+    N_("a control character {code} that is not text"),
+    # TRANSLATORS: {before} is the text just before the character on its line, to find it by.
+    N_("a control character {code} that is not text, after '{before}'"),
+)
+_SURROGATE = _Kind(
+    # TRANSLATORS: {code} is a code such as U+D800: half of a character that needs two codes (a surrogate pair).
+    N_("contains {code}, half of a surrogate pair, that is not text"),
+    # TRANSLATORS: {code} is a code such as U+D800: half of a character that needs two codes (a surrogate pair).
+    N_("{code}, half of a surrogate pair, that is not text"),
+    # TRANSLATORS: {before} is the text just before the character on its line, to find it by.
+    N_("{code}, half of a surrogate pair, that is not text, after '{before}'"),
+)
+_OTHER = _Kind(
+    # TRANSLATORS: {code} is a character's code, such as U+FFFE.
+    N_("contains the character {code} that is not text"),
+    # TRANSLATORS: {code} is a character's code, such as U+FFFE.
+    N_("the character {code} that is not text"),
+    # TRANSLATORS: {before} is the text just before the character on its line, to find it by.
+    N_("the character {code} that is not text, after '{before}'"),
+)
+
+
+def _character(char: str) -> _Kind:
     category = unicodedata.category(char)
     if category == "Cc":
-        return f"a control character {code}"
+        return _CONTROL
     if category == "Cs":
-        return f"{code}, half of a surrogate pair,"
-    return f"the character {code}"
+        return _SURROGATE
+    return _OTHER
+
+
+def _code(char: str) -> str:
+    return f"U+{ord(char):04X}"
 
 
 def visible(text: str) -> str:
@@ -331,9 +456,9 @@ def _deep_problem(rel_path: str, line: int, top_key: str | None) -> Problem:
     return error(
         rel_path,
         line,
-        f"lists and groups of fields are nested more than {MAX_DEPTH} deep",
+        _("lists and groups of fields are nested more than {limit} deep", limit=MAX_DEPTH),
         field=visible(top_key) if top_key is not None else None,
-        hint="no field of villagesite nests more than three deep",
+        hint=_("no field of villagesite nests more than three deep"),
     )
 
 
@@ -344,13 +469,13 @@ def _syntax_hint(problem: str, text: str, line_index: int | None) -> str | None:
         if 0 <= line_index < len(all_lines):
             source_line = all_lines[line_index]
     if "\t" in source_line or "found character '\\t'" in problem:
-        return "indent with spaces, not tabs"
+        return _("indent with spaces, not tabs")
     if "：" in source_line and ":" not in source_line:
-        return "use an ASCII colon ':' after a field name, not the full-width '：'"
+        return _("use an ASCII colon ':' after a field name, not the full-width '：'")
     if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
-        return "a '[' or '{' is not closed; put quotes around text that starts with '[' or '{'"
+        return _("a '[' or '{{' is not closed; put quotes around text that starts with '[' or '{{'")
     if "found character '@'" in problem or "found character '`'" in problem:
-        return "put quotes around a value that starts with '@' or '`'"
+        return _("put quotes around a value that starts with '@' or '`'")
     if "mapping values are not allowed" in problem:
-        return "put quotes around a value that contains ': '"
+        return _("put quotes around a value that contains ': '")
     return None

@@ -15,12 +15,14 @@ anything is constructed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import yaml
 
-from .errors import Problem, error
+from .errors import Problem, error, warning
+from .i18n import _
 from .yamlcheck import (
     MAP,
     MAX_DEPTH,
@@ -46,6 +48,8 @@ class YamlDocument:
     lines: dict[str, int] = field(default_factory=dict)
     """Key path -> 1-based line in the file."""
     first_line: int = 1
+    warnings: tuple[Problem, ...] = ()
+    """What was read in spite of a mistake (Chinese quotes, full-width commas in a list), at its line."""
 
     def line_of(self, key_path: str) -> int:
         """The line of a key, else of its nearest parent, else of the block."""
@@ -106,7 +110,64 @@ def parse_yaml(text: str, rel_path: str, first_line: int = 1) -> YamlDocument | 
     Returns the document, or a problem naming the line of the syntax error in
     the file (not in the block).
     """
-    return _fast_document(text, first_line) or _full_document(text, rel_path, first_line)
+    text, forgiven = _forgive(text) if _FULL_WIDTH.search(text) else (text, [])
+    document = _fast_document(text, first_line) or _full_document(text, rel_path, first_line)
+    if forgiven and isinstance(document, YamlDocument):
+        at_line: dict[int, str] = {}
+        for key, line in document.lines.items():  # the first key of a line is its own; then its items'
+            at_line.setdefault(line, key)
+        warnings = tuple(
+            warning(rel_path, index + first_line, message, field=at_line.get(index + first_line), hint=hint)
+            for index, message, hint in forgiven
+        )
+        document = replace(document, warnings=warnings)
+    return document
+
+
+_FULL_WIDTH = re.compile("[“，、]")
+_KEY = r"^(?P<key>[ \t]*(?:-[ \t]+)?[^\s:#'\"\[{][^:#\n]*:[ \t]+)"
+_QUOTED = re.compile(_KEY + r"“(?P<value>[^“”\n]*)”(?P<rest>[ \t]*(?:#.*)?)$")
+_LISTED = re.compile(_KEY + r"\[(?P<value>[^\[\]{}'\"\n]*[，、][^\[\]{}'\"\n]*)\](?P<rest>[ \t]*(?:#.*)?)$")
+
+
+def _forgive(text: str) -> tuple[str, list[tuple[int, str, str]]]:
+    """Read what a Chinese keyboard types as the editor meant it, each with a warning: a value in “Chinese
+    quotes” (YAML would keep them as part of the text), a one-line list separated by '，' or '、' (YAML would
+    read one item).  Returns the text to parse (lines kept in place) and (line index, message, hint)."""
+    lines = text.split("\n")
+    forgiven: list[tuple[int, str, str]] = []
+    for index, line in enumerate(lines):
+        if not _FULL_WIDTH.search(line):
+            continue
+        if quoted := _QUOTED.match(line):
+            value = quoted["value"]
+            lines[index] = f"{quoted['key']}'{value.replace(chr(39), chr(39) * 2)}'{quoted['rest']}"
+            forgiven.append(
+                (
+                    index,
+                    _("the value is in Chinese quotes “”, which YAML keeps as part of the text; they were left out"),
+                    _(
+                        "write it without quotes, or with ASCII ones: {fixed}",
+                        fixed=f'{quoted["key"].strip()} "{value}"',
+                    ),
+                )
+            )
+        elif listed := _LISTED.match(line):
+            items = [item.strip() for item in re.split("[，、,]", listed["value"])]
+            fixed = f"{listed['key'].strip()} [{', '.join(items)}]"
+            lines[index] = f"{listed['key']}[{', '.join(items)}]{listed['rest']}"
+            forgiven.append(
+                (
+                    index,
+                    _(
+                        "the list is separated with '，' or '、', which YAML does not read as a separator; "
+                        "read as {fixed}",
+                        fixed=fixed,
+                    ),
+                    _("write ASCII commas between the items; put an item in quotes if the comma belongs to it"),
+                )
+            )
+    return "\n".join(lines), forgiven
 
 
 def _full_document(text: str, rel_path: str, first_line: int) -> YamlDocument | Problem:
@@ -125,7 +186,8 @@ def _full_document(text: str, rel_path: str, first_line: int) -> YamlDocument | 
     except yaml.MarkedYAMLError as exc:
         return syntax_problem(exc, text, rel_path, first_line)
     except (yaml.YAMLError, RecursionError) as exc:
-        return error(rel_path, first_line, f"YAML error: {exc}")
+        # TRANSLATORS: {error} is PyYAML's own description of what went wrong, in English.
+        return error(rel_path, first_line, _("YAML error: {error}", error=exc))
 
 
 def _checked_document(

@@ -23,6 +23,7 @@ from ..caches import cache_dir
 from ..config import load_config, with_base_url
 from ..encode import Progress
 from ..errors import Problem, VillageSiteError
+from ..i18n import _, n_
 from ..memory import BuildMemory
 from ..report import BuildReport
 
@@ -57,10 +58,10 @@ class Outcome:
     def message(self) -> str:
         """The plain text editors see in the terminal and over the page."""
         if self.crash:
-            return f"villagesite failed while building (a bug: please report it):\n{self.crash}"
+            return _("villagesite failed while building (a bug: please report it):\n{traceback}", traceback=self.crash)
         lines = [str(problem) for problem in self.problems]
         errors = sum(problem.is_error for problem in self.problems)
-        lines.append(f"{errors} error{'s' * (errors != 1)}")
+        lines.append(n_("{count} error", "{count} errors", errors))
         return "\n".join(lines)
 
 

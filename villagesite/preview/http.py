@@ -8,12 +8,16 @@ the small LiveReload client script; the server's own URLs live under
 
 from __future__ import annotations
 
+import html
+import json
 import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
 
 from tornado import web
 
+from .. import i18n
+from ..i18n import _
 from .driver import Preview
 from .hosts import TrustedHostOnly, allowed_hosts
 from .hub import Hub, ReloadSocket
@@ -23,13 +27,42 @@ PREFIX = "/_villagesite/"
 CLIENT = Path(__file__).parent.parent / "preview_client.js"
 """The page script; it ships in the wheel at this path (``tests/test_packaging.py`` checks it)."""
 SCRIPT_TAG = f'<script src="{PREFIX}client.js" defer></script>'.encode()
+WORDS_MARKER = "/*villagesite:words*/ {}"
+"""Where the page script's words go: :func:`client_script` puts them there, in the editor's language."""
+
+
+def language_tag() -> str:
+    """The editor's language as HTML names it (``zh-Hans``), for the ``lang`` of what the preview shows."""
+    return i18n.language().replace("_", "-")
+
+
+def overlay_words() -> dict[str, str]:
+    """The words of the error overlay, in the language the preview was started in."""
+    return {
+        "lang": language_tag(),
+        # TRANSLATORS: the title of the box the preview shows over the page when a save breaks the build.
+        "title": _("Build error"),
+        # TRANSLATORS: under that title; the page behind the box is the one the last successful build made.
+        "note": _("This is the last good page; fix the file and save, and this goes away."),
+        # TRANSLATORS: the button that hides the error box.
+        "close": _("Close"),
+    }
+
+
+def client_script() -> bytes:
+    """The page script, with the overlay's words written into it."""
+    script = CLIENT.read_text(encoding="utf-8")
+    if WORDS_MARKER not in script:
+        raise RuntimeError(f"{CLIENT.name} has no {WORDS_MARKER!r} for the overlay's words")
+    words = json.dumps(overlay_words(), ensure_ascii=True)  # ASCII: nothing in it can end the script
+    return script.replace(WORDS_MARKER, words, 1).encode()
 
 
 class ClientScript(TrustedHostOnly, web.RequestHandler):
     def get(self) -> None:
         self.set_header("Content-Type", "text/javascript; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
-        self.write(CLIENT.read_bytes())
+        self.write(client_script())
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +106,18 @@ def with_client(html: bytes) -> bytes:
     return html + SCRIPT_TAG
 
 
-NOT_BUILT = (
-    '<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8">'
-    '<meta name="viewport" content="width=device-width,initial-scale=1"><title>预览 Preview</title></head>'
-    "<body><p>这一页还没有生成。This page has not been built.</p></body></html>"
-).encode()
+def not_built() -> bytes:
+    """The page for an address the preview has no file for (and the site no ``404.html``), in the editor's
+    language."""
+    # TRANSLATORS: the browser tab's title of the preview's own "not built" page.
+    title = html.escape(_("Preview"))
+    # TRANSLATORS: shown in the browser at an address the preview has no page for (yet).
+    text = html.escape(_("This page has not been built."))
+    return (
+        f'<!doctype html><html lang="{language_tag()}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width,initial-scale=1"><title>{title}</title></head>'
+        f"<body><p>{text}</p></body></html>"
+    ).encode()
 
 
 class PreviewFiles(TrustedHostOnly, web.RequestHandler):
@@ -106,16 +146,16 @@ class PreviewFiles(TrustedHostOnly, web.RequestHandler):
         if found is None:
             self.set_status(404)
             missing = locate(self.preview.output, "404.html")
-            content = missing.read_bytes() if isinstance(missing, Path) else NOT_BUILT
+            content = missing.read_bytes() if isinstance(missing, Path) else not_built()
             self._send(content, "text/html; charset=utf-8", body)
             return
         try:
             content = found.read_bytes()
         except OSError:  # removed by a build since it was found
             self.set_status(404)
-            self._send(NOT_BUILT, "text/html; charset=utf-8", body)
+            self._send(not_built(), "text/html; charset=utf-8", body)
             return
-        kind, _ = mimetypes.guess_type(found.name)
+        kind, _encoding = mimetypes.guess_type(found.name)
         kind = kind or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/javascript", "application/json", "image/svg+xml"):
             kind += "; charset=utf-8"

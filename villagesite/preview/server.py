@@ -20,6 +20,7 @@ from tornado import httpserver, ioloop, netutil
 
 from ..encode import Progress
 from ..errors import VillageSiteError, error
+from ..i18n import _
 from .driver import Preview
 from .hosts import allowed_hosts
 from .http import make_app
@@ -145,7 +146,12 @@ class PreviewServer:
                 self.preview.after_reload()
                 _collect_garbage()
             except Exception:  # noqa: BLE001 - the builder must outlive anything; say what happened
-                self.say(f"villagesite failed after a build (a bug: please report it):\n{traceback.format_exc()}")
+                self.say(
+                    _(
+                        "villagesite failed after a build (a bug: please report it):\n{traceback}",
+                        traceback=traceback.format_exc(),
+                    )
+                )
 
 
 def _collect_garbage(*, first: bool = False) -> None:
@@ -188,22 +194,29 @@ def serve(
             break
         except OSError as exc:
             if attempt == port_tries - 1:
-                message = f"cannot listen on port {server.port}: {exc.strerror}"
-                raise VillageSiteError([error("--port", None, message, hint="try --port 8080")]) from None
+                # TRANSLATORS: {reason} is the system's own words, such as "Address already in use".
+                message = _("cannot listen on port {port}: {reason}", port=server.port, reason=exc.strerror)
+                raise VillageSiteError([error("--port", None, message, hint=_("try --port 8080"))]) from None
     first = preview.build(progress=progress)  # before any thread starts: large sites are read in forked workers
     _collect_garbage(first=True)
     say(first_line(first, preview.output))
-    say(f"Preview of {preview.site_dir} (drafts included) at http://127.0.0.1:{server.port}/")
+    local_url = f"http://127.0.0.1:{server.port}/"
+    # TRANSLATORS: {folder} is the site folder, {url} the preview's address (http://127.0.0.1:8000/).
+    say(_("Preview of {folder} (drafts included) at {url}", folder=preview.site_dir, url=local_url))
     if lan:
         if address is None:
-            say("No local network found: join this computer to the village Wi-Fi and start again for phones.")
+            say(_("No local network found: join this computer to the village Wi-Fi and start again for phones."))
         else:
             url = f"http://{address}:{server.port}/"
-            say(f"Phones on the same Wi-Fi: {url}  (scan the code; anyone on this network can see the drafts)")
+            # TRANSLATORS: the QR code of {url} is printed on the next lines.
+            phones = _(
+                "Phones on the same Wi-Fi: {url}  (scan the code; anyone on this network can see the drafts)", url=url
+            )
+            say(phones)
             say(qr_text(url))
-    say("Watching content/, themes/, static/, data/ and site.yaml. Ctrl-C to stop.")
+    say(_("Watching content/, themes/, static/, data/ and site.yaml. Ctrl-C to stop."))
     if open_browser:  # the port is listening already: the browser's request waits for the server
-        webbrowser.open(f"http://127.0.0.1:{server.port}/")
+        webbrowser.open(local_url)
     server.run()
-    say("Stopped.")
+    say(_("Stopped."))
     return 0
