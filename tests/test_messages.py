@@ -15,7 +15,7 @@ import pytest
 
 from villagesite import i18n
 
-pytest.importorskip("babel", reason="Babel is in the test extras")
+pytest.importorskip("babel", reason="Babel is in the test extras")  # always there in CI (.ci/run)
 from babel.messages.pofile import read_po  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
