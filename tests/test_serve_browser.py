@@ -11,6 +11,7 @@ from conftest import village
 from playwright.sync_api import Page, expect
 from test_serve import small_site, use_own_theme, wait_for
 
+from villagesite import i18n
 from villagesite.preview import Preview, PreviewServer
 
 browser, phone = browsers.browser, browsers.phone  # the fixtures
@@ -67,3 +68,25 @@ def test_a_stylesheet_edit_restyles_the_page_without_reloading_it(preview: Previ
     stylesheet.write_text("body { outline-color: rgb(200, 10, 20); }\n", encoding="utf-8")
     phone.wait_for_function(f"{colour} === 'rgb(200, 10, 20)'", timeout=10_000)
     assert phone.evaluate("window.notReloaded") is True
+
+
+def test_the_overlay_speaks_the_editor_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, phone: Page):
+    """Started in Chinese (as `LANG=zh_CN.UTF-8 villagesite serve` starts it), the overlay's every word is Chinese."""
+    i18n.set_language(i18n.SIMPLIFIED)  # the conftest puts English back after the test
+    monkeypatch.setenv("VILLAGESITE_CACHE_DIR", str(tmp_path / "cache"))
+    root = small_site(tmp_path / "site")
+    (root / "content/villages/fengjian/index.md").write_text(village("逢简村", style="guangfu"), encoding="utf-8")
+    server = PreviewServer(Preview(root), port=0, say=lambda line: None)
+    server.listen()
+    server.preview.build()
+    server.start()
+    try:
+        phone.goto(f"http://127.0.0.1:{server.port}/villages/weilong/")
+        overlay = phone.locator("#villagesite-error")
+        expect(overlay).to_contain_text("content/villages/fengjian/index.md:3: style: “guangfu”不是可用的值")
+        expect(overlay).to_have_attribute("lang", "zh-Hans")
+        expect(overlay).to_contain_text("生成出错")
+        expect(overlay.get_by_role("button")).to_have_text("关闭")
+        assert not any(word in overlay.inner_text() for word in ("Build error", "Close", "last good page"))
+    finally:
+        server.stop()
