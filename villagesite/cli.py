@@ -233,6 +233,24 @@ _PAGE_COUNTS = {
 }
 
 
+_WEIGHED_KINDS = {
+    kind: kind
+    for kind in (
+        N_("home"),
+        N_("village"),
+        N_("story"),
+        N_("event"),
+        N_("place"),
+        N_("page"),
+        N_("listing"),
+        N_("404"),
+        N_("search"),
+        N_("poster"),
+    )
+}
+"""The kinds of page the weight line names, as the editor reads them."""
+
+
 def _build(args: argparse.Namespace) -> int:
     config = load_config(args.site)
     if args.base_url:
@@ -252,7 +270,7 @@ def _build(args: argparse.Namespace) -> int:
         )
     )
     if report.weights:
-        weights = _(", ").join(f"{w.kind} {kb(w.total)}" for w in report.weights)
+        weights = _(", ").join(f"{_(_WEIGHED_KINDS.get(w.kind, w.kind))} {kb(w.total)}" for w in report.weights)
         print(
             _(
                 "Heaviest page of each kind before photos (HTML + CSS + JS; budget {budget}): {weights}",
