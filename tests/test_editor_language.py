@@ -100,9 +100,9 @@ def test_the_preview_terminal_speaks_chinese(tmp_path: Path, chinese, monkeypatc
     )
     monkeypatch.setenv("VILLAGESITE_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(PreviewServer, "run", lambda self: [sock.close() for sock in self._sockets])
-    monkeypatch.setattr(server_module, "lan_address", lambda: "192.168.31.20")
+    monkeypatch.setattr(server_module, "lan_address", lambda: "127.0.0.2")  # an address this machine has
     result = run_cli("serve", "--site", root, "--port", "0", "--lan")
     assert result.code == 0, result.err
     assert "content/villages/fengjian/index.md:9: body: " in result.out  # the broken link, at its line
     assert len(chinese_lines(result.out)) >= 3
-    assert "http://192.168.31.20:" in result.out
+    assert "http://127.0.0.2:" in result.out

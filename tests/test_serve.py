@@ -9,17 +9,19 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from conftest import photo_bytes, village, write_site
+from PIL import Image
 
 from villagesite.preview import Preview, PreviewServer, driver
 from villagesite.preview import server as server_module
 from villagesite.preview.http import Redirect, locate, with_client
 from villagesite.preview.hub import messages_for
-from villagesite.preview.terminal import describe, qr_text
+from villagesite.preview.terminal import describe
 
 
 def wait_for(condition: Callable[[], object], timeout: float = 15.0) -> object:
@@ -389,40 +391,63 @@ def test_it_listens_on_localhost_only_unless_lan_is_asked(tmp_path, cache):
     root = small_site(tmp_path / "site")
     local = PreviewServer(Preview(root), port=0)
     local.listen()
-    lan = PreviewServer(Preview(root), host="0.0.0.0", port=0)
+    lan = PreviewServer(Preview(root), port=0, lan_addresses=("127.0.0.2",), also_listen=("127.0.0.2",))
     lan.listen()
     try:
         assert [s.getsockname()[0] for s in local._sockets] == ["127.0.0.1"]
-        assert [s.getsockname()[0] for s in lan._sockets] == ["0.0.0.0"]
+        assert sorted(s.getsockname()[0] for s in lan._sockets) == ["127.0.0.1", "127.0.0.2"]
+        assert len({s.getsockname()[1] for s in lan._sockets}) == 1  # one port for both
     finally:
         for sock in local._sockets + lan._sockets:
             sock.close()
 
 
-def test_lan_prints_the_address_and_a_qr_code_a_phone_can_scan(tmp_path, cache, monkeypatch):
+def decode_terminal_qr(text: str) -> list[str]:
+    """What a phone camera reads off the QR code printed in the terminal (half blocks: two modules a
+    character; a block is a light module, as on a dark terminal)."""
+    zxingcpp = pytest.importorskip("zxingcpp", reason="zxing-cpp is in the test extras")
+    rows = [row for row in text.split("\n") if row and set(row) <= set(" █▀▄")]
+    image = Image.new("L", (max(map(len, rows)), 2 * len(rows)), 0)
+    for y, row in enumerate(rows):
+        for x, char in enumerate(row):
+            image.putpixel((x, 2 * y), 255 if char in "█▀" else 0)
+            image.putpixel((x, 2 * y + 1), 255 if char in "█▄" else 0)
+    image = image.resize((image.width * 8, image.height * 8), Image.Resampling.NEAREST)
+    return [found.text for found in zxingcpp.read_barcodes(image)]
+
+
+def test_lan_serves_the_printed_address_whose_qr_code_decodes_to_it_and_no_other(tmp_path, cache, monkeypatch):
+    """``serve --lan`` end to end, with 127.0.0.2 standing in for the village Wi-Fi address."""
     root = small_site(tmp_path / "site")
     page = root / "content/villages/weilong/index.md"
     page.write_text(village("围龙村", style="hakka", body="见[不存在的村](../nowhere/)。"), encoding="utf-8")
-    hosts: list[str] = []
-
-    def run_and_return(self: PreviewServer) -> None:
-        hosts.append(self.host)
-        for sock in self._sockets:
-            sock.close()
-
+    monkeypatch.setattr(server_module, "lan_address", lambda: "127.0.0.2")
     opened: list[str] = []
-    monkeypatch.setattr(PreviewServer, "run", run_and_return)
-    monkeypatch.setattr(server_module, "lan_address", lambda: "192.168.31.20")
     monkeypatch.setattr(server_module.webbrowser, "open", opened.append)
     lines: list[str] = []
+    fetched: dict[str, int] = {}
+
+    def run_and_fetch(self: PreviewServer) -> None:
+        """Instead of serving forever: serve in the background, fetch as a phone would, stop."""
+        self.start()
+        try:
+            printed = next(w for w in "\n".join(lines).split() if w.startswith("http://127.0.0.2:"))
+            for url in (printed, printed.replace("127.0.0.2", "127.0.0.1")):
+                with urllib.request.urlopen(url + "villages/fengjian/", timeout=10) as response:
+                    fetched[url] = response.status
+            with pytest.raises(OSError):  # bound to the printed address and loopback, not every address
+                socket.create_connection(("127.0.0.3", self.port), timeout=2).close()
+        finally:
+            self.stop()
+
+    monkeypatch.setattr(PreviewServer, "run", run_and_fetch)
     assert server_module.serve(root, port=0, lan=True, open_browser=True, say=lines.append) == 0
     text = "\n".join(lines)
     assert "content/villages/weilong/index.md:9: body: link '../nowhere/' leads to no page" in text  # warnings
-    assert hosts == ["0.0.0.0"]
+    printed = next(w for w in text.split() if w.startswith("http://127.0.0.2:"))
+    assert decode_terminal_qr(text) == [printed]
+    assert sorted(fetched.values()) == [200, 200]
     assert len(opened) == 1 and opened[0].startswith("http://127.0.0.1:")
-    assert "http://192.168.31.20:" in text
-    qr = qr_text(next(w for w in text.split() if w.startswith("http://192.168.31.20:")))
-    assert qr in text and "█" in qr
 
 
 def _interruptible() -> None:

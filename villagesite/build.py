@@ -265,6 +265,8 @@ def render_files(
         add(rel, FromFile(path), f"static/{rel}")
     cache = ImageCache(cache_dir(config))
     for processed in images.values():
+        if processed.pending:  # the preview serves it from the cache once encoded
+            continue
         checked = processed.files or [None] * len(processed.asset.variants)
         for variant, path in zip(processed.asset.variants, checked, strict=True):
             # The same photo in two folders gives the same variant names: written once.  A checked
@@ -407,7 +409,16 @@ def _build(
         return remembered or os.path.isfile(os.path.join(folder, rel))
 
     image_cache = ImageCache(caches.root)
-    encoded = process_images(prepared.photos, image_cache, progress=progress, trust=caches.trusted, published=published)
+    encoded = process_images(
+        prepared.photos,
+        image_cache,
+        progress=progress,
+        trust=caches.trusted,
+        published=published,
+        lazy=caches.lazy_photos,
+    )
+    if encoded.pending:
+        caches.photos_pending([(asset, prepared.site.photos[asset.source.url]) for asset in encoded.pending])
     if encoded.failures:
         raise BuildFailed(
             image_problem(use, use.src, message, prepared.site.photos[url].nearby)

@@ -22,10 +22,11 @@ from .config import SiteConfig
 from .content import ParseMemo, ScanMemo
 from .disk_errors import CACHE_ENV, cache_error, disk_reason
 from .encode import ImageCache
-from .images import SourceIndex
+from .images import ImageAsset, SourceIndex
 from .inputs import input_fingerprint
 from .manifest import Manifest, load_manifest, manifest_path
 from .markdown_cache import MarkdownCache
+from .model import Photo
 from .report import BuildReport, load_report, save_report
 from .search.index import IndexMemory
 from .source_cache import SourceCache
@@ -57,9 +58,15 @@ class Caches:
     """False with ``--clean``: nothing kept is read (photos, QR codes and pages are made again)."""
     weighs_everything: bool = True
     """Whether the weight report covers every page, or only the pages this build rendered."""
+    lazy_photos: bool = False
+    """Whether photos are left for later (the preview): pages are rendered with their final markup at once,
+    and :meth:`photos_pending` is told what to encode."""
 
     root: Path
     """The cache folder: encoded photos, QR codes and the files below are kept there."""
+
+    def photos_pending(self, photos: list[tuple[ImageAsset, Photo]]) -> None:
+        """The photos a ``lazy_photos`` build left to encode, with where content names them."""
 
     def unchanged(self, config: SiteConfig, output: Path, *, drafts: bool) -> BuildReport | None:
         """The last build's report when nothing it was made from changed: that build need not run.

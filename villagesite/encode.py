@@ -59,6 +59,8 @@ class Processed:
     """A ``data:`` URI of a tiny version, or '' for a transparent photo."""
     files: tuple[Path, ...] = ()
     """The checked cache file of each variant, in the order of ``asset.variants`` (none in ``check``)."""
+    pending: bool = False
+    """Not encoded yet (the preview encodes a photo when a browser first asks for it): no files."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,8 @@ class EncodeReport:
     """Photos whose every variant came from the cache."""
     failures: dict[str, str]
     """Site path of the original -> what went wrong (a damaged file)."""
+    pending: tuple[ImageAsset, ...] = ()
+    """Photos left to encode (``lazy``): the preview encodes them when asked, or in the background."""
 
 
 class ImageCache:
@@ -156,8 +160,12 @@ def process_images(
     progress: Progress | None = None,
     trust: bool = True,
     published: Published | None = None,
+    lazy: bool = False,
 ) -> EncodeReport:
     """Make every variant not already in the cache; return what templates need.
+
+    ``lazy`` (the preview) encodes nothing: a photo with a variant missing is returned as pending, its
+    markup already final (variant names come from the source's hash), for the preview to encode later.
 
     A cached variant is used only when its bytes have the hash its name records (or the output
     holds it already, says ``published``); with ``trust=False`` (``--clean``) none is, and every
@@ -166,14 +174,20 @@ def process_images(
     """
     jobs: list[tuple[ImageAsset, list[Variant], bool]] = []
     images: dict[str, Processed] = {}
+    pending: list[ImageAsset] = []
     cached = 0
     for asset in assets:
         missing = [v for v in asset.variants if not trust or cache.checked(v, published) is None]
         placeholder = cache.placeholder(asset.source.digest) if trust else None
-        if not missing and placeholder is not None:
-            images[asset.source.url] = Processed(asset, placeholder, tuple(cache.found[v.key] for v in asset.variants))
+        if not missing and (placeholder is not None or lazy):
+            images[asset.source.url] = Processed(
+                asset, placeholder or "", tuple(cache.found[v.key] for v in asset.variants)
+            )
             cached += 1
             _touch([cache.found[v.key] for v in asset.variants])
+        elif lazy:
+            images[asset.source.url] = Processed(asset, placeholder or "", pending=True)
+            pending.append(asset)
         else:
             jobs.append((asset, missing, placeholder is None))
     failures: dict[str, str] = {}
@@ -187,12 +201,12 @@ def process_images(
         if isinstance(result, OSError) and _is_cache_failure(result, cache.root):
             raise cache_error(cache.root, result) from result
         if isinstance(result, Exception) or result is None:
-            failures[asset.source.url] = _explain(result)
+            failures[asset.source.url] = explain_failure(result)
             continue
         placeholder, written = result
         cache.found.update((key, Path(path)) for key, path in written.items())
         images[asset.source.url] = Processed(asset, placeholder, tuple(cache.found[v.key] for v in asset.variants))
-    return EncodeReport(images, len(jobs) - len(failures), cached, failures)
+    return EncodeReport(images, len(jobs) - len(failures), cached, failures, tuple(pending))
 
 
 def _is_cache_failure(exc: OSError, root: Path) -> bool:
@@ -229,7 +243,7 @@ def _run(jobs: list[tuple[ImageAsset, list[Variant], bool]], cache: ImageCache, 
                 yield futures[future], exc
 
 
-def _explain(result: object) -> str:
+def explain_failure(result: object) -> str:
     """What a worker's exception says about the photo, in the editor's language: made here, in the parent
     process, from the exception the worker returned (the rest of "image 'cover.jpg' …")."""
     if isinstance(result, OSError) and disk_reason(result) is not None:

@@ -31,9 +31,10 @@ from .caches import Caches, CompiledTemplates, ContentKeep, cache_dir, writing_c
 from .config import SiteConfig
 from .content import ParseMemo, ScanMemo
 from .encode import ImageCache
-from .images import SourceIndex
+from .images import ImageAsset, SourceIndex
 from .manifest import Manifest, load_manifest, manifest_path, save_manifest
 from .markdown_cache import MarkdownCache
+from .model import Photo
 from .report import BuildReport
 from .search.index import IndexMemory
 from .themes import ThemeChain, make_environment
@@ -65,6 +66,13 @@ class BuildMemory(Caches):
     builds: int = 0
     root: Path = field(default_factory=lambda: Path(os.devnull))
     weighs_everything = False  # the terminal warns about what a save changed, not about every page
+    lazy_photos: bool = False
+    pending_photos: Callable[[list[tuple[ImageAsset, Photo]]], None] | None = None
+    """Told the photos a build left pending (the preview encodes them)."""
+
+    def photos_pending(self, photos: list[tuple[ImageAsset, Photo]]) -> None:
+        if self.pending_photos is not None:
+            self.pending_photos(photos)
 
     def unchanged(self, config: SiteConfig, output: Path, *, drafts: bool) -> BuildReport | None:
         """Never: this process builds when it saw a change.  A command-line build must not take this

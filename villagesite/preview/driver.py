@@ -14,9 +14,10 @@ import os
 import threading
 import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..build import build, collector_paused
 from ..caches import cache_dir
@@ -24,8 +25,11 @@ from ..config import load_config, with_base_url
 from ..encode import Progress
 from ..errors import Problem, VillageSiteError
 from ..i18n import _, n_
+from ..images import ImageAsset
 from ..memory import BuildMemory
+from ..model import Photo
 from ..report import BuildReport
+from .photos import LazyPhotos
 
 RETRIES = 3
 """Builds tried again when a file vanished during the walk (a folder being renamed)."""
@@ -68,12 +72,41 @@ class Outcome:
 class Preview:
     """Builds the site into its preview folder: once at the start, then once per batch of changes."""
 
-    def __init__(self, site_dir: Path, *, output: Path | None = None) -> None:
+    def __init__(
+        self, site_dir: Path, *, output: Path | None = None, lazy_photos: bool = True, photo_workers: int | None = None
+    ) -> None:
         self.site_dir = site_dir.resolve()
         self.memory = BuildMemory()
         self.output = (output or _default_output(self.site_dir)).resolve()
         self.last: Outcome | None = None
         self._lock = threading.Lock()
+        self.photos: LazyPhotos | None = None
+        """Photos encoded when a browser asks for them (``lazy_photos``), made with the first build's cache."""
+        self.photo_workers = photo_workers
+        self.say: Callable[[str], None] | None = None
+        """Where photo progress is told (the terminal); set by the server."""
+        self.photo_failed: Callable[[list[Problem]], None] | None = None
+        """Where a photo that cannot be encoded is told (the terminal and the overlay); set by the server."""
+        if lazy_photos:
+            self.memory.lazy_photos = True
+            self.memory.pending_photos = self._photos_pending
+
+    def use_photo_encoder(self, cache_root: Path, **options: Any) -> LazyPhotos:
+        """The encoder of pending photos (tests give it a slow ``encode`` and a thread pool)."""
+        self.photos = LazyPhotos(
+            cache_root,
+            workers=options.pop("workers", self.photo_workers),
+            say=lambda line: self.say(line) if self.say else None,
+            failed=lambda problems: self.photo_failed(problems) if self.photo_failed else None,
+            **options,
+        )
+        return self.photos
+
+    def _photos_pending(self, photos: list[tuple[ImageAsset, Photo]]) -> None:
+        if self.photos is None:
+            self.use_photo_encoder(self.memory.root)
+        assert self.photos is not None
+        self.photos.add(photos)
 
     @property
     def error(self) -> str | None:
@@ -116,7 +149,9 @@ class Preview:
             self.memory.save_manifest()
 
     def close(self) -> None:
-        """Keep the Markdown cache and photo index for the next start."""
+        """Keep the Markdown cache and photo index for the next start; stop encoding photos."""
+        if self.photos is not None:
+            self.photos.close()
         with self._lock, contextlib.suppress(OSError):
             self.memory.flush()
 

@@ -8,9 +8,12 @@ the small LiveReload client script; the server's own URLs live under
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import html
 import json
 import mimetypes
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,16 +132,18 @@ class PreviewFiles(TrustedHostOnly, web.RequestHandler):
     def compute_etag(self) -> None:
         return None  # pages change under the same URL with every save
 
-    def get(self, path: str) -> None:
-        self._serve(path, body=True)
+    async def get(self, path: str) -> None:
+        await self._serve(path, body=True)
 
-    def head(self, path: str) -> None:
-        self._serve(path, body=False)
+    async def head(self, path: str) -> None:
+        await self._serve(path, body=False)
 
-    def _serve(self, path: str, *, body: bool) -> None:
+    async def _serve(self, path: str, *, body: bool) -> None:
         self.set_header("Cache-Control", "no-store")
         self.set_header("X-Content-Type-Options", "nosniff")
         found = locate(self.preview.output, path)
+        if found is None:  # a photo not encoded yet: encoded now (or soon), then served from the cache
+            found = await self._pending_photo("/" + path)
         if isinstance(found, Redirect):
             query = f"?{self.request.query}" if self.request.query else ""
             self.redirect(found.location + query, permanent=False)
@@ -160,6 +165,15 @@ class PreviewFiles(TrustedHostOnly, web.RequestHandler):
         if kind.startswith("text/") or kind in ("application/javascript", "application/json", "image/svg+xml"):
             kind += "; charset=utf-8"
         self._send(content, kind, body)
+
+    async def _pending_photo(self, url: str) -> Path | None:
+        photos = self.preview.photos
+        wanted = photos.request(url) if photos is not None else None
+        if isinstance(wanted, Future):
+            with contextlib.suppress(Exception):  # a photo that fails is reported by the preview, not here
+                await asyncio.wrap_future(wanted)
+            wanted = photos.file(url) if photos is not None else None
+        return wanted if isinstance(wanted, Path) else None
 
     def _send(self, content: bytes, kind: str, body: bool) -> None:
         if kind.startswith("text/html"):

@@ -19,8 +19,8 @@ from pathlib import Path
 from tornado import httpserver, ioloop, netutil
 
 from ..encode import Progress
-from ..errors import VillageSiteError, error
-from ..i18n import _
+from ..errors import Problem, VillageSiteError, error
+from ..i18n import _, n_
 from .driver import Preview
 from .hosts import allowed_hosts
 from .http import make_app
@@ -39,7 +39,9 @@ class PreviewServer:
     say: Callable[[str], None] = print
     force_polling: bool | None = None
     lan_addresses: tuple[str, ...] = ()
-    """The addresses printed for phones: requests naming them are served too."""
+    """The addresses printed for phones: requests naming them are served."""
+    also_listen: tuple[str, ...] = ()
+    """Addresses listened on beside ``host``: the LAN address printed for phones, and no other."""
     hub: Hub = field(init=False)
     watcher: SiteWatcher = field(init=False)
     builds: int = field(init=False, default=0)
@@ -52,11 +54,27 @@ class PreviewServer:
     def __post_init__(self) -> None:
         self.hub = Hub(self.preview)
         self.watcher = SiteWatcher(self.preview.site_dir, force_polling=self.force_polling)
+        self.preview.say = self.say
+        self.preview.photo_failed = self._photo_failed
+
+    def _photo_failed(self, problems: list[Problem]) -> None:
+        """A photo that cannot be encoded: at its ``path:line``, in the terminal and over the page."""
+        message = "\n".join(str(problem) for problem in problems)
+        self.say(message)
+        self.hub.send({"command": "alert", "message": message})
 
     def listen(self) -> int:
         """Bind the port (before any thread starts, so a busy port is reported at once); return it."""
         self._sockets = netutil.bind_sockets(self.port, address=self.host, family=socket.AF_INET)
         self.port = self._sockets[0].getsockname()[1]
+        try:  # the LAN address printed for phones, and no other: not every network this computer is on
+            for address in self.also_listen:
+                if address != self.host:
+                    self._sockets += netutil.bind_sockets(self.port, address=address, family=socket.AF_INET)
+        except OSError:
+            for sock in self._sockets:
+                sock.close()
+            raise
         return self.port
 
     def _serve_on_this_thread(self) -> None:
@@ -182,10 +200,11 @@ def serve(
     address = lan_address() if lan else None
     server = PreviewServer(
         preview,
-        host="0.0.0.0" if lan else "127.0.0.1",
+        host="127.0.0.1",
         port=port,
         say=say,
         lan_addresses=(address,) if address else (),
+        also_listen=(address,) if address else (),
     )
     for attempt in range(port_tries):
         try:
@@ -200,6 +219,14 @@ def serve(
     first = preview.build(progress=progress)  # before any thread starts: large sites are read in forked workers
     _collect_garbage(first=True)
     say(first_line(first, preview.output))
+    if preview.photos is not None and (waiting := preview.photos.waiting):
+        say(
+            n_(
+                "{count} photo is encoded when a page shows it, and meanwhile in the background",
+                "{count} photos are encoded when a page shows them, and meanwhile in the background",
+                waiting,
+            )
+        )
     local_url = f"http://127.0.0.1:{server.port}/"
     # TRANSLATORS: {folder} is the site folder, {url} the preview's address (http://127.0.0.1:8000/).
     say(_("Preview of {folder} (drafts included) at {url}", folder=preview.site_dir, url=local_url))
