@@ -46,9 +46,15 @@ class LazyPhotos:
         encode: Encode = encode_one,
         say: Callable[[str], None] | None = None,
         failed: Callable[[list[Problem]], None] | None = None,
+        background_after: float = 1.0,
     ) -> None:
         self.cache = ImageCache(cache_root)
-        self.workers = workers or os.cpu_count() or 1
+        # The background leaves a core to the server and to the photos a page asks for.
+        self.workers = workers or max(1, (os.cpu_count() or 1) - 1)
+        self._background = threading.Event()
+        """Set ``background_after`` seconds after the first photos arrive: the first page a browser asks
+        for, and its photos, are served before the background takes the cores."""
+        self._background_after = background_after
         self._executor = executor
         self._encode = encode
         self._say = say
@@ -63,6 +69,7 @@ class LazyPhotos:
         self._files: dict[str, Path] = {}
         """Variant URL -> its encoded file in the cache."""
         self._problems: dict[str, list[Problem]] = {}
+        self._timer: threading.Timer | None = None
         self.encoded = 0
 
     # -- what builds leave -------------------------------------------------------------------------
@@ -76,6 +83,15 @@ class LazyPhotos:
                     self._variants[variant.url] = url
                 if url not in self._running and url not in self._queue:
                     self._queue.append(url)
+            if not self._background.is_set() and self._timer is None:
+                self._timer = threading.Timer(self._background_after, self._start_background)
+                self._timer.daemon = True
+                self._timer.start()
+            self._start_more()
+
+    def _start_background(self) -> None:
+        with self._lock:
+            self._background.set()
             self._start_more()
 
     @property
@@ -111,6 +127,8 @@ class LazyPhotos:
     def _start_more(self, *, at_least_one: bool = False) -> None:
         """Start queued photos while fewer than ``workers`` are under way (one more for a request, so a
         page's photo never waits behind the background's).  Called with the lock held."""
+        if not self._background.is_set() and not at_least_one:
+            return
         limit = self.workers + (1 if at_least_one else 0)
         while self._queue and len(self._running) < limit:
             url = self._queue.pop(0)
@@ -118,6 +136,8 @@ class LazyPhotos:
             future = self._pool().submit(self._encode, asset, list(asset.variants), True, self.cache.root)
             self._running[url] = future
             future.add_done_callback(lambda done, url=url: self._finished(url, done))
+            if not self._background.is_set():
+                break  # only what was asked for, before the background's time
 
     def _pool(self) -> Executor:
         if self._executor is None:
@@ -154,6 +174,8 @@ class LazyPhotos:
         """Stop: photos not started are left for the next start (the cache keeps what was encoded)."""
         with self._lock:
             self._queue.clear()
+            if self._timer is not None:
+                self._timer.cancel()
             executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
