@@ -109,7 +109,6 @@ def test_traditional_is_made_from_simplified(tools, extracted):
 
 
 def test_traditional_uses_the_reviewed_terms():
-    i18n.set_language(i18n.TRADITIONAL)
     text = " ".join(str(message.string) for message in _catalogue("zh_Hant") if message.string)
     for simplified_habit in ("文件夾", "默認", "鏈接", "視頻"):
         assert simplified_habit not in text
@@ -138,11 +137,13 @@ def test_locales_name_a_language(tag, language):
 
 
 def test_the_language_is_chosen_in_order():
-    assert i18n.choose("en", {"VILLAGESITE_LANG": "zh-Hans", "LANG": "zh_CN.UTF-8"}, "zh-Hans") == "en"
-    assert i18n.choose(None, {"VILLAGESITE_LANG": "zh-Hant", "LANG": "en_US.UTF-8"}, "en") == "zh_Hant"
-    assert i18n.choose(None, {"LANG": "zh_HK.UTF-8"}, "zh-Hans") == "zh_Hant"
-    assert i18n.choose(None, {"LC_ALL": "en_US.UTF-8", "LANG": "zh_CN.UTF-8"}, "zh-Hans") == "en"
-    assert i18n.choose(None, {"LANG": "C.UTF-8"}, "zh-Hant") == "zh_Hant"  # no language in the locale: the site's
-    assert i18n.choose(None, {}, "zh-Hans") == "zh_Hans"
-    assert i18n.choose(None, {"LANGUAGE": "zh_TW:zh", "LANG": "en_US.UTF-8"}, None) == "zh_Hant"
-    assert i18n.choose(None, {"LANGUAGE": "zh_TW", "LANG": "C"}, "en") == "en"  # GNU: LANGUAGE needs a locale
+    assert i18n.choose("en", {"VILLAGESITE_LANG": "zh-Hans", "LANG": "zh_CN.UTF-8"}, lambda: "zh-Hans") == "en"
+    assert i18n.choose(None, {"VILLAGESITE_LANG": "zh-Hant", "LANG": "en_US.UTF-8"}, lambda: "en") == "zh_Hant"
+    assert i18n.choose(None, {"LANG": "zh_HK.UTF-8"}, lambda: "zh-Hans") == "zh_Hant"
+    assert i18n.choose(None, {"LC_ALL": "en_US.UTF-8", "LANG": "zh_CN.UTF-8"}, lambda: "zh-Hans") == "en"
+    assert (
+        i18n.choose(None, {"LANG": "C.UTF-8"}, lambda: "zh-Hant") == "zh_Hant"
+    )  # no language in the locale: the site's
+    assert i18n.choose(None, {}, lambda: "zh-Hans") == "zh_Hans"
+    assert i18n.choose(None, {"LANGUAGE": "zh_TW:zh", "LANG": "en_US.UTF-8"}, lambda: None) == "zh_Hant"
+    assert i18n.choose(None, {"LANGUAGE": "zh_TW", "LANG": "C"}, lambda: "en") == "en"  # GNU: LANGUAGE needs a locale

@@ -96,7 +96,6 @@ def prepare(
     config: SiteConfig,
     *,
     drafts: bool = False,
-    strict_links: bool = False,
     caches: Caches | None = None,
 ) -> Prepared:
     """Load and check content, assemble the site, read photo headers; raise BuildFailed on any error.
@@ -108,9 +107,7 @@ def prepare(
     content = load_content(config, *(caches.content(config) if caches else (None, None, None)))
     markdown = caches.markdown(root) if caches else None
     conversions = caches.conversions() if caches else None
-    sites, site_problems = assemble_site(
-        config, content, drafts=drafts, strict_links=strict_links, markdown=markdown, conversions=conversions
-    )
+    sites, site_problems = assemble_site(config, content, drafts=drafts, markdown=markdown, conversions=conversions)
     site = sites[0]
     # Scaffold samples left in published pages and settings: warnings, at their lines.
     problems = [*content.problems, *site_problems, *unfinished(content.sources), *unfinished_settings(config)]

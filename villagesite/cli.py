@@ -87,12 +87,8 @@ def system_problem(exc: OSError) -> Problem:
 def choose_language(arguments: Sequence[str], environ: Mapping[str, str]) -> str:
     """The language to speak before the arguments are parsed (``--help`` is already in it): ``--lang``,
     then the environment, then the ``language`` of the site named by ``--site`` (or here)."""
-    option = _option_value(arguments, "--lang")
-    chosen = i18n.choose(option, environ, None)
-    if option or environ.get("VILLAGESITE_LANG") or chosen != i18n.ENGLISH or _locale_names_language(environ):
-        return chosen
     site = Path(_option_value(arguments, "--site") or ".")
-    return i18n.choose(None, {}, site_language(site))
+    return i18n.choose(_option_value(arguments, "--lang"), environ, lambda: site_language(site))
 
 
 def site_language(site: Path) -> str | None:
@@ -105,10 +101,6 @@ def site_language(site: Path) -> str | None:
         return None
     value = settings.get("language", "zh-Hans") if isinstance(settings, dict) else None
     return language_code(value)[0] if isinstance(value, str) else None
-
-
-def _locale_names_language(environ: Mapping[str, str]) -> bool:
-    return i18n.from_tag(next((environ[v] for v in i18n.LOCALE_VARIABLES if environ.get(v)), None)) is not None
 
 
 def _option_value(arguments: Sequence[str], name: str) -> str | None:

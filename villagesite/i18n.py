@@ -15,7 +15,7 @@ Macau gets Traditional messages; any other language English.
 from __future__ import annotations
 
 import gettext as gnu_gettext
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 DOMAIN = "villagesite"
@@ -96,12 +96,13 @@ def from_tag(tag: str | None) -> str | None:
 LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 
 
-def choose(option: str | None, environ: Mapping[str, str], site_language: str | None) -> str:
-    """The language for this run: ``--lang``, ``VILLAGESITE_LANG``, the locale, the site's language."""
+def choose(option: str | None, environ: Mapping[str, str], site_language: Callable[[], str | None]) -> str:
+    """The language for this run: ``--lang``, ``VILLAGESITE_LANG``, the locale, the site's language
+    (``site_language`` is asked only when nothing before it names one: it reads the site's settings)."""
     for tag in (option, environ.get("VILLAGESITE_LANG")):
         if found := from_tag(tag):
             return found
     locale = next((environ[name] for name in LOCALE_VARIABLES if environ.get(name)), None)
     if found := from_tag(locale):  # as GNU gettext: LANGUAGE counts only under a locale of some language
         return from_tag(environ.get("LANGUAGE")) or found
-    return from_tag(site_language) or ENGLISH
+    return from_tag(site_language()) or ENGLISH

@@ -37,7 +37,6 @@ def assemble_site(
     content: ContentSet,
     *,
     drafts: bool,
-    strict_links: bool,
     markdown: MarkdownCache | None = None,
     conversions: Conversions | None = None,
 ) -> tuple[tuple[Site, ...], list[Problem]]:
@@ -64,7 +63,7 @@ def assemble_site(
 
     photo_uses: dict[str, list[ImageUse]] = defaultdict(list)
     photo_files: dict[str, tuple[Path, tuple[str, ...]]] = {}
-    link_severity = Severity.ERROR if strict_links else Severity.WARNING
+    link_severity = Severity.WARNING  # the same in check, build and serve; --strict makes it an error
     markdown = markdown or MarkdownCache(None)
     written = [*published, *translations]
     # Originals are converted to Traditional Chinese in the Markdown workers (unless translated by hand).
