@@ -8,6 +8,9 @@ import errno
 import json
 import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -272,3 +275,87 @@ def test_a_staged_file_gone_before_recovery_is_never_skipped(site, tmp_path, mon
     build(load_config(root), output=tmp_path / "clean", clean=True)
     assert snapshot(output) == snapshot(tmp_path / "clean")
     assert commit_module.is_whole(output)
+
+
+PINYIN_SITE = {
+    "site.yaml": SITE,
+    "content/villages/fengjian/index.md": village("逢简村", extra="tags: [水乡, 岭南]\n", body="逢简的正文。"),
+    "content/villages/shawan/index.md": village("沙湾古镇", city="广州市", lat=22.9, lon=113.33, body="沙湾。"),
+}
+
+BUILD_IN_A_NEW_PROCESS = """
+import sys
+from villagesite.cli import main
+code = main(["build", "--site", sys.argv[1]])
+print("pypinyin loaded:", "pypinyin" in sys.modules)
+sys.exit(code)
+"""
+
+
+def build_in_a_new_process(root: Path) -> str:
+    """A build as an editor runs it, in a process of its own: whether it loaded pypinyin, on its last line."""
+    env = {**os.environ, "VILLAGESITE_LANG": "en"}
+    done = subprocess.run(
+        [sys.executable, "-c", BUILD_IN_A_NEW_PROCESS, str(root)], env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+def edit_a_body(root: Path, text: str) -> None:
+    """A change, so that the next build builds (an unchanged site is not built again)."""
+    page = root / "content/villages/shawan/index.md"
+    page.write_text(village("沙湾古镇", city="广州市", lat=22.9, lon=113.33, body=text), encoding="utf-8")
+
+
+def test_pinyin_found_by_a_build_is_kept_and_the_next_build_does_not_load_pypinyin(site):
+    """pypinyin's dictionaries take 0.3 s to load: a build on a warm cache reads the names' pinyin it kept."""
+    root = site(PINYIN_SITE)
+    assert run_cli("build", "--site", root).code == 0
+    first = snapshot(root / "output")
+    assert {"cities/foshan/index.html", "tags/shui-xiang/index.html", "villages/fengjian/index.html"} <= set(first)
+    edit_a_body(root, "沙湾的正文。")
+    assert build_in_a_new_process(root) == "pypinyin loaded: False"
+    second = snapshot(root / "output")
+    assert set(second) == set(first)  # the same addresses: cities, tags and pages slugged as before
+    assert [rel for rel in first if first[rel] != second[rel]] != []  # the edit was built
+
+
+def test_pinyin_kept_and_changed_by_hand_is_not_believed(site):
+    """A wrong syllable would move a page to another address: a kept file edited by hand is read again."""
+    root = site(PINYIN_SITE)
+    assert run_cli("build", "--site", root).code == 0
+    kept = root / ".villagesite-cache/pinyin.json"
+    text = kept.read_text(encoding="utf-8")
+    assert '"fo", "shan"' in text
+    kept.write_text(text.replace('"fo", "shan"', '"fu", "shan"'), encoding="utf-8")
+    edit_a_body(root, "沙湾的正文。")
+    assert build_in_a_new_process(root) == "pypinyin loaded: True"
+    assert (root / "output/cities/foshan/index.html").is_file()
+    assert not (root / "output/cities/fushan").exists()
+
+
+def test_photos_unused_for_sixty_days_leave_the_cache_in_a_walk_made_once_a_day(site):
+    root = site(site_files())
+    assert run_cli("build", "--site", root).code == 0
+    cache = root / ".villagesite-cache"
+    long_ago = time.time() - (encode.CACHE_MAX_AGE_DAYS + 1) * 86400
+
+    def stale(name: str) -> Path:
+        path = cache / "images/zz" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"an old variant")
+        os.utime(path, (long_ago, long_ago))
+        return path
+
+    first = stale("first.0123456789abcdef.webp")
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(cache / "pruned", (two_days_ago, two_days_ago))
+    edit_a_body(root, "第一次修改。")
+    assert run_cli("build", "--site", root).code == 0
+    assert not first.exists()
+    assert variants(cache)  # what the site uses stays
+
+    second = stale("second.0123456789abcdef.webp")
+    edit_a_body(root, "第二次修改。")
+    assert run_cli("build", "--site", root).code == 0
+    assert second.exists()  # walked today already: left for tomorrow's walk

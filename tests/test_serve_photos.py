@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import re
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -145,3 +150,64 @@ def test_a_photo_that_cannot_be_encoded_is_shown_at_its_line(gated):
     message = next(line for line in lines if "a.jpg" in line)
     assert message.startswith(f"{PAGE}:9: gallery[0].src: image 'a.jpg' is cut short")
     wait_for(lambda: any(m.get("command") == "alert" and "a.jpg" in m["message"] for m in server.hub.sent))
+
+
+def still_running(group: int) -> list[str]:
+    """The processes of a process group that are still alive (an exited one may stay a zombie in a
+    container whose first process does not reap orphans)."""
+    listing = subprocess.run(["ps", "-o", "stat=,cmd=", "-g", str(group)], capture_output=True, text=True).stdout
+    return [line for line in listing.splitlines() if line.strip() and not line.strip().startswith("Z")]
+
+
+def noisy_photo(seed: int, size: tuple[int, int] = (2400, 1800)) -> bytes:
+    """A photo that takes a real encoder a while (noise does not compress)."""
+    buffer = io.BytesIO()
+    Image.effect_noise(size, 40 + seed).convert("RGB").save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "sigint", "sigterm"])
+def test_the_server_stops_at_once_while_photos_are_encoded_in_the_background(tmp_path, how):
+    """Ctrl-C reaches every process of the terminal's job, and the system may hand it to any thread of
+    the server (a watcher's, the encoders'): it must still stop, keep what was encoded, and say nothing
+    about photos that were not done.  SIGTERM (a service manager) stops it the same way."""
+    names = [f"p{number}.jpg" for number in range(8)]
+    gallery = "".join(f"  - {{src: {name}, alt: 第{number}张}}\n" for number, name in enumerate(names[1:], 1))
+    files: dict[str, str | bytes] = {PAGE: village(extra=f"cover: {{src: {names[0]}, alt: 村口}}\ngallery:\n{gallery}")}
+    files.update({f"content/villages/fengjian/{name}": noisy_photo(number) for number, name in enumerate(names)})
+    root = write_site(tmp_path / "site", files)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "VILLAGESITE_CACHE_DIR": str(tmp_path / "cache")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "villagesite", "serve", "--site", str(root), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,  # a job of its own, as in a terminal: the signal goes to all its processes
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        assert process.stdout is not None
+        seen = []
+        for line in process.stdout:
+            seen.append(line)
+            if "Ctrl-C to stop" in line:
+                break
+        assert any("8 photos are encoded when a page shows them" in line for line in seen), seen
+        port = int(next(line for line in seen if "at http://127.0.0.1:" in line).rsplit(":", 1)[1].strip(" /\n"))
+        assert get(port, "/villages/fengjian/")[0] == 200
+        time.sleep(1.5)  # the background has started on the other photos
+        if how == "ctrl-c":  # a terminal's Ctrl-C: to every process of the job
+            os.killpg(process.pid, signal.SIGINT)
+        else:  # to the server alone, as `kill -INT` or a service manager sends it
+            process.send_signal(signal.SIGINT if how == "sigint" else signal.SIGTERM)
+        out, err = process.communicate(timeout=20)
+        assert process.returncode == 0, err
+        assert out.rstrip().endswith("Stopped."), out
+        assert "Traceback" not in err and "could not be decoded" not in out, (out, err)
+        wait_for(lambda: not still_running(process.pid))  # no encoder left working on its own
+        assert list((tmp_path / "cache/images").rglob("*.avif"))  # what was encoded is kept
+    finally:  # the server and any encoder it left: they hold the pipes communicate() reads to the end
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()

@@ -27,7 +27,8 @@ from pathlib import Path
 
 import jinja2
 
-from .caches import Caches, CompiledTemplates, ContentKeep, cache_dir, writing_cache
+from . import pinyin
+from .caches import PINYIN_FILE, Caches, CompiledTemplates, ContentKeep, cache_dir, writing_cache
 from .config import SiteConfig
 from .content import ParseMemo, ScanMemo
 from .encode import ImageCache
@@ -83,6 +84,8 @@ class BuildMemory(Caches):
         return None
 
     def content(self, config: SiteConfig) -> ContentKeep:
+        if self.builds == 0:
+            pinyin.remember(cache_dir(config) / PINYIN_FILE)
         return self.parse_memo(config), self.scans, None
 
     def parse_memo(self, config: SiteConfig) -> ParseMemo:
@@ -169,3 +172,4 @@ class BuildMemory(Caches):
             self.photos.save()
         if self.markdown_cache is not None:
             self.markdown_cache.save()
+        pinyin.keep(self.root / PINYIN_FILE)

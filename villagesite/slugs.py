@@ -10,7 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
+from .pinyin import syllables
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -23,8 +23,7 @@ def is_slug(text: str) -> bool:
 @lru_cache(maxsize=65536)
 def slugify(text: str, separator: str = "-") -> str:
     """Lower-case ASCII words joined by '-'; Chinese characters become toneless pinyin."""
-    words = lazy_pinyin(text, style=Style.NORMAL, errors="default", v_to_u=False)
-    joined = separator.join(words)
+    joined = text if text.isascii() else separator.join(syllables(text))
     ascii_text = unicodedata.normalize("NFKD", joined).encode("ascii", "ignore").decode()
     return _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -70,6 +71,7 @@ class LazyPhotos:
         """Variant URL -> its encoded file in the cache."""
         self._problems: dict[str, list[Problem]] = {}
         self._timer: threading.Timer | None = None
+        self._closing = False
         self.encoded = 0
 
     # -- what builds leave -------------------------------------------------------------------------
@@ -142,7 +144,9 @@ class LazyPhotos:
     def _pool(self) -> Executor:
         if self._executor is None:
             # 'spawn': workers independent of the server's threads, as in a build (see encode.py).
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            self._executor = ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_leave_ctrl_c_to_the_server
+            )
         return self._executor
 
     def _finished(self, url: str, future: Future) -> None:
@@ -165,6 +169,8 @@ class LazyPhotos:
                 self._problems[url] = problems
             left = len(self._queue) + len(self._running)
             self._start_more()
+            if self._closing:
+                return  # stopping: the terminal says "Stopped.", not how many photos are left
         if problems and self._failed is not None:
             self._failed(problems)
         elif self._say is not None and (left == 0 or self.encoded % 20 == 0):
@@ -173,9 +179,16 @@ class LazyPhotos:
     def close(self) -> None:
         """Stop: photos not started are left for the next start (the cache keeps what was encoded)."""
         with self._lock:
+            self._closing = True
             self._queue.clear()
             if self._timer is not None:
                 self._timer.cancel()
             executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _leave_ctrl_c_to_the_server() -> None:
+    """In each encoding worker: Ctrl-C reaches every process of the terminal's job; the server decides
+    what stops (the photo under way is finished and kept), so a worker does not report it as a failure."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

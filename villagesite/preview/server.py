@@ -6,7 +6,9 @@ command (first build, what the terminal shows, then serve until Ctrl-C).
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import signal
 import socket
 import threading
 import time
@@ -87,14 +89,19 @@ class PreviewServer:
         builder = threading.Thread(target=self._rebuild_on_change, name="villagesite-builder", daemon=True)
         builder.start()
         self._threads.append(builder)
-        self.watcher.wait_ready()
 
     def run(self) -> None:
-        """Serve on this thread until Ctrl-C."""
+        """Serve on this thread until Ctrl-C.
+
+        Pages are served without waiting for the watchers to say they are ready: they watch from the
+        moment their threads start (the kernel keeps the events meanwhile), but say so only with their
+        first report, up to 0.25 s later, which the first page need not wait for."""
         self._start_watching()
         self._serve_on_this_thread()
+        loop = ioloop.IOLoop.current()
+        _stop_on_signals(loop)
         try:
-            ioloop.IOLoop.current().start()
+            loop.start()
         except KeyboardInterrupt:
             pass
         finally:
@@ -121,6 +128,7 @@ class PreviewServer:
         ready.wait(10)
         self._threads.append(thread)
         self._start_watching()
+        self.watcher.wait_ready()  # a test may save a file at once: it must be seen
 
     def stop(self) -> None:
         loop = self.hub.loop
@@ -170,6 +178,21 @@ class PreviewServer:
                         traceback=traceback.format_exc(),
                     )
                 )
+
+
+def _stop_on_signals(loop: ioloop.IOLoop) -> None:
+    """Stop the loop on Ctrl-C (SIGINT) or SIGTERM, whichever thread the system hands the signal to.
+
+    Python runs its handler on the main thread, but the system may interrupt another (a watcher's or
+    the photo encoders'): the main thread, waiting in ``epoll`` with nothing scheduled, would never
+    see the KeyboardInterrupt.  asyncio's signal handlers wake the loop through a file it watches.
+    Where they are not available (Windows), Ctrl-C raises KeyboardInterrupt as before."""
+    asyncio_loop = getattr(loop, "asyncio_loop", None)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if asyncio_loop is None or signal.getsignal(signum) == signal.SIG_IGN:
+            continue  # ignored (``nohup``, a job in the background): left ignored
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio_loop.add_signal_handler(signum, loop.stop)
 
 
 def _collect_garbage(*, first: bool = False) -> None:

@@ -19,8 +19,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 
-from pypinyin import Style, lazy_pinyin
-
+from ..pinyin import syllables as pinyin_of
 from .folding import shipped_pairs
 
 TITLE, NAME, BODY = 3, 2, 1
@@ -86,7 +85,7 @@ def name_terms(folded: str) -> tuple[str, ...]:
     """
     terms = text_terms(folded)
     for run in _HAN_RUN.findall(folded):
-        syllables = lazy_pinyin(run, style=Style.NORMAL, errors="ignore")
+        syllables = pinyin_of(run, errors="ignore")
         if len(syllables) > MAX_SYLLABLES:
             continue
         for start in range(len(syllables)):
