@@ -324,7 +324,7 @@ def test_pinyin_kept_and_changed_by_hand_is_not_believed(site):
     """A wrong syllable would move a page to another address: a kept file edited by hand is read again."""
     root = site(PINYIN_SITE)
     assert run_cli("build", "--site", root).code == 0
-    kept = root / ".villagesite-cache/pinyin.json"
+    kept = root / ".villagesite-cache/readings.json"
     text = kept.read_text(encoding="utf-8")
     assert '"fo", "shan"' in text
     kept.write_text(text.replace('"fo", "shan"', '"fu", "shan"'), encoding="utf-8")

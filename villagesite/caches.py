@@ -18,7 +18,7 @@ from pathlib import Path
 import jinja2
 import jinja2.bccache
 
-from . import pinyin
+from . import readings
 from .config import SiteConfig
 from .content import ParseMemo, ScanMemo
 from .disk_errors import CACHE_ENV, cache_error, disk_reason
@@ -37,8 +37,8 @@ from .write import WriteReport
 
 SOURCES_FILE = "content.jsonl"
 """Content files as read by the last command-line build (see :mod:`villagesite.source_cache`)."""
-PINYIN_FILE = "pinyin.json"
-"""The pinyin of the names earlier builds slugged and indexed (see :mod:`villagesite.pinyin`)."""
+READINGS_FILE = "readings.json"
+"""How the names earlier builds slugged, indexed and showed are read (see :mod:`villagesite.readings`)."""
 
 
 ContentKeep = tuple[ParseMemo | None, ScanMemo | None, SourceCache | None]
@@ -145,7 +145,7 @@ class DiskCaches(Caches):
     def content(self, config: SiteConfig) -> ContentKeep:
         self._sources = SourceCache(self.root / SOURCES_FILE, config, read=self.trusted)
         if self.trusted:
-            pinyin.remember(self.root / PINYIN_FILE)
+            readings.remember(self.root / READINGS_FILE)
         return None, None, self._sources
 
     def photo_index(self, root: Path) -> SourceIndex:
@@ -166,7 +166,7 @@ class DiskCaches(Caches):
                     self._sources.save()
                 if self._markdown is not None:
                     self._markdown.save()
-                pinyin.keep(self.root / PINYIN_FILE)
+                readings.keep(self.root / READINGS_FILE)
 
         return save
 
@@ -178,7 +178,7 @@ class DiskCaches(Caches):
         with writing_cache(self.root):
             if self._index is not None:
                 self._index.save()
-            pinyin.keep(self.root / PINYIN_FILE)
+            readings.keep(self.root / READINGS_FILE)
             ImageCache(self.root).prune()
             save_report(self._report_file(output), self.inputs, report)
 

@@ -27,8 +27,8 @@ from pathlib import Path
 
 import jinja2
 
-from . import pinyin
-from .caches import PINYIN_FILE, Caches, CompiledTemplates, ContentKeep, cache_dir, writing_cache
+from . import readings
+from .caches import READINGS_FILE, Caches, CompiledTemplates, ContentKeep, cache_dir, writing_cache
 from .config import SiteConfig
 from .content import ParseMemo, ScanMemo
 from .encode import ImageCache
@@ -85,7 +85,7 @@ class BuildMemory(Caches):
 
     def content(self, config: SiteConfig) -> ContentKeep:
         if self.builds == 0:
-            pinyin.remember(cache_dir(config) / PINYIN_FILE)
+            readings.remember(cache_dir(config) / READINGS_FILE)
         return self.parse_memo(config), self.scans, None
 
     def parse_memo(self, config: SiteConfig) -> ParseMemo:
@@ -172,4 +172,4 @@ class BuildMemory(Caches):
             self.photos.save()
         if self.markdown_cache is not None:
             self.markdown_cache.save()
-        pinyin.keep(self.root / PINYIN_FILE)
+        readings.keep(self.root / READINGS_FILE)

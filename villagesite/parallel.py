@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from . import pinyin
+from . import readings
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -56,7 +56,7 @@ def map_in_processes(
             meanwhile()
         return [function(item) for item in items]
     global _job
-    pinyin.load()  # once here, shared by the workers, rather than imported again in each
+    readings.load()  # once here, shared by the workers, rather than imported again in each
     shares = workers * SHARES_PER_WORKER
     _job = (function, items, shares)  # inherited by the forked workers; nothing is pickled on the way in
     results: list[R] = []

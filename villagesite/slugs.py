@@ -10,7 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from .pinyin import syllables
+from .readings import pinyin as syllables
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 
-from ..pinyin import syllables as pinyin_of
+from ..readings import pinyin as pinyin_of
 from .folding import shipped_pairs
 
 TITLE, NAME, BODY = 3, 2, 1

@@ -1,0 +1,94 @@
+"""How names are said: the readings shown above and below each character, and reading time."""
+
+from __future__ import annotations
+
+import pytest
+
+from villagesite.pronounce import plain, spell
+from villagesite.reading_time import count, minutes
+
+# Every example village's name, as a Mandarin and a Cantonese speaker say it (checked by hand).
+GOLDEN = {
+    "必背瑶寨": ("bì bèi yáo zhài", "bit1 bui3 jiu4 zaai6"),
+    "逢简村": ("féng jiǎn cūn", "fung4 gaan2 cyun1"),
+    "林寨古村": ("lín zhài gǔ cūn", "lam4 zaai6 gu2 cyun1"),
+    "龙湖古寨": ("lóng hú gǔ zhài", "lung4 wu4 gu2 zaai6"),
+    "南岗千年瑶寨": ("nán gǎng qiān nián yáo zhài", "naam4 gong1 cin1 nin4 jiu4 zaai6"),
+    "前美村": ("qián měi cūn", "cin4 mei5 cyun1"),
+    "侨乡村": ("qiáo xiāng cūn", "kiu4 hoeng1 cyun1"),
+    "三联村": ("sān lián cūn", "saam1 lyun4 cyun1"),
+    "沙湾古镇": ("shā wān gǔ zhèn", "saa1 waan1 gu2 zan3"),
+    "石古坪村": ("shí gǔ píng cūn", "sek6 gu2 ping4 cyun1"),
+    "油岭老排村": ("yóu lǐng lǎo pái cūn", "jau4 ling5 lou5 paai4 cyun1"),
+    "珠玑古巷": ("zhū jī gǔ xiàng", "zyu1 gei1 gu2 hong6"),
+    "自力村": ("zì lì cūn", "zi6 lik6 cyun1"),
+    # The words the libraries misread, corrected by the shipped table.
+    "河涌": ("hé chōng", "ho4 cung1"),
+    "大涌": ("dà chōng", "daai6 cung1"),
+    "沙井蚝": ("shā jǐng háo", "saa1 zeng2 hou4"),
+    "梅县": ("méi xiàn", "mui4 jyun6"),
+    # Polyphones read as place names.
+    "番禺": ("pān yú", "pun1 jyu4"),
+    "大埔": ("dà bù", "daai6 bou3"),
+    "乐昌": ("lè chāng", "lok6 coeng1"),
+}
+
+
+@pytest.mark.parametrize("name", GOLDEN)
+def test_each_character_gets_its_pinyin_and_jyutping(name):
+    spelled = spell(name, ("pinyin", "jyutping"))
+    assert "".join(piece.text for piece in spelled) == name
+    assert " ".join(piece.readings[0] for piece in spelled) == GOLDEN[name][0]
+    assert " ".join(piece.readings[1] for piece in spelled) == GOLDEN[name][1]
+
+
+def test_a_written_reading_wins_and_teochew_is_shown_only_when_written():
+    spelled = spell(
+        "前美村", ("pinyin", "teochew"), written={"pinyin": "qián měi cūn", "teochew": "tsoiⁿ5 bhue2 tshung1"}
+    )
+    assert [piece.readings for piece in spelled] == [("qián", "tsoiⁿ5"), ("měi", "bhue2"), ("cūn", "tshung1")]
+    assert [piece.readings for piece in spell("前美村", ("teochew",))] == [("",), ("",), ("",)]
+
+
+def test_latin_letters_and_spaces_are_kept_without_readings():
+    spelled = spell("A区 逢简", ("pinyin",))
+    assert [(piece.text, piece.readings) for piece in spelled] == [
+        ("A", ()),
+        ("区", ("qū",)),
+        (" ", ()),
+        ("逢", ("féng",)),
+        ("简", ("jiǎn",)),
+    ]
+
+
+def test_the_line_after_an_english_name_is_pinyin_as_place_names_are_written():
+    assert plain(spell("逢简村", ("pinyin",))) == "Féngjiǎncūn"
+    assert plain(spell("沙湾古镇", ("pinyin",)), tones=False) == "Shawanguzhen"
+    assert plain(spell("前美村", ("teochew",))) == ""  # not written: nothing to show
+
+
+@pytest.mark.parametrize(
+    ("html", "han", "words"),
+    [
+        ("<p>逢简村，水乡。</p>", 5, 0),  # punctuation is not read
+        ("<p>Visit 逢简 by boat, it's 3 km.</p>", 2, 6),
+        ("<p>正文</p><pre><code>不算 these</code></pre><p>inline <code>x = 1</code> 代码</p>", 4, 1),
+        (
+            "<table><tr><td>开放时间</td></tr></table><figure><img alt='图'><figcaption>图注不算</figcaption></figure>",
+            0,
+            0,
+        ),
+        ("<h1><ruby>逢<rp>(</rp><rt>féng</rt><rp>)</rp></ruby></h1>", 1, 0),
+        ("<p>a&amp;b &lt;不是标签&gt;</p>", 4, 2),
+    ],
+)
+def test_reading_time_counts_han_characters_and_latin_words_of_the_prose(html, han, words):
+    assert count(html) == (han, words)
+
+
+def test_reading_time_is_300_characters_and_200_words_a_minute_rounded_up():
+    assert minutes("") == 0
+    assert minutes("<p>" + "村" * 300 + "</p>") == 1
+    assert minutes("<p>" + "村" * 301 + "</p>") == 2
+    assert minutes("<p>" + "村" * 150 + " word" * 100 + "</p>") == 1
+    assert minutes("<p>" + "word " * 201 + "</p>") == 2

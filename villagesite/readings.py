@@ -1,0 +1,145 @@
+"""How Chinese text is read: toneless pinyin (slugs, search), pinyin with tone marks and Jyutping
+(names shown with their pronunciation), with the libraries loaded only for text not seen before.
+
+pypinyin loads its dictionaries when imported (0.3 s, a third of the preview's start on a warm
+cache, ``python -X importtime``); ToJyutping its own (0.6-1.2 s).  The texts a build reads are
+few and the same from one build to the next (cities, tags, titles, names), so what was found is
+kept in the cache folder (:func:`remember`, :func:`keep`) and a library is imported only when a
+text is new.  What is kept is believed only while the same library is installed.  Forked
+workers inherit what their parent loaded: :func:`load` is called before forking, so that each
+worker does not import it again.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from .sealed import read_sealed, write_sealed
+
+Convert = Callable[[str], list[str]]
+FILE_VERSION = 2
+
+TABLES: dict[str, str] = {
+    "pinyin": "pypinyin",
+    "pinyin-han": "pypinyin",
+    "pinyin-marks": "pypinyin",
+    "jyutping": "ToJyutping",
+}
+"""Each table of readings -> the library that makes it (what is kept is void when it changes)."""
+
+_memo: dict[str, dict[str, list[str]]] = {table: {} for table in TABLES}
+"""Table -> text -> its readings."""
+_on_disk: dict[Path, int] = {}
+"""Kept file -> how many texts it holds, as this process read or wrote it."""
+_lock = threading.Lock()
+_converters: dict[str, Convert] = {}
+
+
+def pinyin(text: str, errors: str = "default") -> list[str]:
+    """``pypinyin.lazy_pinyin(text, style=NORMAL, errors=errors)``: toneless, for addresses and search.
+
+    ``errors="default"`` keeps what is not Chinese as it is written, ``"ignore"`` drops it."""
+    return _read("pinyin" if errors == "default" else "pinyin-han", text)
+
+
+def pinyin_marks(han: str) -> list[str]:
+    """Pinyin with tone marks, one syllable for each character of ``han`` (Han characters only),
+    read as a phrase (so 大埔 is dà bù, not dà pǔ)."""
+    return _read("pinyin-marks", han)
+
+
+def jyutping(han: str) -> list[str]:
+    """Cantonese Jyutping with tone numbers, one for each character of ``han``; "" where unknown.
+
+    Read from the text as given: ToJyutping reads Traditional text better (pass it the
+    edition's Traditional spelling where there is one)."""
+    return _read("jyutping", han)
+
+
+def _read(table: str, text: str) -> list[str]:
+    known = _memo[table].get(text)
+    if known is None:
+        known = _converter(table)(text)
+        with _lock:
+            _memo[table][text] = known
+    return list(known)
+
+
+def load() -> None:
+    """Import pypinyin now (before forking workers that will need it)."""
+    _converter("pinyin")
+
+
+def _converter(table: str) -> Convert:
+    convert = _converters.get(table)
+    if convert is None:
+        convert = _converters[table] = _make_converter(table)
+    return convert
+
+
+def _make_converter(table: str) -> Convert:
+    if table == "jyutping":
+        import ToJyutping
+
+        def jyutping_of(text: str) -> list[str]:
+            return [reading or "" for _char, reading in ToJyutping.get_jyutping_list(text)]
+
+        return jyutping_of
+
+    from pypinyin import Style, lazy_pinyin
+
+    if table == "pinyin-marks":
+        return lambda text: lazy_pinyin(text, style=Style.TONE)
+    errors = "default" if table == "pinyin" else "ignore"
+    return lambda text: lazy_pinyin(text, style=Style.NORMAL, errors=errors, v_to_u=False)
+
+
+def remember(path: Path) -> None:
+    """Read what earlier builds found (kept by :func:`keep`), for the libraries installed now.
+
+    The file carries the hash of its text: one edited by hand is not believed (a wrong syllable
+    would move a page to another address)."""
+    try:
+        data = read_sealed(path, FILE_VERSION)
+        if data is None:
+            return
+        held = 0
+        libraries = data["libraries"]
+        with _lock:
+            for table, library in TABLES.items():
+                found = data["tables"].get(table)
+                if not isinstance(found, dict) or libraries.get(library) != _installed(library):
+                    continue
+                known = _memo[table]
+                known.update((text, list(map(str, words))) for text, words in found.items() if text not in known)
+                held += len(found)
+            _on_disk[path] = held
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+
+
+def keep(path: Path) -> None:
+    """Write what is known for the next start, unless the file already holds it all."""
+    with _lock:
+        known = sum(map(len, _memo.values()))
+        if _on_disk.get(path) == known:
+            return
+        tables = {table: dict(texts) for table, texts in _memo.items() if texts}
+        _on_disk[path] = known
+    libraries = {library: _installed(library) for library in set(TABLES.values())}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_sealed(path, FILE_VERSION, {"libraries": libraries, "tables": tables}, ensure_ascii=False)
+
+
+def _installed(library: str) -> str:
+    """The installed library, without importing it: its file and when it was written (a new
+    version may read a text differently; then nothing it made is used)."""
+    spec = importlib.util.find_spec(library)
+    origin = spec.origin if spec is not None else None
+    if origin is None:
+        return ""
+    return f"{origin}:{os.stat(origin).st_mtime_ns}"
