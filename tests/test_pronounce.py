@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import run_cli, village
 
 from villagesite.pronounce import plain, spell
 from villagesite.reading_time import count, minutes
@@ -92,3 +93,35 @@ def test_reading_time_is_300_characters_and_200_words_a_minute_rounded_up():
     assert minutes("<p>" + "村" * 301 + "</p>") == 2
     assert minutes("<p>" + "村" * 150 + " word" * 100 + "</p>") == 1
     assert minutes("<p>" + "word " * 201 + "</p>") == 2
+
+
+def test_a_written_reading_that_does_not_fit_the_title_is_an_error_at_its_line(site):
+    root = site(
+        {
+            "content/villages/fengjian/index.md": village(
+                "逢简村", extra="pronounce:\n  pinyin: féng jiǎn\n  jyutping: yes please\n  cantonese: fung4\n"
+            ),
+        }
+    )
+    result = run_cli("check", "--site", root)
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        "content/villages/fengjian/index.md:8: pronounce.pinyin: 'féng jiǎn' has 2 syllables;"
+        " the title '逢简村' has 3 Chinese characters (one syllable per character, separated by spaces,"
+        " e.g. '逢简村' -> 'féng jiǎn cūn'; or true/false to show or hide)",
+        "content/villages/fengjian/index.md:9: pronounce.jyutping: 'yes please' has 2 syllables;"
+        " the title '逢简村' has 3 Chinese characters (one syllable per character, separated by spaces,"
+        " e.g. '逢简村' -> 'féng jiǎn cūn'; or true/false to show or hide)",
+        "content/villages/fengjian/index.md:10: pronounce.cantonese: is not a known field here",
+        "3 errors",
+    ]
+
+
+def test_the_site_names_the_systems_it_shows(site):
+    root = site({"site.yaml": "title: 测试古村\npronunciation: [pinyin, cantonse]\n"})
+    result = run_cli("check", "--site", root)
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        "site.yaml:2: pronunciation[1]: 'cantonse' is not one of pinyin, jyutping, teochew, hakka"
+        " (e.g. pronunciation: [pinyin, jyutping])"
+    )

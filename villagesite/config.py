@@ -96,6 +96,9 @@ class SiteConfig:
     """Tiles of the interactive maps."""
     search: bool = True
     """Publish the search page and its index (``search: false`` leaves both out)."""
+    pronunciation: tuple[str, ...] = ("pinyin", "jyutping", "teochew", "hakka")
+    """How names are shown said, first above the characters: pinyin on every name, Jyutping on
+    Cantonese villages' and on pages that ask, Teochew and Hakka where written (``[]``: none)."""
 
     @property
     def base_path(self) -> str:
@@ -141,7 +144,9 @@ TOP_KEYS = {
     "images",
     "map",
     "search",
+    "pronunciation",
 }
+PRONUNCIATION_SYSTEMS = ("pinyin", "jyutping", "teochew", "hakka")
 IMAGE_KEYS = {"widths", "formats", "quality"}
 MAP_KEYS = {"tiles", "attribution", "subdomains", "max_zoom", "datum"}
 
@@ -199,7 +204,31 @@ def _read_config(site_dir: Path, doc: YamlDocument, problems: list[Problem]) -> 
         images=_images(fields),
         map=_map(fields),
         search=fields.boolean("search", default=True),
+        pronunciation=_pronunciation(fields),
     )
+
+
+def _pronunciation(fields: FieldReader) -> tuple[str, ...]:
+    """``pronunciation: [pinyin, jyutping]``: the systems, each once, in the order written."""
+    if "pronunciation" not in fields.data:
+        return PRONUNCIATION_SYSTEMS
+    value = fields.data.get("pronunciation")
+    if value is None or value == []:
+        return ()
+    systems: list[str] = []
+    for index, item in enumerate(fields.text_list("pronunciation")):
+        at = f"pronunciation[{index}]" if isinstance(value, list) else "pronunciation"
+        system = item.strip().lower()
+        if system not in PRONUNCIATION_SYSTEMS:
+            close = closest(system, list(PRONUNCIATION_SYSTEMS))
+            fields.fail(
+                at,
+                _("'{value}' is not one of {choices}", value=item, choices=_(", ").join(PRONUNCIATION_SYSTEMS)),
+                hint=suggest(close) if close is not None else _("e.g. pronunciation: [pinyin, jyutping]"),
+            )
+        elif system not in systems:
+            systems.append(system)
+    return tuple(systems)
 
 
 _CANONICAL_LANGUAGE = {code.lower(): code for code in KNOWN_LANGUAGES}

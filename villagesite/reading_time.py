@@ -9,20 +9,19 @@ read, and are not counted.
 
 from __future__ import annotations
 
+import html as html_module
 import math
 import re
-from html.parser import HTMLParser
 
 HAN_PER_MINUTE = 300
 WORDS_PER_MINUTE = 200
 
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’.-][A-Za-z0-9\u00c0-\u024f]+)*")
-SKIPPED = frozenset({"pre", "code", "table", "figcaption", "rt", "rp", "script", "style", "template", "svg"})
+SKIPPED = ("pre", "code", "table", "figcaption", "rt", "rp", "script", "style", "template", "svg")
 """Elements whose text is not read as prose."""
-_VOID = frozenset(
-    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-)
+_SKIPPED = re.compile(rf"<({'|'.join(SKIPPED)})\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
 
 
 def minutes(html: str) -> int:
@@ -34,43 +33,7 @@ def minutes(html: str) -> int:
 
 
 def count(html: str) -> tuple[int, int]:
-    """(Han characters, Latin words) of the prose in ``html``."""
-    reader = _ProseReader()
-    reader.feed(html)
-    reader.close()
-    text = "".join(reader.prose)
+    """(Han characters, Latin words) of the prose in ``html``: sanitised Markdown, whose elements
+    of one name do not nest (a regular expression is ten times faster than an HTML parser here)."""
+    text = html_module.unescape(_TAG.sub(" ", _SKIPPED.sub(" ", html)))
     return len(_HAN.findall(text)), len(_WORD.findall(_HAN.sub(" ", text)))
-
-
-class _ProseReader(HTMLParser):
-    """Collects the text outside :data:`SKIPPED` elements."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.prose: list[str] = []
-        self._open: list[str] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _VOID:
-            self.prose.append(" ")
-            return
-        self._open.append(tag)
-        if tag in SKIPPED:
-            self._skipping += 1
-        self.prose.append(" ")  # block and inline alike: a word never runs across a tag
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag not in self._open:
-            return
-        while self._open:
-            closed = self._open.pop()
-            if closed in SKIPPED:
-                self._skipping -= 1
-            if closed == tag:
-                break
-        self.prose.append(" ")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self.prose.append(data)

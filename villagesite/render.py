@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import structured
+from . import reading_time, structured
 from .config import SiteConfig
 from .editions import Alternate, Edition, Found, Localizer
 from .encode import Processed
@@ -32,6 +32,7 @@ from .markdown_html import worded
 from .model import Listing, ListingPage, Page, Site
 from .picture import BODY_SIZES, picture_html, responsive_body
 from .qr import QR_FILE
+from .ruby import Sayer
 from .schema import STYLES, ImageRef
 from .stores import store_of
 from .themes import StaticAsset, ThemeChain
@@ -80,6 +81,7 @@ class Renderer:
         strings = chain.strings_for(edition.language)
         self.strings = strings
         dates = functools.partial(format_date, strings=strings)
+        sayer = Sayer(edition.language, config.pronunciation, site.originals)
         # Globals of the environment (not render context), so imported macros see them too.
         env.globals.update(
             {
@@ -113,6 +115,10 @@ class Renderer:
                 "poster_url": poster_url,
                 "store_of": store_of,
                 "place_ld": lambda page: structured.place_data(page, site, self.links, strings),
+                # Names with how they are said (ruby), and minutes to read a body.
+                "say": sayer,
+                "said_name": sayer.original_name,
+                "reading_minutes": lambda page: reading_time.minutes(page.html),
             }
         )
 

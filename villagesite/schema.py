@@ -16,6 +16,7 @@ from typing import Any
 from .errors import did_you_mean
 from .fields import FieldReader, GeoPoint, joined, quoted
 from .i18n import _
+from .pronounce import han_count
 
 
 class Record:
@@ -235,6 +236,19 @@ class PlaceFields(Record):
 
 
 @dataclass(frozen=True, slots=True)
+class Pronounce(Record):
+    """How a page's title is said, as its editor wrote it (``pronounce:``; see :mod:`villagesite.pronounce`)."""
+
+    written: tuple[tuple[str, str], ...] = ()
+    """System -> the title's syllables, one per Chinese character: they replace what is generated."""
+    shown: tuple[tuple[str, bool], ...] = ()
+    """System -> shown on this page or not, whatever the site's ``pronunciation`` says."""
+
+
+PRONOUNCE_SYSTEMS = ("pinyin", "jyutping", "teochew", "hakka")
+
+
+@dataclass(frozen=True, slots=True)
 class CommonFields(Record):
     """Fields every kind of page has."""
 
@@ -247,9 +261,10 @@ class CommonFields(Record):
     draft: bool
     cover: ImageRef | None
     template: str | None
+    pronounce: Pronounce | None = None
 
 
-COMMON_KEYS = {"title", "title_en", "summary", "slug", "date", "updated", "draft", "cover", "template"}
+COMMON_KEYS = {"title", "title_en", "summary", "slug", "date", "updated", "draft", "cover", "template", "pronounce"}
 VILLAGE_KEYS = COMMON_KEYS | {
     "kind",
     "style",
@@ -292,8 +307,9 @@ SUMMARY_LIMIT = 120
 
 def read_common(fields: FieldReader, *, summary_required: bool, date_required: bool) -> CommonFields:
     """The fields every kind has; its registry entry says which it requires."""
+    title = fields.text("title", required=True) or ""
     return CommonFields(
-        title=fields.text("title", required=True) or "",
+        title=title,
         title_en=fields.text("title_en"),
         summary=fields.text("summary", required=summary_required, warn_past=SUMMARY_LIMIT),
         slug=fields.text("slug"),
@@ -302,7 +318,48 @@ def read_common(fields: FieldReader, *, summary_required: bool, date_required: b
         draft=fields.boolean("draft"),
         cover=read_image(fields, "cover", alt_required=True),
         template=fields.text("template"),
+        pronounce=_pronounce(fields, title),
     )
+
+
+def _pronounce(fields: FieldReader, title: str) -> Pronounce | None:
+    """``pronounce: {pinyin: féng jiǎn cūn, jyutping: true, teochew: …}``: a system's syllables for
+    the title (one per Chinese character), or true/false to show or hide it on this page."""
+    section = fields.section("pronounce")
+    if section is None:
+        return None
+    section.reject_unknown(set(PRONOUNCE_SYSTEMS))
+    characters = han_count(title)
+    written: list[tuple[str, str]] = []
+    shown: list[tuple[str, bool]] = []
+    for system in PRONOUNCE_SYSTEMS:
+        value = section.data.get(system)
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            shown.append((system, value))
+            continue
+        syllables = str(value).split()
+        if isinstance(value, (int, float)) or len(syllables) != characters:
+            section.fail(
+                system,
+                _(
+                    "'{value}' has {count} syllables; the title '{title}' has {characters} Chinese characters",
+                    value=value,
+                    count=len(syllables),
+                    title=title,
+                    characters=characters,
+                ),
+                # TRANSLATORS: keep the example as it is: a title and its pinyin.
+                hint=_(
+                    "one syllable per character, separated by spaces, e.g. '逢简村' -> 'féng jiǎn cūn'; "
+                    "or true/false to show or hide"
+                ),
+            )
+            continue
+        written.append((system, " ".join(syllables)))
+        shown.append((system, True))
+    return Pronounce(tuple(written), tuple(shown))
 
 
 def read_image(fields: FieldReader, key: str, *, alt_required: bool) -> ImageRef | None:

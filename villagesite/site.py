@@ -506,4 +506,5 @@ def _collect(
         data=data,
         edition=edition,
         editions=editions,
+        originals=originals,
     )

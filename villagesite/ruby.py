@@ -1,0 +1,108 @@
+"""Names as HTML with their readings: ``<ruby>`` per character, a second reading below.
+
+One ``<ruby>`` per character, with ``<rp>`` parentheses for browsers without ruby, reads cleanly
+in Chromium at about 0.55em; a second system goes below as nested ruby with ``ruby-position:
+under`` on the outer one (``rb``/``rtc`` render broken: chinese.md).  The readings are hidden from
+screen readers (``aria-hidden`` on ``rt`` and ``rp``): a screen reader says the name once, in
+its own voice, not the name and then every syllable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from .pronounce import Spelled, han_count, plain, spell
+
+
+def ruby(spelled: Spelled, systems: tuple[str, ...]) -> Markup:
+    """The name of :func:`villagesite.pronounce.spell` with ``systems`` (one or two) as ruby;
+    ``class`` names the system of each row (``say-pinyin``, ``say-jyutping``) for themes."""
+    parts: list[str] = []
+    for piece in spelled:
+        if not piece.readings:
+            parts.append(str(escape(piece.text)))
+            continue
+        above = _annotated(str(escape(piece.text)), piece.readings[0], systems[0])
+        if len(systems) > 1:
+            above = _annotated(above, piece.readings[1], systems[1], outer=True)
+        parts.append(above)
+    return Markup("".join(parts))
+
+
+def _annotated(base: str, reading: str, system: str, *, outer: bool = False) -> str:
+    below = ' class="say-under"' if outer else ""
+    return (
+        f'<ruby{below}>{base}<rp aria-hidden="true">(</rp>'
+        f'<rt class="say-{system}" aria-hidden="true">{escape(reading)}</rt><rp aria-hidden="true">)</rp></ruby>'
+    )
+
+
+ORDER: dict[str, tuple[str, ...]] = {
+    "zh-Hans": ("pinyin", "jyutping", "teochew", "hakka"),
+    "zh-Hant": ("jyutping", "pinyin", "teochew", "hakka"),  # Hong Kong, Macau: Cantonese first
+}
+"""Each Chinese edition's order of systems, the first above the characters, the next below."""
+
+
+class Sayer:
+    """``say(text, page)`` for templates: a name with how it is said, in the edition's way.
+
+    Pinyin on every name; Jyutping on the names of Cantonese villages' pages and of pages that
+    ask (``pronounce: {jyutping: true}``); Teochew and Hakka on a title whose page writes them.
+    At most two rows, in the edition's order, of the systems ``site.yaml`` lists.  The English
+    edition shows the Chinese name with toneless pinyin after it (an English name is said as
+    written)."""
+
+    def __init__(self, language: str, systems: tuple[str, ...], originals: Mapping[Any, Any]) -> None:
+        self.language = language
+        self.order = tuple(s for s in ORDER.get(language, ORDER["zh-Hans"]) if s in systems)
+        self.originals = originals
+
+    def systems(self, page: Any, *, title: bool) -> tuple[tuple[str, ...], Mapping[str, str]]:
+        """The systems shown on ``page``'s names, and the readings its title has written."""
+        pronounce = page.source.common.pronounce if page is not None else None
+        written = dict(pronounce.written) if pronounce is not None and title else {}
+        shown = dict(pronounce.shown) if pronounce is not None else {}
+        village = page.village if page is not None else None
+        cantonese = village is not None and village.style.key == "cantonese"
+        chosen = []
+        for system in self.order:
+            if shown.get(system) is False:
+                continue
+            if system == "pinyin" or system in written or (system == "jyutping" and (cantonese or shown.get(system))):
+                chosen.append(system)
+        return tuple(chosen[:2]), written
+
+    def __call__(self, text: str | None, page: Any = None) -> Markup:
+        """``text`` (a page's title when it is ``page.title``, or another name on ``page``) as ruby."""
+        if not text:
+            return Markup("")
+        if self.language == "en":
+            return self.english(text)
+        systems, written = self.systems(page, title=page is not None and text == page.title)
+        if not systems or not han_count(text):
+            return Markup(escape(text))
+        return ruby(spell(text, systems, written=written), systems)
+
+    def english(self, text: str) -> Markup:
+        """Chinese text with its toneless pinyin after it, for readers of English."""
+        if not han_count(text) or "pinyin" not in self.order:
+            return Markup(escape(text))
+        said = plain(spell(text, ("pinyin",)), tones=False)
+        return Markup('{} <span class="say-plain" lang="zh-Latn-pinyin">{}</span>').format(text, said)
+
+    def original_name(self, page: Any) -> Markup:
+        """On an English page, its name as the content writes it, with toneless pinyin: what a
+        visitor shows a driver or reads out to ask the way ("" on Chinese pages)."""
+        if self.language != "en" or page is None:
+            return Markup("")
+        original = self.originals.get((page.kind, page.slug))
+        if original is None or not han_count(original.title):
+            return Markup("")
+        said = plain(spell(original.title, ("pinyin",)), tones=False)
+        return Markup('<span lang="zh-Hans">{}</span> <span lang="zh-Latn-pinyin">{}</span>').format(
+            original.title, said
+        )
