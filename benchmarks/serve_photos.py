@@ -27,6 +27,7 @@ reused by later runs.  The site has search on, as a new site does.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
 import os
 import random
@@ -131,7 +132,16 @@ def time_first_page(command: list[str], port: int, *, cwd: Path | None = None, e
     """Start a preview server; seconds from its start to the first village's page, then to its first
     screen's photos.  Stopped with Ctrl-C, as an editor stops it (villagesite keeps its caches then)."""
     started = time.perf_counter()
-    child = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its workers too are stopped below, whatever happens
+        # Ctrl-C reaches it even when this script runs in the background (`cmd &` in a script ignores it).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     try:
         page_url = f"http://127.0.0.1:{port}/villages/v000/"
         while True:
@@ -155,8 +165,25 @@ def time_first_page(command: list[str], port: int, *, cwd: Path | None = None, e
         try:
             child.wait(30)
         except subprocess.TimeoutExpired:
+            print(f"{command[0]} did not stop within 30 s of Ctrl-C: killed", file=sys.stderr)
             child.kill()
             child.wait()
+        if left_running(child.pid):
+            print(f"{command[0]} left processes running after it stopped: killed", file=sys.stderr)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGKILL)  # they would slow the next run
+
+
+def left_running(group: int, grace: float = 2.0) -> list[str]:
+    """Processes of the group still alive ``grace`` seconds after its leader stopped (zombies, which
+    a container's first process may reap late, are not counted)."""
+    deadline = time.perf_counter() + grace
+    while True:
+        listing = subprocess.run(["ps", "-o", "stat=,cmd=", "-g", str(group)], capture_output=True, text=True).stdout
+        alive = [line for line in listing.splitlines() if line.strip() and not line.strip().startswith("Z")]
+        if not alive or time.perf_counter() > deadline:
+            return alive
+        time.sleep(0.1)
 
 
 def serve_once(site: Path, cache: Path) -> dict[str, float]:
