@@ -166,7 +166,7 @@ def noisy_photo(seed: int, size: tuple[int, int] = (2400, 1800)) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("how", ["ctrl-c", "sigint", "sigterm"])
+@pytest.mark.parametrize("how", ["ctrl-c", "sigint", "sigterm", "kill -9"])
 def test_the_server_stops_at_once_while_photos_are_encoded_in_the_background(tmp_path, how):
     """Ctrl-C reaches every process of the terminal's job, and the system may hand it to any thread of
     the server (a watcher's, the encoders'): it must still stop, keep what was encoded, and say nothing
@@ -199,6 +199,11 @@ def test_the_server_stops_at_once_while_photos_are_encoded_in_the_background(tmp
         time.sleep(1.5)  # the background has started on the other photos
         if how == "ctrl-c":  # a terminal's Ctrl-C: to every process of the job
             os.killpg(process.pid, signal.SIGINT)
+        elif how == "kill -9":  # killed outright (out of memory): it cannot stop its encoders
+            process.kill()
+            process.communicate(timeout=20)  # returns once the encoders, which share its pipes, are gone
+            assert not still_running(process.pid)
+            return
         else:  # to the server alone, as `kill -INT` or a service manager sends it
             process.send_signal(signal.SIGINT if how == "sigint" else signal.SIGTERM)
         out, err = process.communicate(timeout=20)

@@ -22,6 +22,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
@@ -145,7 +146,10 @@ class LazyPhotos:
         if self._executor is None:
             # 'spawn': workers independent of the server's threads, as in a build (see encode.py).
             self._executor = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_leave_ctrl_c_to_the_server
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_work_for_the_server,
+                initargs=(os.getpid(),),
             )
         return self._executor
 
@@ -188,7 +192,17 @@ class LazyPhotos:
             executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _leave_ctrl_c_to_the_server() -> None:
+def _work_for_the_server(server: int) -> None:
     """In each encoding worker: Ctrl-C reaches every process of the terminal's job; the server decides
-    what stops (the photo under way is finished and kept), so a worker does not report it as a failure."""
+    what stops (the photo under way is finished and kept), so a worker does not report it as a failure.
+    A server killed outright (``kill -9``, out of memory) cannot stop its pool: the worker stops itself."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_stop_without, args=(server,), name="server-watch", daemon=True).start()
+
+
+def _stop_without(server: int) -> None:
+    """Exit once the server is gone (the worker is then another process's child): otherwise it would
+    encode what was queued for no one, then wait for work for ever."""
+    while os.getppid() == server:
+        time.sleep(1)
+    os._exit(0)
