@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import textwrap
 import time
 from collections.abc import Callable, Iterator
@@ -61,6 +62,16 @@ def village(
         f"---\ntitle: {title}\nstyle: {style}\n{ethnic}city: {city}\n"
         f"location: {{lat: {lat}, lon: {lon}}}\nsummary: {title}的简介。\n{extra}---\n\n{body}\n"
     )
+
+
+SAID = re.compile(
+    r'<span class="said-text visually-hidden">(.*?)</span><span class="said-ruby" aria-hidden="true">.*?</span>'
+)
+
+
+def without_readings(html: str) -> str:
+    """HTML as a reader sees its words: names without the pinyin or Jyutping shown with them."""
+    return SAID.sub(r"\1", html)
 
 
 def photo_bytes(width: int = 64, height: int = 40, color: tuple[int, int, int] = (120, 90, 60)) -> bytes:

@@ -124,7 +124,11 @@ def test_body_links_lead_to_the_same_edition_when_the_page_is_there(built: Path)
 
 def test_english_edition_shows_translated_fields_and_original_facts(built: Path):
     page = text_of(built / "en/villages/fengjian/index.html")
-    assert "<h1>Fengjian Village</h1>" in page
+    # The name as the content writes it, with toneless pinyin: what a visitor shows a driver.
+    assert (
+        '<h1>Fengjian Village <span class="said"><span lang="zh-Hans">逢简村</span>'
+        ' <span lang="zh-Latn-pinyin">Fengjian Cun</span></span></h1>'
+    ) in page
     assert "Juji Bridge (巨济桥)" in page
     assert '"latitude":22.81' in page  # the location comes from the original
     # Its city and tags link their English listings, at the addresses of the content's values.

@@ -63,8 +63,11 @@ def test_latin_letters_and_spaces_are_kept_without_readings():
 
 
 def test_the_line_after_an_english_name_is_pinyin_as_place_names_are_written():
-    assert plain(spell("逢简村", ("pinyin",))) == "Féngjiǎncūn"
-    assert plain(spell("沙湾古镇", ("pinyin",)), tones=False) == "Shawanguzhen"
+    assert plain(spell("逢简村", ("pinyin",))) == "Féngjiǎn Cūn"
+    assert plain(spell("沙湾古镇", ("pinyin",)), tones=False) == "Shawan Guzhen"
+    assert plain(spell("广东省", ("pinyin",)), tones=False) == "Guangdong Sheng"
+    assert plain(spell("番禺", ("pinyin",)), tones=False) == "Panyu"
+    assert plain(spell("村", ("pinyin",)), tones=False) == "Cun"  # a generic word alone is the name
     assert plain(spell("前美村", ("teochew",))) == ""  # not written: nothing to show
 
 

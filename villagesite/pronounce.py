@@ -133,27 +133,39 @@ def corrections() -> Mapping[str, Mapping[str, tuple[str, ...]]]:
     return table
 
 
+GENERICS = tuple("古村 古镇 古寨 古巷 瑶寨 省 市 区 县 镇 乡 村 寨 巷 街 桥 塔".split())
+"""Generic words at the end of a place name, written apart in pinyin (GB/T 16159: 逢简村 ->
+Féngjiǎn Cūn), longest first."""
+
+
 def plain(spelled: Spelled, index: int = 0, *, tones: bool = True) -> str:
-    """The reading in column ``index`` of :func:`spell` as one line, the syllables of each Chinese
-    run joined as pinyin writes place names (逢简村 -> Féngjiǎncūn; Fengjiancun without tone
-    marks); "" when a character has no reading in it."""
+    """The reading in column ``index`` of :func:`spell` as one line, as pinyin writes place names:
+    the syllables of the name joined, a generic word at its end apart (逢简村 -> Féngjiǎn Cūn;
+    Fengjian Cun without tone marks); "" when a character has no reading in it."""
     words: list[str] = []
-    run: list[str] = []
+    run: list[Syllable] = []
     for piece in spelled:
         if piece.readings:
             if not piece.readings[index]:
                 return ""
-            run.append(piece.readings[index])
+            run.append(piece)
             continue
-        if run:
-            words.append("".join(run))
-            run = []
+        words.extend(_words(run, index))
+        run = []
         if piece.text.strip():
             words.append(piece.text.strip())
-    if run:
-        words.append("".join(run))
+    words.extend(_words(run, index))
     line = " ".join(word[:1].upper() + word[1:] for word in words)
     return line if tones else strip_tones(line)
+
+
+def _words(run: list[Syllable], index: int) -> list[str]:
+    """A run of Chinese characters as words: the name, then its generic word if it ends with one."""
+    text = "".join(piece.text for piece in run)
+    generic = next((g for g in GENERICS if text.endswith(g) and len(text) > len(g)), "")
+    cut = len(run) - len(generic)
+    parts = (run[:cut], run[cut:]) if generic else (run,)
+    return ["".join(piece.readings[index] for piece in part) for part in parts if part]
 
 
 _TONE_MARKS = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ", "aaaaeeeeiiiioooouuuuüüüü")

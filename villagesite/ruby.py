@@ -2,13 +2,15 @@
 
 One ``<ruby>`` per character, with ``<rp>`` parentheses for browsers without ruby, reads cleanly
 in Chromium at about 0.55em; a second system goes below as nested ruby with ``ruby-position:
-under`` on the outer one (``rb``/``rtc`` render broken: chinese.md).  The readings are hidden from
-screen readers (``aria-hidden`` on ``rt`` and ``rp``): a screen reader says the name once, in
-its own voice, not the name and then every syllable.
+under`` on the outer one (``rb``/``rtc`` render broken: chinese.md).  Screen readers get the name
+once, whole, from a ``visually-hidden`` copy (the theme styles that class), and the ruby is
+hidden from them: Chromium names a run of ``<ruby>`` with a space between characters (逢 简 村),
+which a voice reads one character at a time, losing the phrase's tones (大埔 dà bù).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,7 +22,10 @@ from .pronounce import Spelled, han_count, plain, spell
 def ruby(spelled: Spelled, systems: tuple[str, ...]) -> Markup:
     """The name of :func:`villagesite.pronounce.spell` with ``systems`` (one or two) as ruby;
     ``class`` names the system of each row (``say-pinyin``, ``say-jyutping``) for themes."""
-    parts: list[str] = []
+    text = "".join(piece.text for piece in spelled)
+    parts: list[str] = [
+        f'<span class="said-text visually-hidden">{escape(text)}</span><span class="said-ruby" aria-hidden="true">'
+    ]
     for piece in spelled:
         if not piece.readings:
             parts.append(str(escape(piece.text)))
@@ -29,16 +34,16 @@ def ruby(spelled: Spelled, systems: tuple[str, ...]) -> Markup:
         if len(systems) > 1:
             above = _annotated(above, piece.readings[1], systems[1], outer=True)
         parts.append(above)
+    parts.append("</span>")
     return Markup("".join(parts))
 
 
 def _annotated(base: str, reading: str, system: str, *, outer: bool = False) -> str:
     below = ' class="say-under"' if outer else ""
-    return (
-        f'<ruby{below}>{base}<rp aria-hidden="true">(</rp>'
-        f'<rt class="say-{system}" aria-hidden="true">{escape(reading)}</rt><rp aria-hidden="true">)</rp></ruby>'
-    )
+    return f'<ruby{below}>{base}<rp>(</rp><rt class="say-{system}">{escape(reading)}</rt><rp>)</rp></ruby>'
 
+
+_LATIN = re.compile("[A-Za-z]")
 
 ORDER: dict[str, tuple[str, ...]] = {
     "zh-Hans": ("pinyin", "jyutping", "teochew", "hakka"),
@@ -89,8 +94,8 @@ class Sayer:
 
     def english(self, text: str) -> Markup:
         """Chinese text with its toneless pinyin after it, for readers of English."""
-        if not han_count(text) or "pinyin" not in self.order:
-            return Markup(escape(text))
+        if not han_count(text) or _LATIN.search(text) or "pinyin" not in self.order:
+            return Markup(escape(text))  # nothing to say, or said already: "Juji Bridge (巨济桥)"
         said = plain(spell(text, ("pinyin",)), tones=False)
         return Markup('{} <span class="say-plain" lang="zh-Latn-pinyin">{}</span>').format(text, said)
 
