@@ -128,3 +128,19 @@ def test_the_site_names_the_systems_it_shows(site):
         "site.yaml:2: pronunciation[1]: 'cantonse' is not one of pinyin, jyutping, teochew, hakka"
         " (e.g. pronunciation: [pinyin, jyutping])"
     )
+
+
+def test_the_site_chooses_the_systems_and_can_turn_them_off(site):
+    pages = {"content/villages/fengjian/index.md": village("逢简村", extra="pronounce: {hakka: fung2 gan2 cun1}\n")}
+    h1 = {}
+    for setting in ("", "pronunciation: [pinyin]\n", "pronunciation: []\n"):
+        root = site({"site.yaml": f"title: 测试古村\n{setting}", **pages})
+        assert run_cli("build", "--site", root).code == 0
+        page = (root / "output/villages/fengjian/index.html").read_text(encoding="utf-8")
+        h1[setting] = page.split("<h1>")[1].split("</h1>")[0]
+    default, pinyin_only, none = h1.values()
+    # Pinyin above; below, Jyutping (a Cantonese village) and the Hakka the page writes: two rows at most.
+    assert 'class="say-pinyin">féng' in default and 'class="say-jyutping">fung4' in default
+    assert "say-hakka" not in default
+    assert 'class="say-pinyin">féng' in pinyin_only and "say-jyutping" not in pinyin_only
+    assert none == "逢简村"
