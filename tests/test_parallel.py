@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import run_cli, snapshot, village
 
-from villagesite import parallel
+from villagesite import parallel, readings
+from villagesite.sealed import read_sealed
 
 
 def many_villages(count: int = 30) -> dict[str, str | bytes]:
@@ -46,3 +47,15 @@ def test_template_error_in_a_worker_keeps_its_message(site, forked):
     assert result.code == 1
     assert result.err.splitlines()[0].startswith("themes/broken/templates/village.html:2: template error: ")
     assert "while rendering content/villages/v00/index.md" in result.err
+
+
+def test_names_said_on_pages_rendered_in_workers_are_kept_for_the_next_build(site, forked, monkeypatch):
+    """Workers cannot hand back what they read: the names are read before they fork, so that the next
+    build finds them and does not load ToJyutping (a second) again."""
+    monkeypatch.setattr(readings, "_memo", {table: {} for table in readings.TABLES})
+    root = site(many_villages())
+    assert run_cli("build", "--site", root).code == 0
+    kept = read_sealed(root / ".villagesite-cache/readings.json", readings.FILE_VERSION)
+    assert kept is not None
+    assert {"广东省", "佛山市", "村"} <= set(kept["tables"]["jyutping"])  # the Cantonese villages' facts
+    assert {"广东省", "佛山市", "村"} <= set(kept["tables"]["pinyin-marks"])

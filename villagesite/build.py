@@ -205,6 +205,10 @@ def render_files(
             made_from[rel] = previous[rel]
         else:
             stale.append(job)
+    # Names said aloud are read here, once, before the workers fork (see ruby.Sayer.prepare).
+    for number, renderer in enumerate(renderers):
+        urls = {job.url for job in stale if job.edition == number}
+        renderer.sayer.prepare(page for page in sites[number].pages if page.url in urls)
     # The templates that must run, spread over worker processes on large sites.
     for rel, content, made in map_in_processes(render, stale, caches.while_rendering()):
         add(rel, content, rel)

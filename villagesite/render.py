@@ -82,6 +82,7 @@ class Renderer:
         self.strings = strings
         dates = functools.partial(format_date, strings=strings)
         sayer = Sayer(edition.language, config.pronunciation, site.originals)
+        self.sayer = sayer
         # Globals of the environment (not render context), so imported macros see them too.
         env.globals.update(
             {

@@ -11,7 +11,7 @@ which a voice reads one character at a time, losing the phrase's tones (大埔 d
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -111,3 +111,20 @@ class Sayer:
         return Markup('<span lang="zh-Hans">{}</span> <span lang="zh-Latn-pinyin">{}</span>').format(
             original.title, said
         )
+
+    def prepare(self, pages: Iterable[Any]) -> None:
+        """Read the names ``pages`` show said (their titles, a village's places and attractions) now.
+
+        The libraries load in a second or more: called before rendering forks its workers, they load
+        once, here, and what they read is kept for the next build (which workers could not do)."""
+        if self.language == "en" or not self.order:
+            return
+        for page in pages:
+            village = page.village
+            names = [page.title]
+            if village is not None:
+                names += [village.province, village.city, village.county, village.town]
+                names += [attraction.name for attraction in village.attractions]
+            for name in names:
+                if name:
+                    self(name, page)
