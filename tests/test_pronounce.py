@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import pytest
 from conftest import run_cli, village
 
@@ -144,3 +148,35 @@ def test_the_site_chooses_the_systems_and_can_turn_them_off(site):
     assert "say-hakka" not in default
     assert 'class="say-pinyin">féng' in pinyin_only and "say-jyutping" not in pinyin_only
     assert none == "逢简村"
+
+
+def test_many_names_are_read_in_a_child_with_the_same_jyutping_as_one_by_one():
+    """A build's batch of names is read by ToJyutping in a child process (its 70 MB trie never joins the
+    build's memory); what it reads is what reading each name here gives."""
+    names = [
+        f"{place}{kind}"
+        for place in ("逢简", "沙湾", "碧江", "松塘", "烟桥")
+        for kind in ("村", "镇", "祠堂", "古桥", "河涌")
+    ]
+    script = (
+        "import json, sys\n"
+        "from villagesite import readings\n"
+        f"readings.read_jyutping({names!r})\n"
+        "loaded = 'ToJyutping' in sys.modules\n"
+        f"print(json.dumps([loaded, [readings.jyutping(n) for n in {names!r}]]))\n"
+    )
+    batch = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    loaded, read = json.loads(batch.stdout)
+    assert not loaded  # the parent never imported it
+    one_by_one = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import json\nfrom villagesite import readings\nprint(json.dumps([readings.jyutping(n) for n in {names!r}]))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert read == json.loads(one_by_one.stdout)
+    assert read[names.index("逢简村")] == ["fung4", "gaan2", "cyun1"]

@@ -43,6 +43,11 @@ class Syllable:
 Spelled = tuple[Syllable, ...]
 
 
+def han_runs(text: str) -> list[str]:
+    """The runs of Chinese characters in ``text``: what the libraries are asked to read."""
+    return _HAN_RUN.findall(text)
+
+
 def han_count(text: str) -> int:
     """How many Chinese characters ``text`` has: a written reading needs one syllable for each."""
     return len(_HAN.findall(text))

@@ -16,7 +16,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from .pronounce import Spelled, han_count, plain, spell
+from . import readings
+from .pronounce import Spelled, han_count, han_runs, plain, spell
 
 
 def ruby(spelled: Spelled, systems: tuple[str, ...]) -> Markup:
@@ -119,12 +120,18 @@ class Sayer:
         once, here, and what they read is kept for the next build (which workers could not do)."""
         if self.language == "en" or not self.order:
             return
-        for page in pages:
-            village = page.village
-            names = [page.title]
-            if village is not None:
-                names += [village.province, village.city, village.county, village.town]
-                names += [attraction.name for attraction in village.attractions]
-            for name in names:
-                if name:
-                    self(name, page)
+        named = [(name, page) for page in pages for name in _names_shown(page) if name]
+        if "jyutping" in self.order:
+            said = (name for name, page in named if "jyutping" in self.systems(page, title=name == page.title)[0])
+            readings.read_jyutping(run for name in said for run in han_runs(name))
+        for name, page in named:
+            self(name, page)
+
+
+def _names_shown(page: Any) -> list[str]:
+    """The names the default theme shows said on a page: its title, a village's places and attractions."""
+    village = page.village
+    if village is None:
+        return [page.title]
+    names = [page.title, village.province, village.city, village.county, village.town]
+    return names + [attraction.name for attraction in village.attractions]
