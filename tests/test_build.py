@@ -86,6 +86,28 @@ def test_village_page_links_its_stories_events_and_neighbours(site):
     assert '<a href="/villages/fengjian/">逢简</a>' in story
 
 
+def test_neighbours_are_within_a_day_trip_and_far_ones_are_more_of_the_style_not_nearby(site):
+    root = site(
+        {
+            "content/villages/fengjian/index.md": village("逢简村", lat=22.81, lon=113.15),
+            "content/villages/bijiang/index.md": village("碧江村", lat=22.85, lon=113.26),  # 12 km
+            "content/villages/zili/index.md": village("自力村", lat=22.35, lon=112.57),  # 78 km
+            "content/villages/far/index.md": village("远村", lat=25.9, lon=114.9),  # 390 km
+            "content/villages/alone/index.md": village("孤村", style="hakka", lat=24.3, lon=116.1),
+            "content/villages/faraway/index.md": village("遥村", style="hakka", lat=21.3, lon=110.3),
+        }
+    )
+    assert run_cli("build", "--site", root).code == 0
+    nearby = html(root, "villages/fengjian/index.html").split('id="nearby-heading">')[1].split("</section>")[0]
+    assert nearby.startswith("同风格的邻近古村</h2>")
+    assert nearby.index("碧江村") < nearby.index("自力村") and "远村" not in nearby
+    assert re.search(r"自力村.*?<span class=\"distance\">7\d 公里</span>", nearby)
+    assert 'href="/styles/cantonese/">广府古村落 →</a>' in nearby
+    # The only other Hakka village is 690 km away: offered as more of the style, never as nearby.
+    more = html(root, "villages/alone/index.html").split('id="nearby-heading">')[1].split("</section>")[0]
+    assert more.startswith("更多客家古村</h2>") and "遥村" in more and "邻近" not in more
+
+
 def test_links_work_under_a_sub_path_and_sitemap_is_absolute_with_a_host(site):
     files = three_villages()
     files["site.yaml"] = "title: 古村\nbase_url: https://example.org/guangdong/\n"

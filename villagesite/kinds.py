@@ -133,6 +133,18 @@ def _nearby_places(site: Any, page: Any) -> tuple[tuple[Any, float], ...]:
     return tuple(found[:4])
 
 
+NEIGHBOURS_KM = 150
+"""A day trip: villages of the same style farther than this are not called neighbours."""
+
+
+def _neighbours(site: Any, page: Any) -> dict[str, tuple[Any, ...]]:
+    """The nearest villages of the same style within a day trip (``neighbours``, with their distance); when
+    none is that near, the nearest others of the style all the same (``same_style``), never called near."""
+    found = site.neighbours_of.get(page.slug, ())
+    near = tuple(neighbour for neighbour in found if neighbour.km <= NEIGHBOURS_KM)
+    return {"neighbours": near, "same_style": () if near else found}
+
+
 def _newest_first(page: Any) -> tuple[int, tuple[str, str]]:
     date = page.source.common.date
     return (-(date.toordinal() if date else 0), page.sort_key)
@@ -153,10 +165,7 @@ KINDS: Mapping[Kind, PageKind] = {
             summary_required=True,
             scaffold="village.md",
             lone_file=N_("a village needs a folder of its own"),
-            context=lambda site, page: {
-                "neighbours": site.neighbours_of.get(page.slug, ()),
-                "nearby_places": _nearby_places(site, page),
-            },
+            context=lambda site, page: {**_neighbours(site, page), "nearby_places": _nearby_places(site, page)},
             fixed=frozenset(
                 {
                     "kind",
