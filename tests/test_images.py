@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, snapshot, village
+from conftest import photo_bytes, run_cli, snapshot, village
 from photos import BLUE, RED, heic, jpeg, phone_jpeg, png_with_alpha, tagged_red_jpeg
 from PIL import Image
 
@@ -327,3 +327,42 @@ def test_progress_is_reported_and_the_summary_counts_photos(site):
     assert calls[0] == (0, 2) and calls[-1] == (2, 2) and len(calls) == 3
     result = run_cli("build", "--site", root)
     assert "photos: 0 encoded, 2 from the cache" in result.out
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("focus: 80", "expected [x, y], two numbers from 0 to 100, got '80'"),
+        ("focus: [50]", "expected [x, y], two numbers from 0 to 100"),
+        ("focus: [50, 120]", "120 is out of range; expected a number from 0 to 100"),
+        ("focus: [left, 50]", "expected a number from 0 to 100"),
+    ],
+)
+def test_a_cover_focus_that_is_not_two_percentages_is_an_error_at_its_line(site, written: str, expected: str):
+    root = site(
+        {
+            "content/villages/fengjian/index.md": village(
+                extra=f"cover:\n  src: cover.jpg\n  alt: 石桥\n  {written}\n"
+            ),
+            "content/villages/fengjian/cover.jpg": photo_bytes(),
+        }
+    )
+    result = run_cli("check", "--site", root)
+    assert result.code == 1
+    line = next(x for x in result.err.splitlines() if "focus" in x)
+    assert line.startswith("content/villages/fengjian/index.md:10: cover.focus"), line
+    assert expected in line
+
+
+def test_a_cover_focus_is_where_its_crop_is_centred(site):
+    root = site(
+        {
+            "content/villages/fengjian/index.md": village(
+                extra="cover: {src: cover.jpg, alt: 石桥, focus: [30, 85.5]}\n"
+            ),
+            "content/villages/fengjian/cover.jpg": photo_bytes(),
+        }
+    )
+    assert run_cli("build", "--site", root).code == 0
+    html = (root / "output/villages/fengjian/index.html").read_text(encoding="utf-8")
+    assert 'alt="石桥" fetchpriority="high" decoding="async" style="object-position:30% 85.5%;' in html

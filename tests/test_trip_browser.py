@@ -36,6 +36,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 f"summary: {LONGEST_TITLE}的简介。", f"summary: {LONGEST_SUMMARY}"
             ),
             "content/villages/longest/cover.jpg": photo_bytes(1600, 900),
+            "content/villages/captioned/index.md": village(
+                "逢简村",
+                extra="cover: {src: cover.jpg, alt: 河涌与石桥, caption: 摄影：村民陈某，2024 年, focus: [50, 80]}\n",
+            ),
+            "content/villages/captioned/cover.jpg": photo_bytes(1600, 1000),
+            "content/pages/about.md": "---\ntitle: 关于本站\n---\n\n一句话。\n",
         },
     )
     result = run_cli("build", "--site", root)
@@ -68,3 +74,54 @@ def test_the_poster_counting_sees_two_pages_when_there_are_two(browser, tmp_path
         page.goto(address)
         assert pdf_pages(page.pdf(prefer_css_page_size=True)) == 2
     page.context.close()
+
+
+WIDTHS = [390, 768, 1024, 1280]
+
+
+def _context(browser, width: int):  # noqa: F811
+    mobile = width < 600
+    return browser.new_context(
+        viewport={"width": width, "height": 844 if mobile else 800}, is_mobile=mobile, has_touch=mobile, locale="zh-CN"
+    )
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_cover_caption_is_visible_beside_the_title_card_at_every_width(browser, built: Path, width: int):  # noqa: F811
+    context = _context(browser, width)
+    page = context.new_page()
+    with serve(built) as address:
+        page.goto(f"{address}villages/captioned/")
+        found = page.evaluate(
+            """() => {
+              const caption = document.querySelector('.hero figcaption');
+              const range = document.createRange();
+              range.selectNodeContents(caption);
+              const text = range.getBoundingClientRect();
+              const card = document.querySelector('.title-block').getBoundingClientRect();
+              const atText = document.elementFromPoint(text.left + 4, (text.top + text.bottom) / 2);
+              return {textBottom: text.bottom, cardTop: card.top, hit: caption.contains(atText),
+                      position: getComputedStyle(document.querySelector('.hero img')).objectPosition,
+                      overflow: document.documentElement.scrollWidth - window.innerWidth};
+            }"""
+        )
+    context.close()
+    assert found["hit"], found  # nothing lies over the caption's words
+    assert found["textBottom"] <= found["cardTop"], found
+    assert found["position"] == "50% 80%"  # the cover's focus stays in view where it is cropped
+    assert found["overflow"] <= 0
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_short_page_ends_with_its_footer_at_the_bottom_of_the_window(browser, built: Path, width: int):  # noqa: F811
+    context = _context(browser, width)
+    page = context.new_page()
+    with serve(built) as address:
+        page.goto(f"{address}about/")
+        footer = page.locator(".site-footer").bounding_box()
+        height = page.evaluate("window.innerHeight")
+        document = page.evaluate("document.documentElement.scrollHeight")
+    context.close()
+    assert footer is not None
+    assert document == height  # a short page: no scrolling
+    assert abs(footer["y"] + footer["height"] - height) <= 1  # and no band of paper below its footer

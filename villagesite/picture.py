@@ -31,8 +31,10 @@ def picture_html(
     hero: bool = False,
     caption: str | None = None,
     css_class: str | None = None,
+    focus: tuple[float, float] | None = None,
 ) -> Markup:
-    """The markup for one photo; a ``<figure>`` when it has a caption."""
+    """The markup for one photo; a ``<figure>`` when it has a caption; ``focus`` (percent from left and top)
+    is the point a crop by CSS (``object-fit: cover``) keeps in view."""
     asset = image.asset
     sources = []
     for fmt in asset.formats[:-1]:
@@ -51,8 +53,11 @@ def picture_html(
         f'alt="{escape(alt)}"',
         'fetchpriority="high" decoding="async"' if hero else 'loading="lazy" decoding="async"',
     ]
+    styles = [f"object-position:{focus[0]:g}% {focus[1]:g}%"] if focus else []
     if image.placeholder:
-        attributes.append(f'style="background-size:cover;background-image:url({image.placeholder})"')
+        styles.append(f"background-size:cover;background-image:url({image.placeholder})")
+    if styles:
+        attributes.append(f'style="{";".join(styles)}"')
     if css_class:
         attributes.insert(0, f'class="{escape(css_class)}"')
     html = f"<picture>{''.join(sources)}<img {' '.join(attributes)}></picture>"

@@ -158,6 +158,7 @@ class Renderer:
             hero=hero,
             caption=ref.caption if caption else None,
             css_class=class_,
+            focus=ref.focus,
         )
 
     def _qr_url(self, page: Page) -> str | None:

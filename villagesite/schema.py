@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import did_you_mean
-from .fields import FieldReader, GeoPoint, joined, quoted
+from .fields import FieldReader, GeoPoint, describe, joined, quoted
 from .i18n import _
 from .pronounce import han_count
 
@@ -80,6 +80,8 @@ class ImageRef(Record):
     """Where it was named, for messages."""
     field: str
     """The field that named it (``cover``, ``gallery[1].src``, or ``body``)."""
+    focus: tuple[float, float] | None = None
+    """The point to keep in view where the photo is cropped: percent from its left and from its top."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,7 +388,7 @@ def read_image(fields: FieldReader, key: str, *, alt_required: bool) -> ImageRef
 
 
 def read_image_item(item: FieldReader, *, alt_required: bool) -> ImageRef | None:
-    item.reject_unknown({"src", "alt", "caption"})
+    item.reject_unknown({"src", "alt", "caption", "focus"})
     src = item.text("src", required=True)
     alt_value = item.data.get("alt")
     if alt_value is None and alt_required:  # built all the same: the caption, else the page's title, stands in
@@ -400,7 +402,29 @@ def read_image_item(item: FieldReader, *, alt_required: bool) -> ImageRef | None
     alt = None if alt_value is None else str(alt_value).strip()
     if src is None:
         return None
-    return ImageRef(src, alt, item.text("caption"), item.line_of("src"), item.path_of("src"))
+    focus = _focus(item)
+    return ImageRef(src, alt, item.text("caption"), item.line_of("src"), item.path_of("src"), focus)
+
+
+def _focus(item: FieldReader) -> tuple[float, float] | None:
+    """``focus: [x, y]``: where the subject is, in percent from the left and from the top (``[50, 50]`` is the
+    centre): a cover cropped to a wide band or a card keeps that point in view."""
+    value = item.data.get("focus")
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) != 2:
+        item.fail(
+            "focus",
+            _("expected [x, y], two numbers from 0 to 100, got {found}", found=describe(value)),
+            hint=_(
+                "percent from the photo's left and from its top, e.g. focus: [50, 80] keeps its lower middle in view"
+            ),
+        )
+        return None
+    sub = item.mapping_reader("focus", dict(enumerate(value)))
+    x = sub.number(0, required=True, low=0, high=100)  # type: ignore[arg-type]
+    y = sub.number(1, required=True, low=0, high=100)  # type: ignore[arg-type]
+    return None if x is None or y is None else (x, y)
 
 
 def read_village(fields: FieldReader, default_province: str) -> VillageFields | None:
