@@ -30,13 +30,14 @@ designations: [中国传统村落, 广东省古村落]
 tags: [水乡, 古桥]
 gallery:
   - {src: a.jpg, alt: 石桥, caption: 清晨}
+  - {src: a.jpg, alt: 石桥, focus: [30, 70]}
 attractions:
   - {name: 祠堂, description: 明代, location: {lat: 22.8, lon: 113.1}}
 specialties:
   - {name: 米酒, season: 冬季}
 festivals:
   - {name: 龙舟, date: 五月初五}
-visit: {tickets: 免费}
+visit: {tickets: 免费, time_needed: 2.5, toilets: true, accessibility: {wheelchair: partly, note: 有台阶}}
 founded: 1271
 date: 2026-01-02
 custom:
@@ -133,7 +134,10 @@ def test_builds_with_and_without_the_cache_write_the_same_site(tmp_path):
         write_site(
             folder,
             {
-                rel: text.replace("gallery:\n  - {src: a.jpg, alt: 石桥, caption: 清晨}\n", "")
+                rel: text.replace(
+                    "gallery:\n  - {src: a.jpg, alt: 石桥, caption: 清晨}\n  - {src: a.jpg, alt: 石桥, focus: [30, 70]}\n",
+                    "",
+                )
                 for rel, text in files.items()
             },
         )

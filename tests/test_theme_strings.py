@@ -14,7 +14,7 @@ from villagesite.geo import named_links
 from villagesite.listings import listing_title
 from villagesite.model import Listing
 from villagesite.render import format_date
-from villagesite.schema import DAYS, PAYMENTS, PLACE_KINDS, STYLES
+from villagesite.schema import DAYS, PAYMENTS, PLACE_KINDS, STYLES, WHEELCHAIR
 from villagesite.stores import STORES
 from villagesite.themes import ThemeChain, resolve_themes
 
@@ -84,6 +84,7 @@ DYNAMIC_KEYS = {
     "payment_": PAYMENTS,
     "day_": DAYS,
     "store_": tuple(set(STORES.values())),
+    "wheelchair_": tuple(WHEELCHAIR),
 }
 VARIABLE_KEYS = {
     # t(name): the keys the name holds.

@@ -112,12 +112,42 @@ class Festival(Record):
 
 
 @dataclass(frozen=True, slots=True)
+class Access(Record):
+    """Whether a wheelchair gets round the village, and what a visitor who walks with difficulty meets."""
+
+    wheelchair: str | None
+    """``yes``, ``partly`` or ``no``."""
+    note: str | None
+    """Steps, slopes, paving, where the level way is: in words."""
+
+
+@dataclass(frozen=True, slots=True)
 class Visit(Record):
     opening_hours: str | None
     tickets: str | None
     transport: str | None
     tips: str | None
     contact: str | None
+    best_season: str | None = None
+    time_needed: float | str | None = None
+    """Hours to give the visit (a number, shown as "about 3 hours" in each edition), or words ("一天")."""
+    parking: str | None = None
+    accessibility: Access | None = None
+    toilets: bool | str | None = None
+    """True (there are public toilets), false (there are none), or where they are, in words."""
+
+    def texts(self) -> tuple[str, ...]:
+        """What it says in words: what the search index reads of it."""
+        note = self.accessibility.note if self.accessibility else None
+        said = (self.opening_hours, self.tickets, self.transport, self.tips, self.contact, self.best_season)
+        words = (*said, self.parking, note, self.time_needed, self.toilets)
+        return tuple(text for text in words if isinstance(text, str) and text)
+
+    @property
+    def practical(self) -> bool:
+        """Whether it holds any of the facts a visitor checks first (shown in the facts box)."""
+        fields = (self.best_season, self.time_needed, self.parking, self.accessibility, self.toilets)
+        return any(value is not None for value in fields)
 
 
 @dataclass(frozen=True, slots=True)
@@ -506,18 +536,74 @@ def _festivals(fields: FieldReader) -> list[Festival]:
     return result
 
 
+VISIT_KEYS = {"opening_hours", "tickets", "transport", "tips", "contact"}
+PRACTICAL_KEYS = {"best_season", "time_needed", "parking", "accessibility", "toilets"}
+WHEELCHAIR = {"yes": "yes", "partly": "partly", "no": "no"}
+WHEELCHAIR_ALIASES = {"可以": "yes", "能": "yes", "部分": "partly", "部分可以": "partly", "不可": "no", "不能": "no"}
+
+
 def _visit(fields: FieldReader) -> Visit | None:
     section = fields.section("visit")
     if section is None:
         return None
-    section.reject_unknown({"opening_hours", "tickets", "transport", "tips", "contact"})
+    section.reject_unknown(VISIT_KEYS | PRACTICAL_KEYS)
     return Visit(
         section.text("opening_hours"),
         section.text("tickets"),
         section.text("transport"),
         section.text("tips"),
         section.text("contact"),
+        best_season=section.text("best_season"),
+        time_needed=_time_needed(section),
+        parking=section.text("parking"),
+        accessibility=_access(section),
+        toilets=_toilets(section),
     )
+
+
+def _time_needed(section: FieldReader) -> float | str | None:
+    """Hours (``3``, ``0.5``) or words (``一天``, ``两天一夜``)."""
+    value = section.data.get("time_needed")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        if value is not None and not isinstance(value, str):
+            section.fail(
+                "time_needed",
+                _("expected hours (a number such as 3) or words (一天), got {found}", found=describe(value)),
+            )
+            return None
+        return section.text("time_needed")
+    return section.number("time_needed", low=0.5, high=72)
+
+
+def _access(section: FieldReader) -> Access | None:
+    """``accessibility: {wheelchair: yes | partly | no, note: 石板路，有台阶}``, or the note alone."""
+    value = section.data.get("accessibility")
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return Access(None, section.text("accessibility"))
+    item = section.section("accessibility")
+    if item is None:
+        return None
+    item.reject_unknown({"wheelchair", "note"})
+    wheelchair = item.data.get("wheelchair")
+    if isinstance(wheelchair, bool):  # YAML reads a bare yes or no as true or false
+        return Access("yes" if wheelchair else "no", item.text("note"))
+    return Access(item.choice("wheelchair", WHEELCHAIR, aliases=WHEELCHAIR_ALIASES), item.text("note"))
+
+
+def _toilets(section: FieldReader) -> bool | str | None:
+    """true, false, or where they are (``村口停车场旁``)."""
+    value = section.data.get("toilets")
+    if isinstance(value, bool):
+        return value
+    if value is not None and not isinstance(value, str):
+        section.fail(
+            "toilets",
+            _("expected true, false or where they are (村口停车场旁), got {found}", found=describe(value)),
+        )
+        return None
+    return section.text("toilets")
 
 
 def read_story(fields: FieldReader) -> StoryFields:

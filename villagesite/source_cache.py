@@ -268,7 +268,8 @@ def _record(cls: type) -> Callable[[list[Any]], Any]:
 
     def make(values: list[Any]) -> Any:
         for index in tuples:
-            values[index] = tuple(values[index])
+            if values[index] is not None:  # an optional tuple (an image's focus) left out
+                values[index] = tuple(values[index])
         return cls(*values)
 
     return make

@@ -68,7 +68,7 @@ def search_documents(
                 names += [item.name for item in items]
                 parts += [words for item in items for words in (item.name, item.description) if words]
             if village.visit:
-                parts += [getattr(village.visit, name) or "" for name in village.visit.__match_args__]
+                parts += village.visit.texts()
             meta = _line(style, village.city, village.county)
         elif story := page.story:
             names += story.tags
