@@ -74,41 +74,67 @@ def _read(table: str, text: str) -> list[str]:
 
 JYUTPING_IN_A_CHILD = """
 import json, sys
-import ToJyutping
 texts = json.load(sys.stdin)
+import ToJyutping
 json.dump([[r or "" for _c, r in ToJyutping.get_jyutping_list(t)] for t in texts], sys.stdout)
 """
-"""ToJyutping builds its 70 MB trie when imported: a child process holds it while it reads a batch."""
+"""ToJyutping builds its 70 MB trie when imported: a child process holds it while it reads a batch (it
+takes the whole batch first, so that the build need not wait while it imports)."""
 BATCH_IN_A_CHILD = 20
-"""From this many new texts on, :func:`read_jyutping` reads them in a child process."""
+"""From this many new texts on, :func:`start_jyutping` reads them in a child process."""
+
+
+def start_jyutping(texts: Iterable[str]) -> Callable[[], None]:
+    """Start reading the Jyutping of many texts at once; the function returned waits for the readings,
+    remembered for :func:`jyutping`.
+
+    A build reads every name before it renders: ToJyutping's trie (1.1 s, 70 MB) is then built in a
+    child process that exits when it has read them, so it never weighs on the build's memory, while
+    the build reads the names' pinyin on the other core; the results are kept for the next build like
+    the rest (:func:`keep`)."""
+    missing = list(dict.fromkeys(text for text in texts if text not in _memo["jyutping"]))
+
+    def here() -> None:
+        for text in missing:
+            jyutping(text)
+
+    if len(missing) < BATCH_IN_A_CHILD or "ToJyutping" in sys.modules:
+        return here
+    try:
+        child = subprocess.Popen(
+            [sys.executable, "-c", JYUTPING_IN_A_CHILD],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            encoding="utf-8",
+        )
+        assert child.stdin is not None
+        with child.stdin:
+            json.dump(missing, child.stdin, ensure_ascii=False)
+    except OSError:  # no process to be had, or it died on its first read: read them here
+        return here
+
+    def finish() -> None:
+        try:
+            assert child.stdout is not None
+            with child.stdout:
+                out = child.stdout.read()
+            found = json.loads(out) if child.wait() == 0 else None
+        except (OSError, ValueError):
+            found = None
+        if not isinstance(found, list) or len(found) != len(missing):
+            here()  # the child failed (no ToJyutping?): read them here, as a page would
+            return
+        with _lock:
+            _memo["jyutping"].update((text, list(map(str, words))) for text, words in zip(missing, found, strict=True))
+
+    return finish
 
 
 def read_jyutping(texts: Iterable[str]) -> None:
-    """Read the Jyutping of many texts at once, remembered for :func:`jyutping`.
-
-    A build reads every name before it renders: ToJyutping's trie (1.1 s, 70 MB) is then built in a
-    child process that exits when it has read them, so it never weighs on the build's memory, and
-    the results are kept for the next build like the rest (:func:`keep`)."""
-    missing = list(dict.fromkeys(text for text in texts if text not in _memo["jyutping"]))
-    if len(missing) < BATCH_IN_A_CHILD or "ToJyutping" in sys.modules:
-        for text in missing:
-            jyutping(text)
-        return
-    done = subprocess.run(
-        [sys.executable, "-c", JYUTPING_IN_A_CHILD],
-        input=json.dumps(missing, ensure_ascii=False),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-    )
-    found = json.loads(done.stdout) if done.returncode == 0 else None
-    if not isinstance(found, list) or len(found) != len(missing):
-        for text in missing:  # the child failed (no ToJyutping?): read them here, as a page would
-            jyutping(text)
-        return
-    with _lock:
-        _memo["jyutping"].update((text, list(map(str, words))) for text, words in zip(missing, found, strict=True))
+    """Read the Jyutping of many texts at once (see :func:`start_jyutping`)."""
+    start_jyutping(texts)()
 
 
 def load() -> None:

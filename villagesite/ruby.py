@@ -123,7 +123,10 @@ class Sayer:
         named = [(name, page) for page in pages for name in _names_shown(page) if name]
         if "jyutping" in self.order:
             said = (name for name, page in named if "jyutping" in self.systems(page, title=name == page.title)[0])
-            readings.read_jyutping(run for name in said for run in han_runs(name))
+            jyutping_read = readings.start_jyutping(run for name in said for run in han_runs(name))
+            for name, _page in named:  # their pinyin meanwhile
+                spell(name, ("pinyin",))
+            jyutping_read()
         for name, page in named:
             self(name, page)
 
