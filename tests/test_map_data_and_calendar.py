@@ -137,3 +137,49 @@ def test_map_settings_are_checked(site):
     assert "map.attribution: is required with your own tiles" in err
     assert "site.yaml:4: map.datum: 'bd09' is not one of wgs84, gcj02" in err
     assert "site.yaml:5: map.zoom: is not a known field here (did you mean 'max_zoom'?)" in err
+
+
+def test_each_event_has_its_own_calendar_file_to_add_it_in_one_tap(site, monkeypatch):
+    monkeypatch.setenv("VILLAGESITE_TODAY", "2026-12-01")
+    files = {**calendar_site(), "site.yaml": "title: 测试古村\nbase_url: https://example.org/\nlanguages: [zh-Hant]\n"}
+    output = build(site, files)
+    whole = {e["UID"]: e for e in events_of(unfold((output / "events.ics").read_bytes()))}
+    alone = unfold((output / "events/boat/event.ics").read_bytes())
+    (boat,) = events_of(alone)
+    assert whole[boat["UID"]] == boat  # the same event: a calendar app that has both keeps one
+    assert "X-WR-CALNAME:龙舟赛\\; 逢简\\, 杏坛" in alone
+    page = (output / "events/boat/index.html").read_text(encoding="utf-8")
+    assert 'href="/events/boat/event.ics" download>加入我的日历</a>' in page
+    hant = (output / "zh-hant/events/boat/event.ics").read_bytes().decode()
+    assert "SUMMARY:龍舟賽" in hant and "https://example.org/zh-hant/events/boat/" in hant.replace("\r\n ", "")
+
+
+def test_past_events_are_marked_and_listed_after_the_coming_ones(site, monkeypatch):
+    files = {
+        **calendar_site(),
+        "content/events/spring/index.md": event("春节游园", "2027-01-20"),
+        "content/events/old/index.md": event("去年的龙舟赛", "2026-06-19", extra="end: 2026-06-20\n"),
+        "content/events/older/index.md": event("前年的庙会", "2025-03-01"),
+    }
+    monkeypatch.setenv("VILLAGESITE_TODAY", "2027-01-25")
+    output = build(site, files)
+    listing = (output / "events/index.html").read_text(encoding="utf-8")
+    order = [listing.index(f'href="/events/{slug}/"') for slug in ("night", "boat", "spring", "old", "older")]
+    assert order == sorted(order)  # coming soonest first (night, boat), then past latest first
+    past = listing.split('href="/events/spring/"')[1]
+    assert past.count('<span class="badge badge-past">已结束</span>') == 3
+    assert "已结束" not in listing.split('href="/events/spring/"')[0]
+    page = (output / "events/old/index.html").read_text(encoding="utf-8")
+    assert "这个活动已经结束" in page and "event.ics" not in page.split("</header>")[0]
+    # On the fair's own day it is not over; the day after, the next build says so, though no file changed.
+    monkeypatch.setenv("VILLAGESITE_TODAY", "2027-01-20")  # its day: not over yet
+    earlier = build_again(output)
+    assert '<span class="badge badge-past">已结束</span> 春节游园' not in earlier
+    monkeypatch.setenv("VILLAGESITE_TODAY", "2027-01-25")
+    assert '<span class="badge badge-past">已结束</span> 春节游园' in build_again(output)
+
+
+def build_again(output: Path) -> str:
+    result = run_cli("build", "--site", output.parent)
+    assert result.code == 0, result.err
+    return (output / "events/index.html").read_text(encoding="utf-8")

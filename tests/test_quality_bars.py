@@ -205,9 +205,11 @@ def test_a_drawn_map_with_a_place_opened_from_the_keyboard_meets_the_bars(tab: P
 
 
 def main_text(page: Page) -> set[str]:
-    """The lines a reader sees in <main>, less the map's box (with JavaScript, Leaflet draws there)."""
+    """The lines a reader sees in <main>, less the map's box (with JavaScript, Leaflet draws there) and the
+    buttons JavaScript shows where they can work (share, copy): controls, not words to read."""
     text = page.evaluate(
-        "() => { document.querySelectorAll('.map-canvas').forEach(m => m.remove());"
+        "() => { document.querySelectorAll('.map-canvas, button[data-share], button[data-copy]')"
+        ".forEach(m => m.remove());"
         " return document.querySelector('main').innerText; }"
     )
     return {line.strip() for line in text.splitlines() if line.strip()}

@@ -90,6 +90,7 @@ VARIABLE_KEYS = {
     # t(name): the keys the name holds.
     "key": ("opening_hours", "tickets", "transport", "tips", "contact"),  # village.html's visit loop
     "terms": ("cities", "tags"),  # terms.html
+    "tiles.attribution_key": ("map_attribution", "map_attribution_amap"),  # partials/map.html
 }
 PATTERNS = {
     # Keys filled with str.format by templates or villagesite, and the fields they are given.

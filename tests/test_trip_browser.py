@@ -42,6 +42,17 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
             ),
             "content/villages/captioned/cover.jpg": photo_bytes(1600, 1000),
             "content/pages/about.md": "---\ntitle: 关于本站\n---\n\n一句话。\n",
+            "content/villages/long/index.md": village(
+                "沙湾古镇",
+                lat=22.9,
+                lon=113.3,
+                extra=(
+                    "attractions:\n  - {name: 留耕堂, description: 何氏大宗祠。}\n"
+                    "specialties:\n  - {name: 姜撞奶, description: 甜品。}\n"
+                    "visit: {tips: 带伞。, time_needed: 3}\n"
+                ),
+                body="\n\n".join(f"## 第{n}节\n\n" + "沙湾的街巷与祠堂，" * 60 for n in range(1, 9)),
+            ),
         },
     )
     result = run_cli("build", "--site", root)
@@ -125,3 +136,50 @@ def test_a_short_page_ends_with_its_footer_at_the_bottom_of_the_window(browser, 
     assert footer is not None
     assert document == height  # a short page: no scrolling
     assert abs(footer["y"] + footer["height"] - height) <= 1  # and no band of paper below its footer
+
+
+def test_a_long_village_page_keeps_a_section_bar_at_the_top_with_the_way_back_up(browser, built: Path):  # noqa: F811
+    context = _context(browser, 390)
+    page = context.new_page()
+    with serve(built) as address:
+        page.goto(f"{address}villages/long/")
+        assert page.evaluate("document.documentElement.scrollHeight") > 4000  # long, as real pages are
+        page.evaluate("window.scrollTo(0, 3000)")
+        bar = page.locator(".section-bar").bounding_box()
+        assert bar is not None and abs(bar["y"]) <= 1 and bar["height"] < 60  # stuck to the top, compact
+        assert page.locator(".section-bar a").first.inner_text() == "↑ 回到顶部"
+        page.locator(".section-bar a", has_text="特产").click()
+        page.wait_for_function("document.querySelector('#specialties-heading').getBoundingClientRect().top < 200")
+        heading = page.locator("#specialties-heading").bounding_box()
+        bar = page.locator(".section-bar").bounding_box()
+        assert heading is not None and bar is not None
+        assert heading["y"] >= bar["y"] + bar["height"] - 1  # the section's heading is not under the bar
+        page.locator(".section-bar a", has_text="回到顶部").click()
+        page.wait_for_function("window.scrollY === 0")
+    context.close()
+
+
+def test_the_share_button_copies_the_link_where_there_is_no_share_sheet(browser, built: Path):  # noqa: F811
+    context = _context(browser, 390)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    with serve(built) as address:
+        page.goto(f"{address}villages/long/")
+        if page.evaluate("'share' in navigator"):
+            pytest.skip("this Chromium has a share sheet: the button opens it")
+        button = page.locator(".share-button")
+        assert button.inner_text() == "复制链接"
+        button.click()
+        page.wait_for_function("document.querySelector('.share-button').textContent === '链接已复制'")
+        assert page.evaluate("navigator.clipboard.readText()") == "https://example.org/villages/long/"
+    context.close()
+
+
+def test_without_javascript_the_share_button_stays_hidden_and_the_link_is_there_to_copy(browser, built: Path):  # noqa: F811
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    with serve(built) as address:
+        page.goto(f"{address}villages/long/")
+        assert not page.locator(".share-button").is_visible()
+        assert page.locator(".share-box .url").inner_text() == "https://example.org/villages/long/"
+    context.close()

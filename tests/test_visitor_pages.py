@@ -159,18 +159,22 @@ def test_map_is_a_list_of_places_with_coordinates_and_the_script_is_on_map_pages
     block = page.split('<div class="map-block"')[1].split("<section")[0]
     assert "北纬 22.8100°，东经 113.1500°" in block and "巨济桥" in block and "北纬 22.8120°" in block
     settings = json.loads(tags(page, "div")[[d.get("class") for d in tags(page, "div")].index("map-block")]["data-map"])
+    # Simplified Chinese is read in mainland China: Amap's tiles, which load there, in their datum.
     assert (
-        settings["tiles"] == "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-        and "OpenStreetMap" in settings["attribution"]
+        settings["tiles"].startswith("https://webrd0{s}.is.autonavi.com/appmaptile?")
+        and "高德地图" in settings["attribution"]
     )
-    assert settings["js"].startswith("/sub/theme/vendor/leaflet/leaflet.") and settings["datum"] == "wgs84"
+    assert settings["js"].startswith("/sub/theme/vendor/leaflet/leaflet.") and settings["datum"] == "gcj02"
     scripts = [s["src"] for s in tags(page, "script") if s.get("src")]
-    assert len(scripts) == 1 and re.fullmatch(r"/sub/theme/map\.\w{10}\.js", scripts[0])
+    assert len(scripts) == 2 and re.fullmatch(r"/sub/theme/map\.\w{10}\.js", scripts[0])
+    assert re.fullmatch(r"/sub/theme/copy\.\w{10}\.js", scripts[1])  # the share button
     assert "leaflet" not in " ".join(scripts) and "leaflet.css" not in " ".join(
         link["href"] for link in tags(page, "link")
     )
-    for rel in ("stories/shuangpinai/index.html", "villages/index.html", "404.html"):
+    for rel in ("villages/index.html", "404.html"):
         assert not [s for s in tags(read(output, rel), "script") if s.get("src")], rel
+    story_scripts = [s["src"] for s in tags(read(output, "stories/shuangpinai/index.html"), "script") if s.get("src")]
+    assert len(story_scripts) == 1 and "/copy." in story_scripts[0]
     home = read(output, "index.html")
     assert 'data-geojson="/sub/villages.geojson"' in home and home.count('class="place ') == 5
     theme = {p.split(".")[0] for p in snapshot(output / "theme/vendor/leaflet")}
@@ -193,6 +197,24 @@ def test_map_tiles_come_from_site_yaml(site):
         and "onclick" not in settings["attribution"]
         and "<b>" not in settings["attribution"]
     )
+
+
+def test_map_tiles_are_amap_for_simplified_chinese_and_openstreetmap_for_other_editions(site):
+    files = tourism_site()
+    files["site.yaml"] = "title: 测试古村\nlanguages: [zh-Hant]\n"
+    output = build(site, files)
+
+    def settings_of(rel: str) -> dict:
+        page = read(output, rel)
+        return json.loads(next(d for d in tags(page, "div") if d.get("class") == "map-block")["data-map"])
+
+    hans, hant = settings_of("villages/fengjian/index.html"), settings_of("zh-hant/villages/fengjian/index.html")
+    assert hans["datum"] == "gcj02" and "autonavi" in hans["tiles"] and hans["subdomains"] == "1234"
+    assert hant["tiles"] == "https://tile.openstreetmap.org/{z}/{x}/{y}.png" and hant["datum"] == "wgs84"
+    assert "OpenStreetMap</a> 貢獻者" in hant["attribution"]
+    files["site.yaml"] = "title: 测试古村\nmap: {tiles: osm}\n"
+    output = build(site, files)
+    assert settings_of("villages/fengjian/index.html")["datum"] == "wgs84"
 
 
 def test_every_page_has_title_description_canonical_and_open_graph(site):

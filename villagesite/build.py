@@ -27,7 +27,7 @@ from .disk_errors import disk_reason, output_error, write_error
 from .encode import ImageCache, Processed, Progress, process_images
 from .errors import BuildFailed, Problem, VillageSiteError, error, sorted_problems, strictly
 from .i18n import _
-from .ical import ICS_PATH, events_ics
+from .ical import EVENT_ICS_FILE, ICS_PATH, event_ics, events_ics
 from .images import ImageAsset, image_problem, plan_variants, read_source
 from .manifest import manifest_path
 from .model import Site
@@ -245,6 +245,8 @@ def render_files(
         add_of_structure(where(GEOJSON_PATH), functools.partial(villages_geojson, edition, strings))
         add_of_structure(where(PLACES_GEOJSON_PATH), functools.partial(places_geojson, edition, strings))
         add_of_structure(where(ICS_PATH), functools.partial(events_ics, edition, strings))
+        for event in edition.events:
+            add_of_structure(where(event.url + EVENT_ICS_FILE), functools.partial(event_ics, edition, event, strings))
         for page in (*edition.villages, *edition.places) if config.origin and qr_codes else ():
             rel = output_file(where(page.url + QR_FILE))
             qr, digest = codes.file(absolute(config, where(page.url)), rel)

@@ -36,13 +36,38 @@ class ImageConfig:
 
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+AMAP_TILES = "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
 MAP_DATUMS = ("wgs84", "gcj02")
 
 
 @dataclass(frozen=True, slots=True)
+class MapTiles:
+    """Where one edition's maps take their tiles from, and how they are credited."""
+
+    url: str
+    attribution: str | None
+    """The credit as HTML; None: the theme's string ``attribution_key`` (in the edition's language)."""
+    attribution_key: str
+    subdomains: str
+    max_zoom: int
+    datum: str
+
+
+TILE_PRESETS = {
+    # OpenStreetMap's volunteers' servers: in WGS-84; often slow or blocked in mainland China.
+    "osm": MapTiles(OSM_TILES, None, "map_attribution", "abc", 19, "wgs84"),
+    # Amap's public road map, which loads in mainland China; drawn in GCJ-02, so markers are shifted onto it.
+    "amap": MapTiles(AMAP_TILES, None, "map_attribution_amap", "1234", 18, "gcj02"),
+}
+AUTO_TILES = "auto"
+"""The default: Amap for the Simplified Chinese edition (read in mainland China), OpenStreetMap for the others."""
+
+
+@dataclass(frozen=True, slots=True)
 class MapConfig:
-    tiles: str = OSM_TILES
-    """Tile URL template for the interactive maps: ``{z}``, ``{x}``, ``{y}``, and ``{s}`` for a subdomain."""
+    tiles: str = AUTO_TILES
+    """``auto``, a preset of :data:`TILE_PRESETS` (``amap``, ``osm``), or a tile URL template for the
+    interactive maps: ``{z}``, ``{x}``, ``{y}``, and ``{s}`` for a subdomain."""
     attribution: str | None = None
     """Credit shown on the map, as the tile provider's licence asks; links (``<a href>``) are kept.
     None with the default tiles: the theme's string ``map_attribution`` credits OpenStreetMap."""
@@ -52,6 +77,16 @@ class MapConfig:
     """The closest zoom the tiles offer."""
     datum: str = "wgs84"
     """The tiles' datum: ``wgs84`` (OpenStreetMap, Tianditu) or ``gcj02`` (Amap, Tencent); markers follow it."""
+
+    def tiles_for(self, language: str) -> MapTiles:
+        """The tiles of an edition's maps: a preset's, or those the site names."""
+        name = self.tiles
+        if name == AUTO_TILES:
+            name = "amap" if language == "zh-Hans" else "osm"
+        preset = TILE_PRESETS.get(name)
+        if preset is not None:
+            return preset
+        return MapTiles(self.tiles, self.attribution, "map_attribution", self.subdomains, self.max_zoom, self.datum)
 
 
 TRADITIONAL_VARIANTS = ("hk", "tw")
@@ -424,16 +459,19 @@ def _map(fields: FieldReader) -> MapConfig:
     section.reject_unknown(MAP_KEYS)
     defaults = MapConfig()
     tiles = section.text("tiles") or defaults.tiles
-    if not tiles.startswith(("https://", "http://", "/")) or not all(p in tiles for p in ("{z}", "{x}", "{y}")):
+    named = tiles in TILE_PRESETS or tiles == AUTO_TILES
+    if not named and (
+        not tiles.startswith(("https://", "http://", "/")) or not all(p in tiles for p in ("{z}", "{x}", "{y}"))
+    ):
         section.fail(
             "tiles",
             _("'{tiles}' is not a tile address with {{z}}, {{x}} and {{y}}", tiles=tiles),
             # TRANSLATORS: {example} is an address of map tiles, such as OpenStreetMap's.
-            hint=_("e.g. '{example}'", example=OSM_TILES),
+            hint=_("write auto, amap or osm, or an address such as '{example}'", example=OSM_TILES),
         )
         tiles = defaults.tiles
     attribution = section.text("attribution")
-    if "tiles" in section.data and attribution is None:
+    if "tiles" in section.data and not named and attribution is None:
         section.fail("attribution", _("is required with your own tiles: credit the map's makers as their licence asks"))
     max_zoom = section.number("max_zoom", low=1, high=22)
     return MapConfig(

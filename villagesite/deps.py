@@ -30,6 +30,7 @@ import jinja2
 
 from . import __version__
 from .encode import Processed
+from .event_days import is_past
 from .model import Page, Site
 from .themes import StaticAsset, ThemeChain
 
@@ -128,6 +129,8 @@ def structure(
         strings,
         tuple((a.name, a.url) for a in assets.values()),
         data,
+        # Events over by today: listings and pages mark them, so a new day can change what is shown.
+        tuple(page.url for site in sites for page in site.events if is_past(page)),
     )
 
 

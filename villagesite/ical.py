@@ -9,13 +9,15 @@ given in UTC; a time written without a zone is China time (UTC+8).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
 from .model import Page, Site
 from .urls import absolute
 
 ICS_PATH = "/events.ics"
+EVENT_ICS_FILE = "event.ics"
+"""Beside each event's page: that event alone."""
 CHINA = dt.timezone(dt.timedelta(hours=8))
 LINE_OCTETS = 75
 """RFC 5545 3.1: lines longer than this many octets are folded."""
@@ -112,16 +114,26 @@ def events_ics(site: Site, strings: Mapping[str, str]) -> bytes | None:
     """The calendar of every event, soonest first; None when there is none (a calendar needs one)."""
     if not site.events:
         return None
-    config = site.config
+    return _calendar(site, site.events, site.config.title, strings)
+
+
+def event_ics(site: Site, page: Page, strings: Mapping[str, str]) -> bytes:
+    """One event's calendar, beside its page (``event.ics``): "add this event" on a phone, where the
+    whole calendar is a subscription.  Its UID is the event's in the whole calendar: added both ways,
+    a calendar app keeps one."""
+    return _calendar(site, (page,), page.title, strings)
+
+
+def _calendar(site: Site, pages: Iterable[Page], name: str, strings: Mapping[str, str]) -> bytes:
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         "PRODID:-//villagesite//events//ZH",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(config.title)}",
+        f"X-WR-CALNAME:{escape_text(name)}",
     ]
-    for page in site.events:
+    for page in pages:
         lines += _event_lines(site, page, strings)
     lines.append("END:VCALENDAR")
     return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")

@@ -13,13 +13,15 @@ from pathlib import Path
 
 from . import __version__
 from .config import CONFIG_NAME, SiteConfig
+from .event_days import today
 from .themes import builtin_themes_dir
 
 
 def input_fingerprint(config: SiteConfig, *, drafts: bool) -> str:
     """Hash of the settings, the program version and the stat of every file under the site's inputs."""
     digest = hashlib.sha256()
-    digest.update(f"{__version__}|{config.fingerprint()}|{drafts}|".encode())
+    # Today is an input: an event over by today is marked past (the first build of a day runs, incrementally).
+    digest.update(f"{__version__}|{config.fingerprint()}|{drafts}|{today()}|".encode())
     digest.update((config.root / CONFIG_NAME).read_bytes())
     for folder in (config.content_dir, config.static_dir, config.themes_dir, builtin_themes_dir()):
         _walk(folder, digest)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .event_days import coming_then_past
 from .fields import FieldReader
 from .i18n import N_
 from .schema import (
@@ -212,7 +213,7 @@ KINDS: Mapping[Kind, PageKind] = {
             scaffold="event.md",
             lone_file=N_("a event needs a folder of its own"),  # sic: the English as it has always read
             fixed=frozenset({"start", "end", "village", "location.lat", "location.lon"}),
-            order=lambda page: (str(page.source.fields.start) if page.source.fields else "", page.sort_key),
+            order=coming_then_past,
         ),
         PageKind(
             Kind.PLACE,

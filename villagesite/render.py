@@ -24,6 +24,7 @@ from .config import SiteConfig
 from .editions import Alternate, Edition, Found, Localizer
 from .encode import Processed
 from .errors import VillageSiteError, error
+from .event_days import is_past
 from .geo import named_links
 from .i18n import _
 from .kinds import KINDS, NAMED_BY
@@ -107,6 +108,7 @@ class Renderer:
                 "listing_title": lambda listing: listing_title(listing, strings),
                 "navigate": lambda point, name: named_links(point, name, strings),
                 "qr_url": self._qr_url,
+                "is_past": is_past,  # an event that has ended (villagesite.event_days)
                 "json_ld": structured.json_ld,
                 "village_ld": lambda page: structured.village_data(page, site, self.links, strings),
                 "event_ld": lambda page: structured.event_data(page, site, self.links, strings),
