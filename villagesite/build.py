@@ -158,7 +158,10 @@ def render_files(
     collisions: list[Problem] = []
     previous = previous or {}
     structure = deps.structure(sites, images, chain, assets)
-    bodies = [{page.url: deps.page_body(page, images) for page in edition.pages} for edition in sites]
+    bodies = [
+        {page.url: deps.page_body(page, images) for page in (*edition.pages, *edition.intros.values())}
+        for edition in sites
+    ]
     templates = deps.Templates(chain)
     # Every template output of every edition: pages, the pages of every listing, the indexes, the posters.
     jobs = plan_site(sites, bodies)

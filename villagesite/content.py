@@ -27,7 +27,7 @@ from .errors import Problem, error, warning
 from .fields import FieldReader, joined
 from .frontmatter import FrontMatter, decode_text, read_text, split_front_matter
 from .i18n import _
-from .kinds import KINDS, SECTIONS, add_kind_properties
+from .kinds import KINDS, LONE_FILE_SECTIONS, SECTIONS, PageKind, add_kind_properties
 from .parallel import map_in_processes
 from .schema import CommonFields, Kind, Record, read_common
 from .slugs import slugify
@@ -166,13 +166,20 @@ def load_content(
             continue
         if entry.name in SECTIONS and entry.is_dir():
             _find_section(config, entry, SECTIONS[entry.name].kind, jobs, problems, scans)
-        elif entry.name == "pages" and entry.is_dir():
-            _find_pages(config, entry, jobs, problems)
+        elif entry.name in LONE_FILE_SECTIONS and entry.is_dir():
+            _find_pages(config, entry, LONE_FILE_SECTIONS[entry.name], jobs, problems)
         elif entry.name == "data" and entry.is_dir():
             _load_data(root, entry, data, problems)
         else:
             problems.append(
-                warning(rel, None, _("is not used: content/ holds villages/, stories/, events/, pages/ and data/"))
+                warning(
+                    rel,
+                    None,
+                    _(
+                        "is not used: content/ holds villages/, stories/, events/, places/, pages/, cities/, tags/ "
+                        "and data/"
+                    ),
+                )
             )
 
     # static/ is copied as it is, but only from inside the site: a link out of it is an error here.
@@ -316,13 +323,18 @@ def _find_section(
         _page_jobs(config, entry.path, rel, markdown, kind, folder, entry.name, bundle, jobs, problems)
 
 
-def _find_pages(config: SiteConfig, pages_dir: Path, jobs: list[_Job], problems: list[Problem]) -> None:
-    """Free pages: ``about.md`` (with ``about.en.md`` beside it), or a folder ``about/index.md`` with photos."""
+def _find_pages(
+    config: SiteConfig, pages_dir: Path, entry_kind: PageKind, jobs: list[_Job], problems: list[Problem]
+) -> None:
+    """Free pages: ``about.md`` (with ``about.en.md`` beside it), or a folder ``about/index.md`` with photos;
+    introductions to a city's or a tag's villages the same way (``cities/foshan.md``)."""
     root = config.root.resolve()
+    section = entry_kind.section
+    kind = entry_kind.kind
     entries = [entry for entry in sorted(pages_dir.iterdir()) if not is_ignored(entry.name)]
     files = {entry.name for entry in entries if entry.is_file()}
     for entry in entries:
-        rel = f"content/pages/{entry.name}"
+        rel = f"content/{section}/{entry.name}"
         if entry.is_symlink() and (problem := link_problem(str(entry), root, rel)):
             problems.append(problem)
             continue
@@ -330,16 +342,16 @@ def _find_pages(config: SiteConfig, pages_dir: Path, jobs: list[_Job], problems:
             stem, _dot, language = entry.stem.partition(".")
             if language:
                 if f"{stem}.md" not in files:
-                    problems.append(_orphan(rel, f"content/pages/{stem}.md"))
+                    problems.append(_orphan(rel, f"content/{section}/{stem}.md"))
                 continue  # read with its original, below
             translations = [name for name in files if name.startswith(f"{stem}.") and name.count(".") == 2]
             _page_jobs(
-                config, str(pages_dir), rel, [entry.name, *translations], Kind.PAGE, "/pages/", stem, (), jobs, problems
+                config, str(pages_dir), rel, [entry.name, *translations], kind, f"/{section}/", stem, (), jobs, problems
             )
         elif entry.is_dir() and (entry / "index.md").is_file():
-            folder = f"/pages/{entry.name}/"
+            folder = f"/{section}/{entry.name}/"
             markdown, bundle = _scan_page_folder(config, str(entry), problems)
-            _page_jobs(config, str(entry), rel, markdown, Kind.PAGE, folder, entry.name, bundle, jobs, problems)
+            _page_jobs(config, str(entry), rel, markdown, kind, folder, entry.name, bundle, jobs, problems)
         else:
             problems.append(
                 warning(
@@ -369,7 +381,7 @@ def _page_jobs(
     ``markdown`` holds the original's file name first when the page is one file (``about.md``);
     in a page folder it is ``index.md``.
     """
-    single = folder == "/pages/"
+    single = folder in {f"/{section}/" for section in LONE_FILE_SECTIONS}  # one file: about.md, foshan.md
     original_name = markdown[0] if single else "index.md"
     original = f"{directory}/{original_name}"
     base_rel = rel if single else f"{rel}/index.md"
@@ -380,7 +392,7 @@ def _page_jobs(
         match = _TRANSLATION.match("index." + file_name.split(".", 1)[1] if single else file_name)
         if not match:
             continue
-        file_rel = f"content/pages/{file_name}" if single else f"{rel}/{file_name}"
+        file_rel = f"content{folder}{file_name}" if single else f"{rel}/{file_name}"
         language = _edition_of(config, file_rel, match.group(1), base_rel, problems)
         if language is not None:
             jobs.append(_Job(f"{directory}/{file_name}", kind, language, folder, name, bundle, over=original))
@@ -584,7 +596,12 @@ def load_source(
         ).hexdigest()
     found: list[Problem] = [*parts.meta.warnings]  # Chinese quotes, full-width commas: read, and said
     fields = FieldReader(data, doc, rel, found)
-    common = read_common(fields, summary_required=entry.summary_required, date_required=entry.date_required)
+    common = read_common(
+        fields,
+        summary_required=entry.summary_required,
+        date_required=entry.date_required,
+        title_required=entry.title_required,
+    )
     own = entry.read(fields, config) if entry.read is not None else None
     extra = fields.extra_fields(entry.keys)
     if over is not None:

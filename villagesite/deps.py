@@ -102,7 +102,7 @@ def structure(
     pages = tuple(
         (site.edition.prefix, page.url, page_meta(page, tuple(by_folder.get(page.url, ()))))
         for site in sites
-        for page in site.pages
+        for page in (*site.pages, *site.intros.values())
     )
     listings = tuple(
         (

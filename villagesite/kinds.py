@@ -84,6 +84,10 @@ class PageKind:
     lone_file: str = N_("a page needs a folder of its own")
     """The error for a page written as a lone file (``content/villages/x.md``), marked with ``N_`` and
     translated where it is reported: a whole sentence for each kind, as translators need."""
+    own_page: bool = True
+    """Whether its pages are published as pages. An introduction to a city's or a tag's villages
+    (``content/cities/<slug>.md``) is not: its listing shows it, at the same address."""
+    title_required: bool = True
     fixed: frozenset[str] = frozenset()
     """Its fields that are facts, not words (``style``, ``location``): a translation may not change them and
     the Traditional edition does not convert them (see :mod:`villagesite.translations`); with the
@@ -259,11 +263,39 @@ KINDS: Mapping[Kind, PageKind] = {
             None,
             bundles=False,
         ),
+        PageKind(
+            Kind.CITY_INTRO,
+            "cities",
+            "city_intros",
+            frozenset(COMMON_KEYS),
+            None,
+            "listing.html",
+            "/cities/{slug}/",
+            "/cities/",
+            bundles=False,
+            own_page=False,
+            title_required=False,
+        ),
+        PageKind(
+            Kind.TAG_INTRO,
+            "tags",
+            "tag_intros",
+            frozenset(COMMON_KEYS),
+            None,
+            "listing.html",
+            "/tags/{slug}/",
+            "/tags/",
+            bundles=False,
+            own_page=False,
+            title_required=False,
+        ),
     )
 }
 
 SECTIONS: Mapping[str, PageKind] = {entry.section: entry for entry in KINDS.values() if entry.bundles}
 """Content folders whose pages are page folders: ``villages`` -> the village entry."""
+LONE_FILE_SECTIONS: Mapping[str, PageKind] = {entry.section: entry for entry in KINDS.values() if not entry.bundles}
+"""Content folders of pages written as lone files (``pages/about.md``, ``cities/foshan.md``)."""
 BY_NAME: Mapping[str, PageKind] = {entry.kind.value: entry for entry in KINDS.values()}
 """``village`` -> its entry: the names used in templates (``page.village``) and on the command line."""
 NAMED_BY: Mapping[Kind, tuple[tuple[PageKind, Relation], ...]] = {

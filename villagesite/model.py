@@ -186,6 +186,9 @@ class Site:
     paths (``page.url``); the edition's prefix is added where a link is written."""
     editions: tuple[Edition, ...] = ()
     """All editions of the site, the content's own first."""
+    intros: Mapping[str, Page] = field(default_factory=dict)
+    """Introductions to a city's or a tag's villages (``content/cities/<slug>.md``) by the address of the
+    listing that shows them; not among ``pages``: they have no page of their own."""
     originals: Mapping[tuple[Kind, str], Page] = field(default_factory=dict)
     """The content's own edition's pages by kind and slug (empty in that edition): what an English
     page is called in Chinese."""

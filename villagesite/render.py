@@ -257,7 +257,19 @@ class Renderer:
         return self.render("poster.html", poster_url(page), page.source.rel_path, page=page)
 
     def listing(self, listing: Listing, paging: ListingPage) -> Rendered:
-        return self.render("listing.html", paging.url, None, listing=listing, paging=paging)
+        """A page of a listing; a city's or a tag's first page with its introduction, if one is written."""
+        intro = self.site.intros.get(listing.url) if paging.number == 1 else None
+        content = Markup("")
+        if intro is not None:
+            reads = getattr(self.env, "reads", None)
+            if reads is not None:  # read here, not by the template: its body is what this page is made of too
+                reads.add(intro.url)
+            html = worded(self.localize(intro.html), self.strings)
+            content = Markup(responsive_body(html, self.images_by_link, self.link))
+        source = intro.source.rel_path if intro is not None else None
+        return self.render(
+            "listing.html", paging.url, source, listing=listing, paging=paging, intro=intro, content=content
+        )
 
     def index(self, template: str, url: str, **context: Any) -> Rendered:
         return self.render(template, url, None, **context)

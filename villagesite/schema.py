@@ -40,6 +40,8 @@ class Kind(StrEnum):
     EVENT = "event"
     PLACE = "place"
     PAGE = "page"
+    CITY_INTRO = "city_intro"
+    TAG_INTRO = "tag_intro"
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,9 +339,11 @@ EVENT_KEYS = COMMON_KEYS | {"start", "end", "village", "location"}
 SUMMARY_LIMIT = 120
 
 
-def read_common(fields: FieldReader, *, summary_required: bool, date_required: bool) -> CommonFields:
+def read_common(
+    fields: FieldReader, *, summary_required: bool, date_required: bool, title_required: bool = True
+) -> CommonFields:
     """The fields every kind has; its registry entry says which it requires."""
-    title = fields.text("title", required=True) or ""
+    title = fields.text("title", required=title_required) or ""
     return CommonFields(
         title=title,
         title_en=fields.text("title_en"),

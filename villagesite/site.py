@@ -148,7 +148,30 @@ def assemble_site(
         if edition.original:
             originals_by_slug.update(((page.kind, page.slug), page) for page in site.pages)
         sites.append(site)
+    if sites:
+        problems += _unlisted_intros(sites[0])
     return tuple(sites), problems
+
+
+def _unlisted_intros(site: Site) -> list[Problem]:
+    """An introduction whose file name is no city's or tag's listing: its words would be shown nowhere."""
+    problems = []
+    for url, intro in site.intros.items():
+        listings = site.cities if intro.kind is Kind.CITY_INTRO else site.tags
+        if any(listing.url == url for listing in listings):
+            continue
+        slugs = [listing.url.rstrip("/").rsplit("/", 1)[-1] for listing in listings]
+        names = ", ".join(f"{slug} ({listing.title})" for slug, listing in list(zip(slugs, listings, strict=True))[:8])
+        message = (
+            _("no village names this city, so this introduction is shown nowhere")
+            if intro.kind is Kind.CITY_INTRO
+            else _("no village has this tag, so this introduction is shown nowhere")
+        )
+        hint = did_you_mean(intro.slug, slugs) or (
+            _("name the file after its listing's address: {names}", names=names) if names else None
+        )
+        problems.append(warning(intro.source.rel_path, None, message, hint=hint))
+    return problems
 
 
 def _page_key(source: Source) -> tuple[Kind, str, str]:
@@ -490,7 +513,10 @@ def _collect(
 
     return Site(
         config=config,
-        pages=tuple(page for kind in KINDS for page in ordered[kind]),
+        pages=tuple(page for kind, entry in KINDS.items() if entry.own_page for page in ordered[kind]),
+        intros=MappingProxyType(
+            {page.url: page for kind, entry in KINDS.items() if not entry.own_page for page in ordered[kind]}
+        ),
         collections=MappingProxyType({entry.collection: tuple(ordered[kind]) for kind, entry in KINDS.items()}),
         by_slug=MappingProxyType(by_slug),
         named_by=MappingProxyType(
