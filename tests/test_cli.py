@@ -22,7 +22,7 @@ def test_init_makes_a_site_that_builds_at_once(tmp_path: Path):
     assert run_cli("build", "--site", root).code == 0
     page = (root / "output/villages/sample/index.html").read_text(encoding="utf-8")
     assert "示例古村" in page
-    assert [p.name.split(".")[0] for p in (root / "output/img").glob("*.jpg")] == ["cover"] * 3
+    assert [p.name.split(".")[0] for p in (root / "output/img").glob("*.jpg")] == ["cover"] * 4  # and its share card
     assert (root / ".gitignore").read_text().startswith("output/")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -43,9 +44,10 @@ def test_cover_is_upright_responsive_and_free_of_metadata(site):
     result = run_cli("build", "--site", root)
     assert result.code == 0, result.err
     files = variants(root, "cover")
-    # 120x240 upright: widths 40, 80, 120 (never upscaled to 160), in three formats.
+    # 120x240 upright: widths 40, 80, 120 (never upscaled to 160), in three formats; and its share card.
     assert sorted((p.suffix, size_of(p)) for p in files) == sorted(
-        (ext, size) for ext in (".avif", ".jpg", ".webp") for size in ((40, 80), (80, 160), (120, 240))
+        [(ext, size) for ext in (".avif", ".jpg", ".webp") for size in ((40, 80), (80, 160), (120, 240))]
+        + [(".jpg", (1200, 630))]
     )
     for path in files:
         data = path.read_bytes()
@@ -158,7 +160,8 @@ def test_changing_the_widths_encodes_every_photo(site):
     (root / "site.yaml").write_text(SITE.replace("[40, 80, 160]", "[50, 100]"), encoding="utf-8")
     report = build(load_config(root))
     assert (report.photos_encoded, report.photos_cached) == (2, 0)
-    assert sorted({int(p.name.split(".")[2]) for p in variants(root, "cover")}) == [50, 100]
+    widths = {p.name.split(".")[2] for p in variants(root, "cover")} - {"1200x630"}  # less the share card
+    assert sorted(map(int, widths)) == [50, 100]
 
 
 def test_cache_folder_can_live_elsewhere(site, tmp_path, monkeypatch):
@@ -366,3 +369,38 @@ def test_a_cover_focus_is_where_its_crop_is_centred(site):
     assert run_cli("build", "--site", root).code == 0
     html = (root / "output/villages/fengjian/index.html").read_text(encoding="utf-8")
     assert 'alt="石桥" fetchpriority="high" decoding="async" style="object-position:30% 85.5%;' in html
+
+
+def test_a_cover_makes_a_share_card_of_1200_by_630_cropped_around_its_focus(site):
+    """What a chat app shows of a shared link: the cover cut to Open Graph's card, its subject kept."""
+    tall = Image.new("RGB", (1000, 1000), (40, 90, 200))  # blue above...
+    tall.paste((200, 40, 40), (0, 800, 1000, 1000))  # ...and the subject, red, at the bottom
+    buffer = io.BytesIO()
+    tall.save(buffer, "JPEG", quality=90)
+    root = site(
+        {
+            "content/villages/fengjian/index.md": village(
+                extra="cover: {src: cover.jpg, alt: 石桥, focus: [50, 100]}\n"
+            ),
+            "content/villages/fengjian/cover.jpg": buffer.getvalue(),
+            "content/villages/zili/index.md": village("自力村", extra="cover: {src: cover.jpg, alt: 碉楼}\n"),
+            "content/villages/zili/cover.jpg": buffer.getvalue(),
+        }
+    )
+    assert run_cli("build", "--site", root, "--base-url", "https://example.org/").code == 0
+    html = (root / "output/villages/fengjian/index.html").read_text(encoding="utf-8")
+    card = re.search(
+        r'<meta property="og:image" content="https://example.org(/img/cover\.\w{10}\.1200x630\.jpg)">', html
+    )
+    assert card is not None
+    assert '<meta property="og:image:width" content="1200">\n<meta property="og:image:height" content="630">' in html
+    with Image.open(root / "output" / card.group(1).lstrip("/")) as image:
+        assert image.size == (1200, 630) and image.format == "JPEG" and not image.getexif()
+        assert image.getpixel((600, 620))[0] > 150  # the bottom, kept: red
+    other = (root / "output/villages/zili/index.html").read_text(encoding="utf-8")
+    centred = re.search(r'content="https://example.org(/img/cover\.\w{10}\.1200x630\.jpg)"', other)
+    assert centred is not None and centred.group(1) != card.group(1)  # the same photo, cut elsewhere
+    with Image.open(root / "output" / centred.group(1).lstrip("/")) as image:
+        assert image.getpixel((600, 10))[2] > 150  # the middle of a square photo: blue at the top
+    # The card is not offered in a srcset: the page's own pictures keep the photo's shape.
+    assert "1200x630" not in html.split("<main")[1]

@@ -33,6 +33,8 @@ PAGE_KINDS = {
     "style": "styles/minority/",
     "city": "cities/meizhou/",
     "tag": "tags/shui-xiang/",
+    "city-introduced": "cities/qingyuan/",  # an introduction and a map above its villages
+    "tag-introduced": "tags/shan-di-cun-luo/",
     "cities": "cities/",
     "tags": "tags/",
     "stories": "stories/",
@@ -58,6 +60,7 @@ PAGE_KINDS = {
     "en-all-villages": "en/villages/",
     "en-place": "en/places/shuian-minsu/",
     "en-tags": "en/tags/",
+    "en-city-introduced": "en/cities/qingyuan/",
     "en-story": "en/stories/yao-shuagetang/",
     "en-events": "en/events/",
     "en-page": "en/about/",

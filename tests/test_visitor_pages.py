@@ -229,7 +229,7 @@ def test_every_page_has_title_description_canonical_and_open_graph(site):
         if "poster" not in rel:
             assert meta(html, "og:title") and meta(html, "og:url") == canonical[0], rel
     page = read(output, "villages/fengjian/index.html")
-    assert re.fullmatch(r"https://example\.org/sub/img/cover\.\w{10}\.64\.jpg", meta(page, "og:image"))
+    assert re.fullmatch(r"https://example\.org/sub/img/cover\.\w{10}\.1200x630\.jpg", meta(page, "og:image"))
     assert meta(page, "og:image:alt") == "河涌上的石桥" and meta(page, "description") == "逢简村的简介。"
 
 

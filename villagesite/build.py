@@ -73,6 +73,8 @@ from .write import (
     write_output,
 )
 
+CENTRE = (50.0, 50.0)
+"""A cover's share card is cropped around its middle unless ``cover.focus`` says otherwise."""
 SOURCES_FILE = "content.jsonl"
 """Content files as read by the last command-line build (see :mod:`villagesite.source_cache`)."""
 
@@ -118,7 +120,8 @@ def prepare(
         if isinstance(source, str):
             problems += [image_problem(use, use.src, source, photo.nearby) for use in photo.uses]
         else:
-            assets.append(plan_variants(source, config.images))
+            covers = [use.focus or CENTRE for use in photo.uses if use.field in ("cover", "cover.src")]
+            assets.append(plan_variants(source, config.images, share=covers[0] if covers else None))
     if any(p.is_error for p in problems):
         raise BuildFailed(problems)
     return Prepared(sites, tuple(assets), tuple(problems))

@@ -275,7 +275,8 @@ def encode_one(
     the file written for each variant key."""
     cache = ImageCache(cache_root)
     source = asset.source
-    largest = max(asset.variants, key=lambda v: v.width)
+    shaped = [v for v in asset.variants if v.crop is None]
+    largest = max(shaped, key=lambda v: v.width)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         with Image.open(source.path) as opened:
@@ -293,21 +294,33 @@ def encode_one(
     image = _normal_mode(upright)
     by_width: dict[int, Image.Image] = {}
     current = image
-    for width in sorted({v.width for v in asset.variants}, reverse=True):
-        target = next(v for v in asset.variants if v.width == width)
+    for width in sorted({v.width for v in shaped}, reverse=True):
+        target = next(v for v in shaped if v.width == width)
         if current.size != (target.width, target.height):
             current = current.resize((target.width, target.height), Image.Resampling.LANCZOS, reducing_gap=3.0)
         if not by_width and icc:
             current = _to_srgb(current, icc)  # on the largest variant: far fewer pixels than the original
         by_width[width] = current
     del image, upright
-    written = {variant.key: str(_save(by_width[variant.width], variant, cache)) for variant in missing}
+    written = {}
+    for variant in missing:
+        made = _cropped(by_width[max(by_width)], variant) if variant.crop else by_width[variant.width]
+        written[variant.key] = str(_save(made, variant, cache))
     placeholder = cache.placeholder(source.digest) if not want_placeholder else None
     if placeholder is None:
         placeholder = _placeholder(by_width[min(by_width)], source.has_alpha)
         entry = {"data": placeholder, "sha256": _text_digest(placeholder)}
         _write_atomic(cache.placeholder_path(source.digest), json.dumps(entry).encode())
     return placeholder, written
+
+
+def _cropped(image: Image.Image, variant: Variant) -> Image.Image:
+    """A share card: the photo cut to the card's shape around its focus, then scaled to the card."""
+    assert variant.crop is not None
+    x, y = variant.crop
+    return ImageOps.fit(
+        image, (variant.width, variant.height), Image.Resampling.LANCZOS, centering=(x / 100, y / 100)
+    ).convert("RGB")
 
 
 def _normal_mode(image: Image.Image) -> Image.Image:

@@ -74,6 +74,9 @@ class Variant:
     """Cache key: the source's hash and everything that shapes the encoded bytes."""
     url: str
     """Site path, e.g. ``/img/shi-qiao.3f9a1c2b7d.960.webp``."""
+    crop: tuple[float, float] | None = None
+    """A share card's crop (``width`` x ``height`` exactly) around this point, in percent from the
+    photo's left and top; None for the variants a ``srcset`` offers, which keep the photo's shape."""
 
     @property
     def mime(self) -> str:
@@ -97,7 +100,13 @@ class ImageAsset:
         return self.formats[-1]
 
     def of_format(self, fmt: str) -> tuple[Variant, ...]:
-        return tuple(v for v in self.variants if v.format == fmt)
+        """The variants of ``fmt`` that keep the photo's shape (a ``srcset``'s), smallest first."""
+        return tuple(v for v in self.variants if v.format == fmt and v.crop is None)
+
+    @property
+    def share(self) -> Variant | None:
+        """The share card (Open Graph's 1200 x 630), planned for a page's cover."""
+        return next((v for v in self.variants if v.crop is not None), None)
 
     def nearest(self, width: int, fmt: str | None = None) -> Variant:
         """The smallest variant at least ``width`` wide (else the largest), in ``fmt`` or the fallback."""
@@ -288,8 +297,14 @@ def _orientation(image: Image.Image) -> int:
     return value if isinstance(value, int) and 1 <= value <= 8 else 1
 
 
-def plan_variants(source: ImageSource, config: ImageConfig) -> ImageAsset:
-    """Widths never above the photo's own; PNG instead of JPEG where the photo is transparent."""
+SHARE_SIZE = (1200, 630)
+"""Open Graph's recommended card: what WeChat, Weibo, Facebook and messaging apps show of a shared page."""
+
+
+def plan_variants(source: ImageSource, config: ImageConfig, share: tuple[float, float] | None = None) -> ImageAsset:
+    """Widths never above the photo's own; PNG instead of JPEG where the photo is transparent.
+
+    ``share`` (a cover's focus, or the centre): a JPEG share card cropped around it as well."""
     widths = sorted({min(w, source.width) for w in config.widths})
     formats = [f for f in config.formats if f != "png"]
     if source.has_alpha:
@@ -307,6 +322,13 @@ def plan_variants(source: ImageSource, config: ImageConfig) -> ImageAsset:
             ]
             url = f"/img/{stem}.{key[:10]}.{width}.{EXTENSION[fmt]}"
             variants.append(Variant(width, height, fmt, quality, key, url))
+    if share is not None and not source.has_alpha:
+        width, height = SHARE_SIZE
+        x, y = share
+        shape = f"{source.digest}:{width}x{height}:{x:g},{y:g}:jpeg:{config.quality}:{PIPELINE_VERSION}"
+        key = hashlib.sha256(shape.encode()).hexdigest()[:20]
+        url = f"/img/{stem}.{key[:10]}.{width}x{height}.jpg"
+        variants.append(Variant(width, height, "jpeg", config.quality, key, url, (x, y)))
     return ImageAsset(source, tuple(variants))
 
 

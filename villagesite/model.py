@@ -141,6 +141,8 @@ class ImageUse:
     field: str
     src: str
     """As written."""
+    focus: tuple[float, float] | None = None
+    """A cover's point to keep in view (``cover.focus``): where its share card is cropped around."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,6 +100,7 @@ class Renderer:
                 "resource": lambda page, src: link(config, page.url + src),
                 "picture": self._picture,
                 "image_url": self._image_url,
+                "share_image": self._share_image,
                 # Templates call t() forty times a page: the site's language is a plain dict lookup.
                 "t": translator(chain, config.language, strings),
                 "markup": Markup,
@@ -188,6 +189,19 @@ class Renderer:
         )
         self._alternates = (this_url, found)
         return found
+
+    def _share_image(self, page: Page, ref: ImageRef) -> Markup:
+        """Open Graph's image of a page: its cover cut to the 1200 x 630 card around its focus, with its
+        size, so that a link shared in a chat shows it at once; the cover as it is where no card was made
+        (a transparent PNG)."""
+        asset = self._processed(page, ref).asset
+        card = asset.share
+        if card is None:
+            return Markup('<meta property="og:image" content="{}">').format(self._image_url(page, ref))
+        return Markup(
+            '<meta property="og:image" content="{}">\n<meta property="og:image:width" content="{}">\n'
+            '<meta property="og:image:height" content="{}">'
+        ).format(absolute(self.site.config, card.url), card.width, card.height)
 
     def _image_url(self, page: Page, ref: ImageRef, width: int = 1200) -> str:
         """The full URL of a variant at least ``width`` wide in the fallback format (for Open Graph)."""

@@ -444,7 +444,7 @@ def _photo_uses(
                 (
                     url + ref.src,
                     bundle_path(config, source, ref.src),
-                    ImageUse(source.rel_path, ref.line, ref.field, ref.src),
+                    ImageUse(source.rel_path, ref.line, ref.field, ref.src, ref.focus),
                 )
             )
             continue
