@@ -180,3 +180,29 @@ def test_many_names_are_read_in_a_child_with_the_same_jyutping_as_one_by_one():
     )
     assert read == json.loads(one_by_one.stdout)
     assert read[names.index("逢简村")] == ["fung4", "gaan2", "cyun1"]
+
+
+def test_a_cold_build_starts_the_jyutping_child_early_and_leaves_no_process_behind(site, monkeypatch):
+    from villagesite import readings
+
+    started: list[subprocess.Popen[str]] = []
+    make = readings._child
+
+    def recorded() -> subprocess.Popen[str] | None:
+        child = make()
+        if child is not None:
+            started.append(child)
+        return child
+
+    monkeypatch.setattr(readings, "_child", recorded)
+    monkeypatch.setattr(readings, "_memo", {table: {} for table in readings.TABLES})
+    root = site({"content/villages/fengjian/index.md": village("逢简村")})
+    assert run_cli("build", "--site", root, "--clean").code == 0
+    assert len(started) == 1 and started[0].poll() == 0  # started while the content was read; done
+    html = (root / "output/villages/fengjian/index.html").read_text(encoding="utf-8")
+    assert "fung4" in html and "gaan2" in html
+    # Started and never given names (a build that stops before it renders): it ends with the build.
+    monkeypatch.setattr(readings, "_memo", {table: {} for table in readings.TABLES})
+    with readings.early_child():
+        readings.start_child_early()
+    assert len(started) == 2 and started[1].poll() == 0

@@ -16,8 +16,9 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
-from . import deps
+from . import deps, readings
 from .caches import Caches, DiskCaches, cache_dir
 from .commit import recover
 from .config import SiteConfig
@@ -107,6 +108,8 @@ def prepare(
     # Content first: its errors are what editors need to see, even if the theme is broken too.
     root = caches.root if caches else cache_dir(config)
     content = load_content(config, *(caches.content(config) if caches else (None, None, None)))
+    if "jyutping" in config.pronunciation and any(_cantonese(source) for source in content.sources):
+        readings.start_child_early()  # a cold build: ToJyutping loads in a child while the content converts
     markdown = caches.markdown(root) if caches else None
     conversions = caches.conversions() if caches else None
     sites, site_problems = assemble_site(config, content, drafts=drafts, markdown=markdown, conversions=conversions)
@@ -125,6 +128,12 @@ def prepare(
     if any(p.is_error for p in problems):
         raise BuildFailed(problems)
     return Prepared(sites, tuple(assets), tuple(problems))
+
+
+def _cantonese(source: Any) -> bool:
+    """A village whose names the default theme shows in Jyutping as well."""
+    village = source.village
+    return village is not None and village.style.key == "cantonese"
 
 
 def render_files(
@@ -316,7 +325,7 @@ def _static_files(config: SiteConfig) -> list[Path]:
 
 def check(config: SiteConfig, *, drafts: bool = False) -> list[Problem]:
     """Every problem in the site (broken links count as errors); nothing is encoded or written."""
-    with collector_paused():
+    with collector_paused(), readings.early_child():
         return _check(config, drafts)
 
 
@@ -360,7 +369,7 @@ def build(
     ``hash_assets=False`` keeps the theme's static files under their own
     names (the preview does).  ``strict`` counts every warning as an error: nothing is written then.
     """
-    with collector_paused():
+    with collector_paused(), readings.early_child():
         return _build(config, output, drafts, progress, caches or DiskCaches(config, clean=clean), hash_assets, strict)
 
 

@@ -12,13 +12,14 @@ worker does not import it again.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .sealed import read_sealed, write_sealed
@@ -74,14 +75,65 @@ def _read(table: str, text: str) -> list[str]:
 
 JYUTPING_IN_A_CHILD = """
 import json, sys
-texts = json.load(sys.stdin)
 import ToJyutping
+texts = json.load(sys.stdin)
 json.dump([[r or "" for _c, r in ToJyutping.get_jyutping_list(t)] for t in texts], sys.stdout)
 """
-"""ToJyutping builds its 70 MB trie when imported: a child process holds it while it reads a batch (it
-takes the whole batch first, so that the build need not wait while it imports)."""
+"""ToJyutping builds its 70 MB trie when imported: a child process holds it while it reads a batch."""
 BATCH_IN_A_CHILD = 20
 """From this many new texts on, :func:`start_jyutping` reads them in a child process."""
+_early: subprocess.Popen[str] | None = None
+"""A child started before the names were known (:func:`start_child_early`), waiting for them."""
+
+
+def _child() -> subprocess.Popen[str] | None:
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-c", JYUTPING_IN_A_CHILD],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            encoding="utf-8",
+        )
+    except OSError:  # no process to be had: the names are read here
+        return None
+
+
+def start_child_early() -> None:
+    """Start the child that reads Jyutping now, when a build knows it will need it and nothing it read
+    before is kept (a cold build): ToJyutping's trie (1.1 s) is built while the build reads and
+    converts the content, not while it waits for the names."""
+    global _early
+    if _early is None and not _memo["jyutping"] and "ToJyutping" not in sys.modules:
+        _early = _child()
+
+
+@contextlib.contextmanager
+def early_child() -> Iterator[None]:
+    """A build: a child started early and never given names (nothing was rendered) ends with it."""
+    global _early
+    try:
+        yield
+    finally:
+        child, _early = _early, None
+        if child is not None:
+            _give(child, [])
+            child.communicate()
+
+
+def _give(child: subprocess.Popen[str], texts: list[str]) -> None:
+    """Write the texts to the child from a thread: a long batch fills the pipe until the child has imported."""
+
+    def write() -> None:
+        try:
+            assert child.stdin is not None
+            with child.stdin:
+                json.dump(texts, child.stdin, ensure_ascii=False)
+        except (OSError, ValueError):  # the child is gone: finish() reads the names here
+            pass
+
+    threading.Thread(target=write, daemon=True).start()
 
 
 def start_jyutping(texts: Iterable[str]) -> Callable[[], None]:
@@ -92,28 +144,20 @@ def start_jyutping(texts: Iterable[str]) -> Callable[[], None]:
     child process that exits when it has read them, so it never weighs on the build's memory, while
     the build reads the names' pinyin on the other core; the results are kept for the next build like
     the rest (:func:`keep`)."""
+    global _early
     missing = list(dict.fromkeys(text for text in texts if text not in _memo["jyutping"]))
+    child, _early = _early, None
 
     def here() -> None:
         for text in missing:
             jyutping(text)
 
-    if len(missing) < BATCH_IN_A_CHILD or "ToJyutping" in sys.modules:
+    if child is None and (len(missing) < BATCH_IN_A_CHILD or "ToJyutping" in sys.modules):
         return here
-    try:
-        child = subprocess.Popen(
-            [sys.executable, "-c", JYUTPING_IN_A_CHILD],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            encoding="utf-8",
-        )
-        assert child.stdin is not None
-        with child.stdin:
-            json.dump(missing, child.stdin, ensure_ascii=False)
-    except OSError:  # no process to be had, or it died on its first read: read them here
+    child = child or _child()
+    if child is None:
         return here
+    _give(child, missing)
 
     def finish() -> None:
         try:
