@@ -196,6 +196,7 @@ def test_a_cold_build_starts_the_jyutping_child_early_and_leaves_no_process_behi
 
     monkeypatch.setattr(readings, "_child", recorded)
     monkeypatch.setattr(readings, "_memo", {table: {} for table in readings.TABLES})
+    monkeypatch.delitem(sys.modules, "ToJyutping", raising=False)  # as in a new process: other tests read here
     root = site({"content/villages/fengjian/index.md": village("逢简村")})
     assert run_cli("build", "--site", root, "--clean").code == 0
     assert len(started) == 1 and started[0].poll() == 0  # started while the content was read; done

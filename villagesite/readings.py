@@ -117,9 +117,15 @@ def early_child() -> Iterator[None]:
         yield
     finally:
         child, _early = _early, None
-        if child is not None:
-            _give(child, [])
-            child.communicate()
+        if child is not None and child.stdin is not None and child.stdout is not None:
+            try:
+                with child.stdin:
+                    child.stdin.write("[]")  # no names: it answers [] and exits
+            except (OSError, ValueError):
+                pass
+            with child.stdout:
+                child.stdout.read()
+            child.wait()
 
 
 def _give(child: subprocess.Popen[str], texts: list[str]) -> None:
