@@ -12,6 +12,7 @@ import os
 from typing import Any
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
+"""The villages' time (UTC+8): event days, and calendar times written without a zone."""
 
 
 def today() -> dt.date:

@@ -12,13 +12,13 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
+from .event_days import CHINA
 from .model import Page, Site
 from .urls import absolute
 
 ICS_PATH = "/events.ics"
 EVENT_ICS_FILE = "event.ics"
 """Beside each event's page: that event alone."""
-CHINA = dt.timezone(dt.timedelta(hours=8))
 LINE_OCTETS = 75
 """RFC 5545 3.1: lines longer than this many octets are folded."""
 

@@ -542,7 +542,7 @@ def _festivals(fields: FieldReader) -> list[Festival]:
 
 VISIT_KEYS = {"opening_hours", "tickets", "transport", "tips", "contact"}
 PRACTICAL_KEYS = {"best_season", "time_needed", "parking", "accessibility", "toilets"}
-WHEELCHAIR = {"yes": "yes", "partly": "partly", "no": "no"}
+WHEELCHAIR = ("yes", "partly", "no")
 WHEELCHAIR_ALIASES = {"可以": "yes", "能": "yes", "部分": "partly", "部分可以": "partly", "不可": "no", "不能": "no"}
 
 
