@@ -46,13 +46,17 @@ def small_site(root: Path) -> Path:
     )
 
 
-def get(port: int, path: str, host: str | None = None) -> tuple[int, bytes, dict[str, str]]:
+def get(
+    port: int, path: str, host: str | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, bytes, dict[str, str]]:
     """A request with the path sent exactly as given (no client-side normalising), and any ``Host``."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         connection.putrequest("GET", path, skip_accept_encoding=True, skip_host=host is not None)
         if host is not None:
             connection.putheader("Host", host)
+        for name, value in (headers or {}).items():
+            connection.putheader(name, value)
         connection.endheaders()
         response = connection.getresponse()
         return response.status, response.read(), dict(response.getheaders())
@@ -111,6 +115,25 @@ def test_pages_carry_the_preview_script_and_folders_redirect_to_their_slash(runn
     assert status == 302 and headers["Location"] == "/villages/fengjian/?x=1"
     status, script, headers = get(running.port, "/_villagesite/client.js")
     assert status == 200 and b"WebSocket" in script and headers["Content-Type"].startswith("text/javascript")
+
+
+def test_a_file_is_served_by_ranges_as_a_phone_video_player_asks(running):
+    """Safari plays a <video> only from a server that answers ``Range``: a villager's iPhone on the preview."""
+    path = "/villages/fengjian/clip.mp4"
+    whole = bytes(range(256)) * 40
+    (running.preview.output / path.lstrip("/")).write_bytes(whole)
+    status, body, headers = get(running.port, path)
+    assert status == 200 and body == whole and headers["Accept-Ranges"] == "bytes"
+    status, body, headers = get(running.port, path, headers={"Range": "bytes=0-1"})
+    assert status == 206 and body == whole[:2] and headers["Content-Range"] == f"bytes 0-1/{len(whole)}"
+    status, body, headers = get(running.port, path, headers={"Range": "bytes=10000-"})
+    assert status == 206 and body == whole[10000:] and headers["Content-Range"] == f"bytes 10000-10239/{len(whole)}"
+    status, body, _ = get(running.port, path, headers={"Range": "bytes=-16"})
+    assert status == 206 and body == whole[-16:]
+    status, _, headers = get(running.port, path, headers={"Range": "bytes=20000-"})
+    assert status == 416 and headers["Content-Range"] == f"bytes */{len(whole)}"
+    status, body, _ = get(running.port, "/villages/fengjian/", headers={"Range": "bytes=0-1"})
+    assert status == 200 and len(body) > 2  # a page is always whole (the preview script goes into it)
 
 
 @pytest.mark.parametrize(

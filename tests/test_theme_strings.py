@@ -17,6 +17,7 @@ from villagesite.render import format_date
 from villagesite.schema import DAYS, PAYMENTS, PLACE_KINDS, STYLES, WHEELCHAIR
 from villagesite.stores import STORES
 from villagesite.themes import ThemeChain, resolve_themes
+from villagesite.videos import PLATFORMS
 
 
 def default_chain(site) -> ThemeChain:
@@ -85,6 +86,7 @@ DYNAMIC_KEYS = {
     "day_": DAYS,
     "store_": tuple(set(STORES.values())),
     "wheelchair_": tuple(WHEELCHAIR),
+    "platform_": PLATFORMS,
 }
 VARIABLE_KEYS = {
     # t(name): the keys the name holds.
@@ -105,6 +107,7 @@ PATTERNS = {
     "title_page": {"title": "甲", "page": "乙"},
     "label_value": {"label": "甲", "value": "乙"},
     "buy_item": {"name": "甲"},
+    "video_watch_on": {"platform": "甲"},
     "date": {"year": 2026, "month": 5, "day": 1},
     "date_time": {"date": "甲", "hour": 9, "minute": 30},
 }

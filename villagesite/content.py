@@ -601,6 +601,7 @@ def load_source(
         summary_required=entry.summary_required,
         date_required=entry.date_required,
         title_required=entry.title_required,
+        videos="videos" in entry.keys,
     )
     own = entry.read(fields, config) if entry.read is not None else None
     extra = fields.extra_fields(entry.keys)

@@ -30,7 +30,7 @@ from .markdown_html import BodyImage, RenderedBody, Targets, render_markdown
 from .parallel import map_in_processes
 from .traditional import converted_body
 
-VERSION = f"5|markdown {markdown.__version__}|nh3 {getattr(nh3, '__version__', '?')}"
+VERSION = f"6|markdown {markdown.__version__}|nh3 {getattr(nh3, '__version__', '?')}"
 
 
 def _version() -> str:

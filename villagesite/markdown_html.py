@@ -25,6 +25,7 @@ from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from .errors import Problem, Severity, SourceLocation, closest, did_you_mean, suggest
 from .i18n import _
 from .slugs import slugify
+from .videos import recognise
 
 Targets = Mapping[str, str]
 """Content path (``/villages/shawan/``) -> site path of what is there."""
@@ -108,15 +109,23 @@ SAFE_ATTRIBUTES = {
 FOOTNOTE_BACK = "\ue000footnote_back:%d\ue000"
 """The title of a footnote's link back to the text, as a body is converted (and cached): a mark that the
 page's language replaces with the theme's ``footnote_back`` when the page is written (:func:`worded`)."""
-_FOOTNOTE_BACK = re.compile("\ue000footnote_back:([0-9]+)\ue000")
+WATCH_ON = "\ue000watch_on:{platform}\ue000"
+"""Where a video linked alone on its line plays ("在抖音观看"): a mark, worded like :data:`FOOTNOTE_BACK`."""
+_MARK = re.compile("\ue000(footnote_back|watch_on):([0-9a-z_]+)\ue000")
 
 
 def worded(html: str, strings: Mapping[str, str]) -> str:
-    """A converted body in the words of one language: each footnote's back link titled by the theme."""
+    """A converted body in the words of one language: each footnote's back link titled by the theme, and
+    each video card's platform named."""
     if "\ue000" not in html:
         return html
-    words = strings["footnote_back"]
-    return _FOOTNOTE_BACK.sub(lambda match: words.replace("N", match.group(1)), html)
+
+    def word(match: re.Match[str]) -> str:
+        if match.group(1) == "footnote_back":
+            return strings["footnote_back"].replace("N", match.group(2))
+        return strings["video_watch_on"].format(platform=strings["platform_" + match.group(2)])
+
+    return _MARK.sub(word, html)
 
 
 def _heading_id(text: str, separator: str) -> str:
@@ -194,6 +203,8 @@ class _ContentLinks(Treeprocessor):
                     element.set("href", self.state.link(resolved[0]) + resolved[1])
             elif element.tag == "img" and element.get("src") is not None:
                 self._image(element)
+        for paragraph in root.findall("p"):
+            _video_card(paragraph)
 
     def _image(self, element: etree.Element) -> None:
         src = element.get("src", "")
@@ -262,6 +273,31 @@ class _ContentLinks(Treeprocessor):
             if f"({target}" in text or f'"{target}"' in text or f"<{target}>" in text or f": {target}" in text:
                 return self.state.body_line + offset
         return self.state.body_line
+
+
+def _video_card(paragraph: etree.Element) -> None:
+    """A paragraph that is only a link to a video on a platform (``https://v.douyin.com/…`` alone on its
+    line, ``<…>``, or ``[title](…)``) becomes a light card linking out, as in a page's ``videos:``."""
+    children = list(paragraph)
+    if not children:
+        url, title = (paragraph.text or "").strip(), ""
+    elif len(children) == 1 and children[0].tag == "a" and not (paragraph.text or "").strip():
+        anchor = children[0]
+        if (anchor.tail or "").strip() or len(anchor):
+            return
+        url, title = anchor.get("href", ""), (anchor.text or "").strip()
+    else:
+        return
+    found = recognise(url) if url.startswith("https://") and not any(c.isspace() for c in url) else None
+    if found is None:
+        return
+    paragraph.clear()
+    paragraph.set("class", f"video-link video-{found.platform}")
+    anchor = etree.SubElement(paragraph, "a", {"class": "video-out", "href": url})
+    etree.SubElement(anchor, "span", {"class": "video-play"})
+    if title and title != url:
+        etree.SubElement(anchor, "span", {"class": "video-title"}).text = title
+    etree.SubElement(anchor, "span", {"class": "video-where"}).text = WATCH_ON.format(platform=found.platform)
 
 
 def closest_target(content_path: str, targets: Iterable[str]) -> str | None:

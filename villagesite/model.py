@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .bundle_videos import BundleVideo
 from .config import SiteConfig
 from .content import Source
 from .editions import Edition
@@ -194,6 +195,8 @@ class Site:
     originals: Mapping[tuple[Kind, str], Page] = field(default_factory=dict)
     """The content's own edition's pages by kind and slug (empty in that edition): what an English
     page is called in Chinese."""
+    videos: Mapping[str, BundleVideo] = field(default_factory=dict)
+    """Videos of page folders by site path (``/villages/x/harvest.mp4``): their length, size and poster."""
 
     @property
     def village_by_slug(self) -> Mapping[str, Page]:

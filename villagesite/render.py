@@ -31,6 +31,7 @@ from .kinds import KINDS, NAMED_BY
 from .listings import listing_title
 from .markdown_html import worded
 from .model import Listing, ListingPage, Page, Site
+from .page_videos import Shown, clock, featured_videos, poster_of, videos_of
 from .picture import BODY_SIZES, picture_html, responsive_body
 from .qr import QR_FILE
 from .ruby import Sayer
@@ -77,7 +78,12 @@ class Renderer:
         self.images_by_link = {self.link(url): image for url, image in images.items()}
         self.page_link = _in_edition(link, config, edition)  # pages, listings and feeds: in this edition
         self.page_absolute = _in_edition(absolute, config, edition)
-        self.links = structured.Links(page=self.page_absolute, image=self._image_url, language=edition.language)
+        self.links = structured.Links(
+            page=self.page_absolute,
+            image=self._image_url,
+            language=edition.language,
+            file=functools.partial(absolute, config),
+        )
         # Every word a visitor reads comes from the theme's strings in the edition's language.
         strings = chain.strings_for(edition.language)
         self.strings = strings
@@ -123,6 +129,16 @@ class Renderer:
                 "say": sayer,
                 "said_name": sayer.original_name,
                 "reading_minutes": lambda page: reading_time.minutes(page.html),
+                # Videos: a page's own, and on a village those of the stories and events that name it.
+                "videos_of": lambda page: videos_of(site, page),
+                "featured_videos": lambda limit=4: featured_videos(site, limit),
+                "video_file": lambda shown: (
+                    site.videos.get(shown.page.url + shown.video.src) if shown.video.src else None
+                ),
+                "video_poster": lambda shown: poster_of(site, shown),
+                "video_poster_url": self._video_poster_url,
+                "video_ld": lambda shown: structured.video_data(tuple(shown), site, self.links),
+                "clock": clock,
             }
         )
 
@@ -163,6 +179,16 @@ class Renderer:
             css_class=class_,
             focus=ref.focus,
         )
+
+    def _video_poster_url(self, shown: Shown, width: int = 960) -> str | None:
+        """The link of the photo a ``<video>`` shows before it plays: one file (``poster`` takes no
+        ``srcset``), wide enough for a phone held sideways."""
+        ref = poster_of(self.site, shown)
+        if ref is None:
+            return None
+        asset = self._processed(shown.page, ref).asset
+        fmt = "webp" if "webp" in asset.formats else None  # every browser that plays video shows WebP
+        return self.link(asset.nearest(width, fmt).url)
 
     def _qr_url(self, page: Page) -> str | None:
         """The link to a village's QR code (``qr.svg`` beside its page, of its page in this edition); none

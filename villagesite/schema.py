@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
@@ -17,6 +17,7 @@ from .errors import did_you_mean
 from .fields import FieldReader, GeoPoint, describe, joined, quoted
 from .i18n import _
 from .pronounce import han_count
+from .videos import PLATFORM_NAMES, played_on_tap, recognise
 
 
 class Record:
@@ -283,6 +284,40 @@ PRONOUNCE_SYSTEMS = ("pinyin", "jyutping", "teochew", "hakka")
 
 
 @dataclass(frozen=True, slots=True)
+class Creator(Record):
+    """Who filmed a video: credited on its card and in its structured data."""
+
+    name: str
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Video(Record):
+    """A video a page shows: a creator's post on a platform (``url``), or a file in the page's folder (``src``)."""
+
+    title: str
+    url: str | None
+    """A link out: https, on a platform (``platform``) or any other site (a plain link card)."""
+    src: str | None
+    """A file beside the page (``harvest.mp4``), published in a ``<video>``."""
+    platform: str | None
+    """The platform's key (``douyin``, ``bilibili``…; see :mod:`villagesite.videos`); None for a file or
+    an address of no known platform."""
+    player: str | None
+    """The platform's embeddable player, when ``embed: true`` asks for it: loaded only after a tap."""
+    cover: ImageRef | None
+    """A photo in the page's folder: the card's cover (``cover``) or the ``<video>``'s poster (``poster``)."""
+    duration: int | None
+    """Seconds, as written (``3:25``); a file's own when not written."""
+    creator: Creator | None
+    date: dt.date | None
+    """When it was posted (structured data's ``uploadDate``); the page's date when not written."""
+    line: int
+    field: str
+    """``videos[0]``, or ``body`` for a link alone on its line in the text."""
+
+
+@dataclass(frozen=True, slots=True)
 class CommonFields(Record):
     """Fields every kind of page has."""
 
@@ -296,51 +331,67 @@ class CommonFields(Record):
     cover: ImageRef | None
     template: str | None
     pronounce: Pronounce | None = None
+    videos: tuple[Video, ...] = ()
 
 
 COMMON_KEYS = {"title", "title_en", "summary", "slug", "date", "updated", "draft", "cover", "template", "pronounce"}
-VILLAGE_KEYS = COMMON_KEYS | {
-    "kind",
-    "style",
-    "ethnic_group",
-    "province",
-    "city",
-    "county",
-    "town",
-    "location",
-    "founded",
-    "designations",
-    "gallery",
-    "attractions",
-    "specialties",
-    "festivals",
-    "visit",
-    "tags",
-}
-STORY_KEYS = COMMON_KEYS | {"author", "tags", "villages"}
-PLACE_KEYS = COMMON_KEYS | {
-    "kind",
-    "village",
-    "villages",
-    "location",
-    "address",
-    "phone",
-    "wechat",
-    "opening_hours",
-    "price_range",
-    "payment",
-    "languages_spoken",
-    "booking_url",
-    "shop_url",
-    "gallery",
-    "tags",
-}
-EVENT_KEYS = COMMON_KEYS | {"start", "end", "village", "location"}
+VIDEO_KEYS = frozenset({"videos"})
+"""Kinds with a folder of their own (villages, stories, events, places) show videos."""
+VILLAGE_KEYS = (
+    COMMON_KEYS
+    | VIDEO_KEYS
+    | {
+        "kind",
+        "style",
+        "ethnic_group",
+        "province",
+        "city",
+        "county",
+        "town",
+        "location",
+        "founded",
+        "designations",
+        "gallery",
+        "attractions",
+        "specialties",
+        "festivals",
+        "visit",
+        "tags",
+    }
+)
+STORY_KEYS = COMMON_KEYS | VIDEO_KEYS | {"author", "tags", "villages"}
+PLACE_KEYS = (
+    COMMON_KEYS
+    | VIDEO_KEYS
+    | {
+        "kind",
+        "village",
+        "villages",
+        "location",
+        "address",
+        "phone",
+        "wechat",
+        "opening_hours",
+        "price_range",
+        "payment",
+        "languages_spoken",
+        "booking_url",
+        "shop_url",
+        "gallery",
+        "tags",
+    }
+)
+EVENT_KEYS = COMMON_KEYS | VIDEO_KEYS | {"start", "end", "village", "location"}
 SUMMARY_LIMIT = 120
 
 
 def read_common(
-    fields: FieldReader, *, summary_required: bool, date_required: bool, title_required: bool = True
+    fields: FieldReader,
+    *,
+    summary_required: bool,
+    date_required: bool,
+    title_required: bool = True,
+    videos: bool = False,
 ) -> CommonFields:
     """The fields every kind has; its registry entry says which it requires."""
     title = fields.text("title", required=title_required) or ""
@@ -355,6 +406,7 @@ def read_common(
         cover=read_image(fields, "cover", alt_required=True),
         template=fields.text("template"),
         pronounce=_pronounce(fields, title),
+        videos=read_videos(fields) if videos else (),
     )
 
 
@@ -459,6 +511,142 @@ def _focus(item: FieldReader) -> tuple[float, float] | None:
     x = sub.number(0, required=True, low=0, high=100)  # type: ignore[arg-type]
     y = sub.number(1, required=True, low=0, high=100)  # type: ignore[arg-type]
     return None if x is None or y is None else (x, y)
+
+
+VIDEO_ITEM_KEYS = {"url", "src", "title", "cover", "poster", "duration", "creator", "date", "embed"}
+VIDEO_FILES = (".mp4", ".m4v", ".webm", ".mov")
+"""Videos a page folder may hold (``src``): what phones record and browsers play."""
+_CLOCK = re.compile(r"^(?:([0-9]+):)?([0-5]?[0-9]):([0-5][0-9])$")
+
+
+def read_videos(fields: FieldReader) -> tuple[Video, ...]:
+    """``videos:``: each a creator's post (``url``) or a file beside the page (``src``), with a title."""
+    found = []
+    for n, item in enumerate(fields.item_readers("videos")):
+        item.reject_unknown(VIDEO_ITEM_KEYS)
+        video = _video(item, f"videos[{n}]")
+        if video is not None:
+            found.append(video)
+    return tuple(found)
+
+
+def _video(item: FieldReader, field: str) -> Video | None:
+    title = item.text("title", required=True)
+    has_url, has_src = item.data.get("url") is not None, item.data.get("src") is not None
+    if has_url == has_src:
+        item.fail(
+            "url" if has_url else "src",
+            _("give either url (a link to the video on its platform) or src (a video file beside the page)")
+            if has_url
+            else _("is required: url (a link to the video on its platform) or src (a video file beside the page)"),
+            hint=_("e.g. url: https://www.bilibili.com/video/BV1xx411c7mD, or src: harvest.mp4"),
+        )
+        return None
+    url = item.https("url") if has_url else None
+    src = item.text("src") if has_src else None
+    platform = player = None
+    if url is not None:
+        link = recognise(url)
+        if link is None:
+            item.warn(
+                "url",
+                _("is on no video platform villagesite knows; it is shown as a plain link"),
+                hint=_("platforms known: {platforms}", platforms=joined(PLATFORM_NAMES)),
+            )
+        platform = link.platform if link else None
+        if item.boolean("embed"):
+            if link is not None and link.embed is not None:
+                player = played_on_tap(link.embed)
+            else:
+                item.warn(
+                    "embed",
+                    _("this link has no player that works embedded; the card links out to the video"),
+                    hint=_(
+                        "only Bilibili and YouTube links with the video's id (not short links) can play on the page"
+                    ),
+                )
+        if "poster" in item.data:
+            item.fail(
+                "poster", _("is for a video file (src)"), hint=_("a linked video's photo is written cover: frame.jpg")
+            )
+    elif src is not None:
+        if "/" in src or "\\" in src or not src.lower().endswith(VIDEO_FILES):
+            item.fail(
+                "src",
+                _(
+                    "expected a video file beside the page ({suffixes}), got {found}",
+                    suffixes=joined(VIDEO_FILES),
+                    found=quoted(src),
+                ),
+                hint=_("put the video beside index.md and write its file name, e.g. src: harvest.mp4"),
+            )
+            src = None
+        if "cover" in item.data:
+            item.fail(
+                "cover", _("is for a linked video (url)"), hint=_("a video file's photo is written poster: frame.jpg")
+            )
+        if "embed" in item.data:
+            item.fail("embed", _("is for a linked video (url)"), hint=_("a video file plays on the page as it is"))
+    cover = read_image(item, "cover" if url is not None else "poster", alt_required=False)
+    if cover is not None and cover.alt is None:  # the video's title names the card: its photo is decoration
+        cover = replace(cover, alt="")
+    if url is not None and cover is None:
+        item.warn(
+            "url",
+            _("has no cover; its card shows the platform's name on a plain ground"),
+            hint=_("save a frame of the video as a photo beside index.md and name it: cover: frame.jpg"),
+        )
+    if title is None or (url is None and src is None):
+        return None
+    return Video(
+        title,
+        url,
+        src,
+        platform,
+        player,
+        cover,
+        _duration(item),
+        _creator(item),
+        item.date("date"),
+        item.line_of("url" if url is not None else "src"),
+        field,
+    )
+
+
+def _duration(item: FieldReader) -> int | None:
+    """``3:25`` (YAML reads it as 205 seconds), ``"1:02:03"``, or seconds."""
+    value = item.data.get("duration")
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        return round(value)
+    found = _CLOCK.match(str(value).strip()) if isinstance(value, str) else None
+    if found is None:
+        item.fail(
+            "duration",
+            _("expected minutes:seconds or seconds, got {found}", found=describe(value)),
+            hint=_("e.g. duration: 3:25, or duration: 1:02:03 for an hour and more"),
+        )
+        return None
+    hours, minutes, seconds = (int(part or 0) for part in found.groups())
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def _creator(item: FieldReader) -> Creator | None:
+    """``creator: 阿强`` or ``{name, url}``: credited on the card."""
+    value = item.data.get("creator")
+    if value is None:
+        return None
+    if isinstance(value, str):
+        name = item.text("creator")
+        return Creator(name, None) if name else None
+    section = item.section("creator")
+    if section is None:
+        return None
+    section.reject_unknown({"name", "url"})
+    name = section.text("name", required=True)
+    url = section.https("url")
+    return Creator(name, url) if name else None
 
 
 def read_village(fields: FieldReader, default_province: str) -> VillageFields | None:

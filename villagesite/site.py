@@ -14,6 +14,8 @@ from types import MappingProxyType
 from typing import Any
 
 from .bundle_files import inert_content, is_active, publishable
+from .bundle_videos import BundleVideo, prepare
+from .caches import cache_dir
 from .config import SiteConfig
 from .content import ContentSet, Source
 from .editions import Edition, converts_to_traditional, site_editions
@@ -25,7 +27,8 @@ from .listings import distance_km, grouped_listings, neighbours, style_listings
 from .markdown_cache import Body, MarkdownCache
 from .markdown_html import BodyImage, RenderedBody
 from .model import ImageUse, Listing, Page, Photo, Resource, Site
-from .schema import STYLES, ImageRef, Kind, Record, VillageFields
+from .page_videos import poster_name
+from .schema import STYLES, VIDEO_FILES, ImageRef, Kind, Record, VillageFields
 from .slugs import is_slug, place_slug, slugify
 from .traditional import Conversions, converter_for
 from .translations import converted
@@ -56,7 +59,8 @@ def assemble_site(
         for s in content.sources
         if s.language != config.language and _page_key(s) in by_page and (drafts or not s.common.draft)
     ]
-    targets, resources = _link_targets(config, published, urls, problems)
+    targets, resources, videos = _link_targets(config, published, urls, problems)
+    _check_video_files(published, urls, videos, problems)
     _check_references(published, {(s.kind, slugs[s.rel_path]): s for s in originals}, problems)
     _check_sold_at(published, {slugs[s.rel_path] for s in originals if s.kind is Kind.PLACE}, problems)
     _check_place_distances(published, {slugs[s.rel_path]: s for s in originals if s.kind is Kind.VILLAGE}, problems)
@@ -94,7 +98,7 @@ def assemble_site(
         rendered_of[source.rel_path] = rendered
         url = urls[by_page[_page_key(source)].rel_path]
         original = source.language == config.language
-        for photo_url, path, use in _photo_uses(config, source, url, rendered.images, problems, original):
+        for photo_url, path, use in _photo_uses(config, source, url, rendered.images, problems, original, videos):
             photo_uses[photo_url].append(use)
             photo_files.setdefault(photo_url, (path, source.bundle_files))
     photos = {
@@ -144,6 +148,7 @@ def assemble_site(
             edition,
             editions,
             originals_by_slug,
+            videos,
         )
         if edition.original:
             originals_by_slug.update(((page.kind, page.slug), page) for page in site.pages)
@@ -273,8 +278,9 @@ def _assign_slugs(sources: list[Source], problems: list[Problem]) -> dict[str, s
 
 def _link_targets(
     config: SiteConfig, sources: list[Source], urls: dict[str, str], problems: list[Problem]
-) -> tuple[dict[str, str], list[Resource]]:
-    """Every content path a link may name -> its site path; and the bundle files to copy.
+) -> tuple[dict[str, str], list[Resource], dict[str, BundleVideo]]:
+    """Every content path a link may name -> its site path; the bundle files to copy; the videos among
+    them, cleaned of where they were filmed (see :mod:`villagesite.bundle_videos`).
 
     Files a page may not publish (see :mod:`villagesite.bundle_files`) are no
     link targets; SVG drawings and routes are read here, so that an edit to
@@ -283,6 +289,8 @@ def _link_targets(
     targets: dict[str, str] = {"/": "/"} | {entry.index: entry.index for entry in KINDS.values() if entry.index}
     targets.update({f"/styles/{key}/": f"/styles/{key}/" for key in STYLES})
     resources: list[Resource] = []
+    videos: dict[str, BundleVideo] = {}
+    cache = cache_dir(config)
     for source in sources:
         url = urls[source.rel_path]
         content_path = "/" + source.rel_path.removeprefix("content/")
@@ -297,13 +305,60 @@ def _link_targets(
                         targets[source.folder + name] = resource_url
                     continue  # reported when the folder was listed
                 targets[source.folder + name] = resource_url
-                if not photo:  # photos are published as variants, never as originals
+                if not photo and name.lower().endswith(VIDEO_FILES):  # published from a cleaned copy
+                    path = bundle_path(config, source, name)
+                    video, found = prepare(path, resource_url, path.relative_to(config.root).as_posix(), cache)
+                    problems.extend(found)
+                    if video is not None:
+                        videos[resource_url] = video
+                        resources.append(Resource(video.published, resource_url))
+                elif not photo:  # photos are published as variants, never as originals
                     path = bundle_path(config, source, name)
                     content, problem = inert_content(path, path.relative_to(config.root).as_posix())
                     if problem is not None:
                         problems.append(problem)
                     resources.append(Resource(path, resource_url, content))
-    return targets, resources
+    return targets, resources, videos
+
+
+def _check_video_files(
+    sources: list[Source], urls: dict[str, str], videos: dict[str, BundleVideo], problems: list[Problem]
+) -> None:
+    """A video's ``src`` must be a video in the page's folder; one without a poster gets a frame of itself,
+    or, without PyAV to take it, a warning."""
+    for source in sources:
+        for video in source.common.videos:
+            if video.src is None:
+                continue
+            field = f"{video.field}.src"
+            if video.src not in source.bundle_files:
+                problems.append(
+                    error(
+                        source.rel_path,
+                        video.line,
+                        _("video '{src}' is not in the page's folder", src=video.src),
+                        field=field,
+                        hint=did_you_mean(
+                            video.src, [n for n in source.bundle_files if n.lower().endswith(VIDEO_FILES)]
+                        )
+                        or _("put the video beside index.md and write its file name"),
+                    )
+                )
+                continue
+            prepared = videos.get(urls[source.rel_path] + video.src)
+            if prepared is not None and video.cover is None and prepared.poster is None:
+                problems.append(
+                    warning(
+                        source.rel_path,
+                        video.line,
+                        _("has no poster: visitors see a blank box until they play it"),
+                        field=f"{video.field}.poster",
+                        hint=_(
+                            "name a photo of the video beside index.md (poster: frame.jpg), or install PyAV "
+                            "(pip install 'villagesite[video]') to take a frame from the video"
+                        ),
+                    )
+                )
 
 
 def bundle_path(config: SiteConfig, source: Source, name: str) -> Path:
@@ -314,6 +369,7 @@ def _front_matter_images(source: Source) -> list[ImageRef]:
     """The cover, then every image the kind's own fields hold (a gallery, attractions' photos), in order."""
     refs: list[ImageRef] = [source.common.cover] if source.common.cover else []
     _images_in(source.fields, refs)
+    _images_in(source.common.videos, refs)
     return refs
 
 
@@ -432,6 +488,7 @@ def _photo_uses(
     body_images: tuple[BodyImage, ...],
     problems: list[Problem],
     original: bool = True,
+    videos: Mapping[str, BundleVideo] | None = None,
 ) -> list[tuple[str, Path, ImageUse]]:
     """The photos a page shows; a front-matter image must be a photo in the page's own folder.
 
@@ -461,6 +518,11 @@ def _photo_uses(
                 "put the photo beside index.md and write its file name"
             )
         problems.append(error(source.rel_path, ref.line, message, field=ref.field, hint=hint))
+    for video in source.common.videos if original else ():
+        prepared = (videos or {}).get(url + video.src) if video.src and video.cover is None else None
+        if prepared is not None and prepared.poster is not None:  # a frame taken from the video
+            use = ImageUse(source.rel_path, video.line, f"{video.field}.src", video.src or "")
+            uses.append((url + poster_name(video.src or ""), prepared.poster, use))
     for image in body_images:
         if is_photo(image.src):
             origin = config.content_dir / image.content_path.strip("/")
@@ -477,6 +539,7 @@ def _collect(
     edition: Edition,
     editions: tuple[Edition, ...],
     originals: Mapping[tuple[Kind, str], Page],
+    videos: Mapping[str, BundleVideo],
 ) -> Site:
     """One edition's site; ``originals`` (the content's own edition, by kind and slug) name the
     listings of cities and tags as the content writes them, the same in every edition."""
@@ -533,4 +596,5 @@ def _collect(
         edition=edition,
         editions=editions,
         originals=originals,
+        videos=MappingProxyType(videos),
     )

@@ -19,7 +19,9 @@ from markupsafe import Markup
 from .fields import GeoPoint
 from .listings import listing_title
 from .model import Page, Site
+from .page_videos import Shown, iso_duration, poster_of
 from .schema import ImageRef, VillageFields
+from .videos import recognise
 
 CONTEXT = "https://schema.org"
 CHINA_OFFSET = "+08:00"
@@ -47,6 +49,8 @@ class Links:
     """A photo of a page -> the full URL of a variant fit for sharing."""
     language: str = "zh-Hans"
     """The edition's language (``inLanguage``)."""
+    file: Callable[[str], str] = str
+    """A file's site path (a video beside its page) -> its full URL."""
 
 
 def _compact(data: dict[str, Any]) -> dict[str, Any]:
@@ -276,3 +280,39 @@ def website_data(site: Site, links: Links) -> dict[str, Any]:
             "inLanguage": links.language,
         }
     )
+
+
+def video_data(shown: tuple[Shown, ...], site: Site, links: Links) -> dict[str, Any] | None:
+    """Each video a page shows as a ``VideoObject``: what search engines need to list it (its name,
+    thumbnail, upload date), with its length, its player or file, and who filmed it."""
+    nodes = []
+    for item in shown:
+        video, page = item.video, item.page
+        poster = poster_of(site, item)
+        file = site.videos.get(page.url + video.src) if video.src else None
+        link = recognise(video.url) if video.url else None
+        creator = video.creator
+        nodes.append(
+            _compact(
+                {
+                    "@type": "VideoObject",
+                    "name": video.title,
+                    "description": page.summary or video.title,
+                    "thumbnailUrl": links.image(page, poster) if poster else None,
+                    "uploadDate": _when(item.date) if item.date else None,
+                    "duration": iso_duration(video.duration or (file.duration if file else None)),
+                    "embedUrl": link.embed if link else None,
+                    "contentUrl": links.file(page.url + video.src) if video.src else None,
+                    "url": video.url,
+                    "encodingFormat": file.mime if file else None,
+                    "creator": _compact({"@type": "Person", "name": creator.name, "url": creator.url})
+                    if creator
+                    else None,
+                    "inLanguage": links.language,
+                    "isPartOf": {"@type": "WebPage", "url": links.page(page.url)},
+                }
+            )
+        )
+    if not nodes:
+        return None
+    return {"@context": CONTEXT, "@graph": nodes}

@@ -22,8 +22,15 @@ from .i18n import N_, _
 from .schema import Record
 from .yamlfile import YamlDocument, join_key
 
-COMMON_FIXED = frozenset({"slug", "date", "updated", "template", "title_en", "cover.src"})
-"""Facts of every kind of page: its address, dates, template and cover photo."""
+COMMON_FIXED = frozenset(
+    {
+        "slug", "date", "updated", "template", "title_en", "cover.src",
+        "videos[].url", "videos[].src", "videos[].cover.src", "videos[].poster.src", "videos[].duration",
+        "videos[].embed", "videos[].date", "videos[].creator.url",
+    }
+)  # fmt: skip
+"""Facts of every kind of page: its address, dates, template and cover photo, and its videos' addresses,
+files and lengths (their titles and creators' names are words)."""
 
 _INDEX = re.compile(r"\[[0-9]+\]")
 

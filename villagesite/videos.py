@@ -29,6 +29,8 @@ class VideoLink:
 
 PLATFORMS = ("douyin", "bilibili", "xiaohongshu", "channels", "kuaishou", "youtube")
 """Keys of the platforms recognised, as the theme names them (``platform_douyin``…)."""
+PLATFORM_NAMES = ("抖音", "哔哩哔哩", "小红书", "视频号", "快手", "YouTube")
+"""The platforms as editors know them, for messages (visitors read the theme's ``platform_<key>``)."""
 EMBEDDABLE = ("bilibili", "youtube")
 """Platforms with a standard player that works embedded (after a tap, never on load)."""
 
@@ -89,6 +91,13 @@ def recognise(url: str) -> VideoLink | None:
             video_id = (parse_qs(query).get("v") or [""])[0]
         return _youtube(video_id if _YOUTUBE_ID.match(video_id) else None, short=False)
     return None
+
+
+def played_on_tap(embed: str) -> str:
+    """The player's address for a visitor who tapped the card: it starts at once (the tap chose to play)."""
+    if "autoplay=0" in embed:
+        return embed.replace("autoplay=0", "autoplay=1")
+    return embed + ("&" if "?" in embed else "?") + "autoplay=1"
 
 
 def _bilibili_player(video_id: str | None) -> str | None:

@@ -99,6 +99,25 @@ def locate(root: Path, path: str) -> Path | Redirect | None:
     return target if target.is_file() else None
 
 
+def byte_range(header: str | None, size: int) -> tuple[int, int] | None | bool:
+    """The first and last byte asked by a ``Range: bytes=a-b`` header (one range, as media players ask);
+    None: the whole file (no header, or one not understood); False: a range past the end (416)."""
+    if not header or not header.startswith("bytes=") or "," in header:
+        return None
+    first, _, last = header[len("bytes=") :].strip().partition("-")
+    try:
+        if first == "":  # the last N bytes
+            count = int(last)
+            return (max(size - count, 0), size - 1) if count > 0 and size else False
+        start = int(first)
+        end = min(int(last), size - 1) if last else size - 1
+    except ValueError:
+        return None
+    if start < 0 or start >= size or end < start:
+        return False
+    return start, end
+
+
 def with_client(html: bytes) -> bytes:
     """The page with the preview's script, in its head when it has one."""
     lower = html.lower()
@@ -164,6 +183,19 @@ class PreviewFiles(TrustedHostOnly, web.RequestHandler):
         kind = kind or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/javascript", "application/json", "image/svg+xml"):
             kind += "; charset=utf-8"
+        if not kind.startswith("text/html"):
+            # Safari on a villager's iPhone plays a <video> only from a server that answers a range of it.
+            self.set_header("Accept-Ranges", "bytes")
+            wanted = byte_range(self.request.headers.get("Range"), len(content))
+            if wanted is False:
+                self.set_status(416)
+                self.set_header("Content-Range", f"bytes */{len(content)}")
+                return
+            if wanted is not None:
+                start, end = wanted
+                self.set_status(206)
+                self.set_header("Content-Range", f"bytes {start}-{end}/{len(content)}")
+                content = content[start : end + 1]
         self._send(content, kind, body)
 
     async def _pending_photo(self, url: str) -> Path | None:
