@@ -1,8 +1,9 @@
 """Build-speed benchmark: cold build, no-change rebuild, one-page edit, one-template edit, peak memory.
 
-Generates text-only corpora of N villages (benchmarks/corpus.py: 1,500
-characters of Chinese and English Markdown each, with tags, style and city
-listings) and times villagesite on each, as medians of --runs. Each
+Generates text-only corpora of N villages (benchmarks/corpus.py: about 1,300
+characters of varied Chinese and English Markdown each, with emphasis, links,
+lists and some tables, tags, style and city listings; ``--corpus sentences``
+for the earlier one) and times villagesite on each, as medians of --runs. Each
 measurement runs in a fresh child process, so peak memory (VmHWM) is the
 build's own; the largest forked worker's peak is printed beside it.
 
@@ -49,7 +50,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import yaml
-from corpus import write_corpus
+from corpus import CORPORA, write_corpus
 
 HUGO_CONFIG = """baseURL = "/"
 title = "基准测试"
@@ -202,8 +203,8 @@ EDITIONS = {1: "", 2: "languages: [zh-Hant]\n", 3: "languages: [zh-Hant, en]\n"}
 (translated for one village in ten)."""
 
 
-def prepare_site(root: Path, count: int, editions: int = 1) -> Path:
-    site = write_corpus(root, count, translated=10 if editions == 3 else 0)
+def prepare_site(root: Path, count: int, editions: int = 1, corpus: str = "realistic") -> Path:
+    site = write_corpus(root, count, translated=10 if editions == 3 else 0, corpus=corpus)
     (site / "site.yaml").write_text(
         f"title: 基准测试\nbase_url: /\ntheme: bench\n{EDITIONS[editions]}", encoding="utf-8"
     )
@@ -272,6 +273,12 @@ def main() -> None:
         default=[1],
         help="1: the content's own; 2: with zh-Hant (converted); 3: with English too (one village in ten)",
     )
+    parser.add_argument(
+        "--corpus",
+        choices=sorted(CORPORA),
+        default="realistic",
+        help="realistic: every sentence made from word lists (the default); sentences: the earlier corpus",
+    )
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -296,7 +303,7 @@ def main() -> None:
     ratios: list[str] = []
     for count, editions in ((count, editions) for count in args.sizes for editions in args.editions):
         with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
-            site = prepare_site(Path(tmp) / "site", count, editions)
+            site = prepare_site(Path(tmp) / "site", count, editions, args.corpus)
             output = Path(tmp) / "output"
             results: dict[str, list[dict[str, float]]] = {}
             for run in range(args.runs):

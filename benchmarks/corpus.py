@@ -1,12 +1,22 @@
 """A generated corpus of text-only villages, for build benchmarks: deterministic, realistic in shape.
 
 Each village has front matter like the example site's (style, city, county,
-location, tags, attractions, specialties) and about 1,500 characters of
-Chinese and English Markdown with headings, a list and a link to a neighbour.
-Paragraphs are drawn sentence by sentence from pools of varied sentences, so
-no two pages repeat one paragraph (a fast path could make that look faster
-than real pages).  With ``translated``, every so many villages also have an
-English translation (``index.en.md``), and site.yaml publishes the editions.
+location, tags, attractions, specialties) and a body of Chinese and English
+Markdown.  Two corpora:
+
+- ``realistic`` (the default): about 1,400 characters a page, every sentence
+  made from word lists (times, people, deeds, buildings, what became of
+  them), so no two pages and hardly two sentences are alike; **bold** and
+  *emphasis*, English terms inside Chinese sentences, links to neighbours
+  and to official sites, bulleted and numbered lists, a table in one page
+  of four, an English section;
+- ``sentences``: the earlier corpus, paragraphs drawn sentence by sentence
+  from 18 Chinese and 12 English sentences, one list and one link a page.
+
+A fast path can make a repeated text look faster than real pages: quote
+figures of the realistic corpus.  With ``translated``, every so many
+villages also have an English translation (``index.en.md``), and site.yaml
+publishes the editions.
 """
 
 from __future__ import annotations
@@ -137,15 +147,211 @@ def translation_markdown(index: int, count: int, rnd: random.Random) -> str:
     return front + body
 
 
-def write_corpus(root: Path, count: int, seed: int = 1, translated: int = 0) -> Path:
+TIMES = [
+    "明代",
+    "明朝嘉靖年间",
+    "清代中叶",
+    "清末",
+    "乾隆年间",
+    "民国初年",
+    "抗战期间",
+    "1950年代",
+    "改革开放以后",
+    "近年来",
+    "南宋末年",
+    "元代",
+    "每年春节",
+    "农历三月",
+    "端午前后",
+    "中秋夜里",
+    "光绪年间",
+    "上世纪八十年代",
+]
+PEOPLE = [
+    "先民",
+    "族人",
+    "村民",
+    "华侨",
+    "老匠人",
+    "返乡青年",
+    "镇上的商人",
+    "族中长老",
+    "外来的客商",
+    "年轻的村干部",
+    "守祠的老人",
+    "村里的妇女",
+    "私塾先生",
+    "水客",
+    "石匠",
+    "茶农",
+]
+DEEDS = [
+    "修建了",
+    "重修了",
+    "开凿了",
+    "捐资兴建了",
+    "守护着",
+    "保存着",
+    "翻新了",
+    "开办了",
+    "整理出",
+    "恢复了",
+    "加固了",
+    "迁建了",
+    "描绘了",
+    "测绘了",
+]
+THINGS = [
+    "宗祠",
+    "书院",
+    "码头",
+    "石板桥",
+    "古井",
+    "围龙屋",
+    "碉楼",
+    "骑楼街",
+    "炮楼",
+    "社坛",
+    "水口林",
+    "风水塘",
+    "门楼",
+    "灰塑",
+    "嵌瓷屋脊",
+    "族谱",
+    "契约文书",
+    "凉茶铺",
+    "龙舟",
+    "醒狮",
+    "戏台",
+    "古驿道",
+    "私塾",
+    "晒谷场",
+]
+OUTCOMES = [
+    "至今仍在使用",
+    "成了村里最热闹的地方",
+    "游客常在这里驻足拍照",
+    "见证了家族几百年的兴衰",
+    "被列为县级文物保护单位",
+    "每逢节庆便挂满灯笼",
+    "老人们说起来仍津津乐道",
+    "吸引了不少研学团队",
+    "保存得相当完整",
+    "墙上还留着当年的题字",
+    "雨季时格外好看",
+    "只剩下半截墙基",
+    "去年刚刚修缮完毕",
+]
+SPOTS = ["村口", "河涌边", "山脚下", "祠堂前的禾坪", "老街尽头", "榕树下", "田埂上", "围屋的天井里", "渡口旁"]
+TERMS = [
+    "ancestral hall",
+    "diaolou",
+    "qilou arcade",
+    "Hakka walled house",
+    "wok-ear gable",
+    "lion dance",
+    "dragon boat",
+    "porcelain inlay",
+    "study hall",
+    "feng shui pond",
+]
+EN_TIMES = ["In the Ming dynasty", "Under the Qing", "In the 1920s", "After 1978", "Every spring", "Today"]
+EN_PEOPLE = ["the clan", "returning emigrants", "local masons", "the villagers", "young people", "tea farmers"]
+EN_DEEDS = ["built", "restored", "carved", "looked after", "rebuilt", "painted", "opened"]
+EN_THINGS = [
+    "the ancestral hall",
+    "a stone bridge",
+    "the watchtower",
+    "a study hall",
+    "the old well",
+    "the pier",
+    "a row of arcade shops",
+    "the opera stage",
+    "the village gate",
+]
+EN_OUTCOMES = [
+    "which still stands",
+    "and visitors stop there",
+    "as the elders remember",
+    "before the floods",
+    "with money sent from abroad",
+    "for the spring festival",
+]
+OFFICIAL = [
+    ("广东省文化和旅游厅", "https://whly.gd.gov.cn/"),
+    ("中国传统村落数字博物馆", "https://www.dmctv.cn/"),
+    ("国家文物局", "https://www.ncha.gov.cn/"),
+]  # fmt: skip
+
+
+def _sentence(rnd: random.Random) -> str:
+    """One Chinese sentence from the word lists, sometimes with a bold name or an English term."""
+    thing = rnd.choice(THINGS)
+    if rnd.random() < 0.25:
+        thing = f"**{thing}**"
+    if rnd.random() < 0.12:
+        thing += f"（{rnd.choice(TERMS)}）"
+    time, who, deed, what = rnd.choice(TIMES), rnd.choice(PEOPLE), rnd.choice(DEEDS), rnd.choice(OUTCOMES)
+    form = rnd.randrange(5)
+    if form == 0:
+        return f"{time}，{who}在{rnd.choice(SPOTS)}{deed}{thing}，{what}。"
+    if form == 1:
+        return f"{rnd.choice(SPOTS)}的{thing}是{time}{who}{deed}的，{what}。"
+    if form == 2:
+        return f"说起{thing}，{who}总会提到{time}的往事：{what}。"
+    if form == 3:
+        return f"{thing}离{rnd.choice(THINGS)}约{rnd.randrange(50, 900)}米，{what}。"
+    return f"全村{rnd.randrange(2, 90)}户人家里，{who}{deed}{thing}已有{rnd.randrange(30, 600)}多年。"
+
+
+def _english(rnd: random.Random) -> str:
+    thing = rnd.choice(EN_THINGS)
+    if rnd.random() < 0.3:
+        thing = f"*{thing}*"
+    return f"{rnd.choice(EN_TIMES)}, {rnd.choice(EN_PEOPLE)} {rnd.choice(EN_DEEDS)} {thing} {rnd.choice(EN_OUTCOMES)}."
+
+
+def realistic_village(index: int, count: int, rnd: random.Random) -> str:
+    """A village of the realistic corpus: its front matter as :func:`village_markdown`'s, a varied body."""
+    front = village_markdown(index, count, rnd).split("\n---\n\n", 1)[0] + "\n---\n\n"
+    neighbour = (index + 1 + rnd.randrange(count - 1)) % count if count > 1 else index
+    official, address = rnd.choice(OFFICIAL)
+
+    def paragraph(low: int, high: int) -> str:
+        return "".join(_sentence(rnd) for _ in range(rnd.randint(low, high)))
+
+    items = "\n".join(f"- **{rnd.choice(THINGS)}**：{rnd.choice(OUTCOMES)}" for _ in range(rnd.randint(3, 5)))
+    steps = "\n".join(f"{n}. {rnd.choice(SPOTS)}：{rnd.choice(OUTCOMES)}" for n in range(1, rnd.randint(3, 5)))
+    table = ""
+    if index % 4 == 0:
+        rows = "\n".join(
+            f"| {rnd.choice(THINGS)} | {rnd.choice(TIMES)} | {rnd.choice(OUTCOMES)} |" for _ in range(rnd.randint(2, 4))
+        )
+        table = f"| 建筑 | 年代 | 现状 |\n|---|---|---|\n{rows}\n\n"
+    body = (
+        f"## 历史\n\n{paragraph(6, 10)}\n\n{paragraph(4, 6)}\n\n"
+        f"## 建筑\n\n{paragraph(4, 6)}\n\n{items}\n\n{table}{paragraph(2, 4)}\n\n"
+        f"## 游览\n\n{paragraph(2, 4)}相邻的[第{neighbour}村](../v{neighbour:05d}/)也值得一去，"
+        f"资料见[{official}]({address})。\n\n{steps}\n\n"
+        f"## History\n\n{' '.join(_english(rnd) for _ in range(rnd.randint(3, 5)))}\n"
+    )
+    return front + body
+
+
+CORPORA = {"realistic": realistic_village, "sentences": village_markdown}
+"""The corpora by name: ``realistic`` (the default), ``sentences`` (the earlier one)."""
+
+
+def write_corpus(root: Path, count: int, seed: int = 1, translated: int = 0, corpus: str = "realistic") -> Path:
     """A site folder with ``count`` villages; one in ``translated`` (if any) with an English translation."""
+    make = CORPORA[corpus]
     rnd = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)
     (root / "site.yaml").write_text("title: 基准测试\nbase_url: /\n", encoding="utf-8")
     for index in range(count):
         folder = root / "content" / "villages" / f"v{index:05d}"
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "index.md").write_text(village_markdown(index, count, rnd), encoding="utf-8")
+        (folder / "index.md").write_text(make(index, count, rnd), encoding="utf-8")
         if translated and index % translated == 0:
             (folder / "index.en.md").write_text(translation_markdown(index, count, rnd), encoding="utf-8")
     return root

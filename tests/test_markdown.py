@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import random
 import re
+import sys
 from pathlib import Path
 
 import markdown
 from conftest import photo_bytes, run_cli, village
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from markdown.extensions.toc import TocExtension
 
 from villagesite import markdown_html
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from corpus import realistic_village  # noqa: E402 (the benchmarks' folder, added just above)
 
 BODY = """## 历史沿革
 
@@ -166,6 +172,7 @@ MARKDOWN_PIECES = [
     "1. ",
     "> ",
     "{: .lead }",
+    "[TOC]\n\n",
     "| a | b |\n|---|---|\n| 1 | 2 |\n",
     "```\ncode\n```\n",
     "*[HTML]: Hyper",
@@ -186,19 +193,34 @@ MARKDOWN_PIECES = [
 @example("古桥 \\*村口")
 @example("古桥 _村口_")
 def test_quick_inline_processing_changes_nothing(text):
-    """Skipping text that no inline pattern can match gives exactly Markdown's own output."""
+    """Skipping text and patterns no inline pattern can match, and the table of contents no body places,
+    give exactly Markdown's own output: the HTML and the headings' list."""
     used = markdown_html._converter()
     assert isinstance(used.treeprocessors["inline"], markdown_html._QuickInline)  # installed where it is checked
-    # The same extensions, without the content links (they need a page): one with the skip, one without.
-    plain = markdown.Markdown(extensions=markdown_html.standard_extensions(), output_format="html")
+    assert isinstance(used.treeprocessors["toc"], markdown_html._BodyToc)
+    assert isinstance(used.treeprocessors["attr_list"], markdown_html._BodyAttrList)
+    # The same extensions, without the content links (they need a page): Markdown's own, and with the skips.
+    stock = [
+        TocExtension(slugify=markdown_html._heading_id, toc_depth="2-4")
+        if isinstance(extension, markdown_html._BodyTocExtension)
+        else extension
+        for extension in markdown_html.standard_extensions()
+    ]
+    plain = markdown.Markdown(extensions=stock, output_format="html")
     quick = markdown.Markdown(extensions=markdown_html.standard_extensions(), output_format="html")
     quick.treeprocessors.register(markdown_html._QuickInline(quick), "inline", 20)
-    for body in (text, EXAMPLE_BODIES[len(text) % len(EXAMPLE_BODIES)]):
+    quick.treeprocessors.register(markdown_html._BodyAttrList(quick), "attr_list", 8)
+    for body in (text, EXAMPLE_BODIES[len(text) % len(EXAMPLE_BODIES)], REALISTIC[len(text) % len(REALISTIC)]):
         quick.reset()
         plain.reset()
+        quick.treeprocessors["toc"].placed = "[TOC]" in body
+        quick.treeprocessors["attr_list"].present = "{" in body
         assert quick.convert(body) == plain.convert(body)
+        assert quick.toc_tokens == plain.toc_tokens
 
 
+REALISTIC = [realistic_village(n, 10, random.Random(n)).split("\n---\n\n", 1)[1] for n in range(4)]
+"""Bodies of the benchmark corpus: bold, emphasis, links, lists, a table, English (benchmarks/corpus.py)."""
 EXAMPLE_BODIES = [BODY] + [
     path.read_text(encoding="utf-8").split("---\n", 2)[2]
     for path in sorted((Path(__file__).resolve().parents[1] / "content").rglob("*.md"))

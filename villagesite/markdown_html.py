@@ -7,20 +7,24 @@ lead nowhere with their line, and limits raw HTML to a safe list.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import threading
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import markdown
 import nh3
 from markdown.extensions import Extension
+from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.footnotes import FootnoteExtension
-from markdown.extensions.toc import TocExtension
+from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
+from markdown.util import AtomicString
 
 from .errors import Problem, Severity, SourceLocation, closest, did_you_mean, suggest
 from .i18n import _
@@ -331,30 +335,86 @@ class _QuickInline(InlineProcessor):
     """
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
-        if not _MAY_BE_INLINE.search(data):
+        """Markdown's loop over the patterns, trying only those whose marks the text holds: a page with
+        bold and links still has no backtick, entity or raw HTML (and each try is a regular expression and
+        a Python call: 140 a page on the realistic benchmark corpus, half of them skipped here)."""
+        if isinstance(data, AtomicString) or not _MAY_BE_INLINE.search(data):
             return data
-        return super()._InlineProcessor__handleInline(data, patternIndex)  # type: ignore[misc]
+        patterns = self.inlinePatterns
+        needs = self.needs
+        start = 0
+        count = len(patterns)
+        while patternIndex < count:
+            marks = needs[patternIndex]
+            if not any(mark in data for mark in marks):  # as a try that found nothing: the next from the start
+                patternIndex += 1
+                start = 0
+                continue
+            data, matched, start = self._InlineProcessor__applyPattern(  # type: ignore[attr-defined]
+                patterns[patternIndex], data, patternIndex, start
+            )
+            if not matched:
+                patternIndex += 1
+        return data
+
+    @functools.cached_property
+    def needs(self) -> tuple[tuple[str, ...], ...]:
+        """What each pattern, in Markdown's order, needs in a text to match: one of these marks."""
+        self.inlinePatterns._sort()  # noqa: SLF001 (the order its integer indexing follows)
+        return tuple(_KNOWN_PATTERNS[item.name] for item in self.inlinePatterns._priority)  # noqa: SLF001
 
 
-_MAY_BE_INLINE = re.compile(r"[`\\\[<&*_\x02\x03]|  \n")
-"""What every pattern of :data:`_KNOWN_PATTERNS` needs in a text to match (or a stashed placeholder)."""
+_MAY_BE_INLINE = re.compile(r"[`\\\[<&*_]|  \n")
+"""What some pattern of :data:`_KNOWN_PATTERNS` needs in a text to match."""
 _KNOWN_PATTERNS = {
-    "backtick": r"`, or \\ before one",
-    "escape": "\\",
-    "footnote": "[",
-    "reference": "[",
-    "link": "[",
-    "image_link": "![",
-    "image_reference": "![",
-    "short_reference": "[",
-    "short_image_ref": "![",
-    "autolink": "<",
-    "automail": "<",
-    "linebreak": "two spaces and a new line",
-    "html": "<",
-    "entity": "&",
-    "em_strong": "* or _",
+    "backtick": ("`",),
+    "escape": ("\\",),
+    "footnote": ("[^",),
+    "reference": ("[",),
+    "link": ("[",),
+    "image_link": ("![",),
+    "image_reference": ("![",),
+    "short_reference": ("[",),
+    "short_image_ref": ("![",),
+    "autolink": ("<",),
+    "automail": ("<",),
+    "linebreak": ("  \n",),
+    "html": ("<",),
+    "entity": ("&",),
+    "em_strong": ("*", "_"),
 }
+"""The inline patterns this was checked against, each with the marks its regular expression cannot match
+without (``backtick``'s first form, backslashes before a backtick, still needs the backtick)."""
+
+
+class _BodyToc(TocTreeprocessor):
+    """Heading ids and the headings' list (``md.toc_tokens``), as Markdown's table of contents makes them;
+    the table's own HTML only for a body that places it (``[TOC]``): no page shows it otherwise, and
+    building and serialising it was a tenth of converting a body."""
+
+    placed = True
+
+    def build_toc_div(self, toc_list: list[Any]) -> etree.Element:
+        return super().build_toc_div(toc_list) if self.placed else etree.Element("div")
+
+    def replace_marker(self, root: etree.Element, elem: etree.Element) -> None:
+        if self.placed:
+            super().replace_marker(root, elem)
+
+
+class _BodyTocExtension(TocExtension):
+    TreeProcessorClass = _BodyToc
+
+
+class _BodyAttrList(AttrListTreeprocessor):
+    """Attribute lists (``{: .lead }``), looked for only in a body that has a ``{``: every list needs one,
+    and walking every element's text for them was 3 % of converting a body without any."""
+
+    present = True
+
+    def run(self, doc: etree.Element) -> None:
+        if self.present:
+            super().run(doc)
 
 
 class _ContentLinksExtension(Extension):
@@ -375,7 +435,7 @@ def standard_extensions() -> list[Extension | str]:
         "sane_lists",
         "def_list",
         "abbr",
-        TocExtension(slugify=_heading_id, toc_depth="2-4"),
+        _BodyTocExtension(slugify=_heading_id, toc_depth="2-4"),
     ]
 
 
@@ -387,6 +447,8 @@ def _converter() -> markdown.Markdown:
         patterns = md.inlinePatterns
         if len(patterns) == len(_KNOWN_PATTERNS) and all(name in patterns for name in _KNOWN_PATTERNS):
             md.treeprocessors.register(_QuickInline(md), "inline", 20)
+        if isinstance(md.treeprocessors["attr_list"], AttrListTreeprocessor):
+            md.treeprocessors.register(_BodyAttrList(md), "attr_list", 8)
         _local.md = md
     return md
 
@@ -407,6 +469,12 @@ def render_markdown(
     md.reset()
     processor = md.treeprocessors["villagesite_links"]
     assert isinstance(processor, _ContentLinks)
+    toc = md.treeprocessors["toc"]
+    if isinstance(toc, _BodyToc):
+        toc.placed = "[TOC]" in body
+    attributes = md.treeprocessors["attr_list"]
+    if isinstance(attributes, _BodyAttrList):
+        attributes.present = "{" in body
     problems: list[Problem] = []
     images: list[BodyImage] = []
     recording = _RecordingTargets(targets)
