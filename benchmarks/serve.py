@@ -1,7 +1,8 @@
 """Preview benchmark: from saving a file to the browser's reload signal, with `villagesite serve` running.
 
 Generates the text-only corpus of benchmarks/corpus.py (N villages, default
-1,000), starts `villagesite serve` on it in a child process, connects to the
+1,000; the realistic one unless --corpus sentences), with the default tourism
+theme, starts `villagesite serve` on it in a child process, connects to the
 preview's livereload socket as a browser's script does, and times, from the
 moment a save is complete to the moment the reload message arrives:
 
@@ -34,6 +35,7 @@ import time
 from pathlib import Path
 
 from build import TEMPLATE, prepare_site
+from corpus import CORPORA
 from tornado.websocket import websocket_connect
 
 TIMEOUT = 120.0
@@ -127,11 +129,14 @@ def main() -> None:
     parser.add_argument("--page-edits", type=int, default=20)
     parser.add_argument("--other-edits", type=int, default=5)
     parser.add_argument("--tmp", type=Path, help="where to generate the site (default: the system's temp folder)")
+    parser.add_argument(
+        "--corpus", choices=sorted(CORPORA), default="realistic", help="the corpus (benchmarks/corpus.py)"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(dir=args.tmp) as folder:
         tmp = Path(folder)
-        site = prepare_site(tmp / "site", args.villages)
+        site = prepare_site(tmp / "site", args.villages, corpus=args.corpus)
         cold = cold_build_seconds(site, tmp)
         port = free_port()
         env = {**os.environ, "VILLAGESITE_CACHE_DIR": str(tmp / "cache"), "PYTHONUNBUFFERED": "1"}

@@ -30,6 +30,7 @@ from .markdown_cache import MarkdownCache
 from .model import Photo
 from .report import BuildReport, load_report, save_report
 from .search.index import IndexMemory
+from .search.kept import KeptBatches
 from .source_cache import SourceCache
 from .themes import ThemeChain, make_environment
 from .traditional import Conversions
@@ -137,6 +138,13 @@ class DiskCaches(Caches):
         self._index: SourceIndex | None = None
         self._markdown: MarkdownCache | None = None
         self._sources: SourceCache | None = None
+        self._search: list[KeptBatches] = []
+
+    def search_memory(self, language: str) -> IndexMemory | None:
+        """Each edition's search batches kept on disk: an edit indexes the batch of the page it changed."""
+        kept = KeptBatches(self.root / "search" / language, read=self.trusted)
+        self._search.append(kept)
+        return IndexMemory(kept)
 
     def unchanged(self, config: SiteConfig, output: Path, *, drafts: bool) -> BuildReport | None:
         self.inputs = input_fingerprint(config, drafts=drafts)
@@ -178,6 +186,8 @@ class DiskCaches(Caches):
         with writing_cache(self.root):
             if self._index is not None:
                 self._index.save()
+            for kept in self._search:
+                kept.save()
             readings.keep(self.root / READINGS_FILE)
             ImageCache(self.root).prune()
             save_report(self._report_file(output), self.inputs, report)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from ..parallel import map_in_processes
 from .documents import TEXT_LIMIT, SearchDocument
 from .folding import pairs_for
+from .kept import Batch, KeptBatches, batch_digest
 from .terms import Folding, document_terms, shard_of
 
 SEARCH_PATH = "/search/"
@@ -32,9 +33,10 @@ FORMAT = 1
 BATCH = 64
 """Documents per batch given to a worker process."""
 KEPT_BATCH = 32
-"""Documents per batch when batches are kept (the preview): the batch of a changed page is indexed
-again, 0.06 s at 32 against 0.12 s at 64; more batches cost the merge more, which the command line,
-keeping none, does not pay."""
+"""Documents per batch when batches are kept in memory (the preview): the batch of a changed page is
+indexed again, 0.06 s at 32 against 0.12 s at 64; more batches cost the merge more.  The command line
+keeps its batches on disk at :data:`BATCH`: an edit there pays for starting Python and reading the
+others, and half as many files are read."""
 POSTINGS_PER_SHARD = 4000
 """About 15 KB a shard: a query of four characters downloads three or four of them."""
 
@@ -48,16 +50,13 @@ class IndexMemory:
     its documents, and each shard's bytes by its postings.  A save then indexes the batch of the page
     it changed and encodes the shards its words are in; the rest is compared, not made again."""
 
-    def __init__(self) -> None:
+    def __init__(self, kept: KeptBatches | None = None) -> None:
+        self.kept = kept
+        """Batches kept on disk between command-line builds (see :mod:`.kept`)."""
         self.batches: dict[tuple[SearchDocument, ...], Batch] = {}
         self.shards: dict[tuple[str, ...], tuple[list[list[int]], bytes]] = {}
         self.texts: dict[str, str] = {}
         """Bodies' text by their HTML (see :func:`~villagesite.search.documents.search_documents`)."""
-
-
-Batch = tuple[dict[str, list[int]], dict[str, int], bytes]
-"""A batch's postings as steps (the first from document 0), the last document of each term, and a
-digest of the folded text its terms were made from (see :func:`_postings`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,21 +82,35 @@ def search_files(
     # Terms and postings in forked workers, a batch of documents each, already as steps from one
     # document to the next; merged here in document order, where each batch's first step of a term is
     # made relative to the last document of the batches before.
-    size = BATCH if memory is None else KEPT_BATCH
+    size = KEPT_BATCH if memory is not None and memory.kept is None else BATCH
     memory = memory or IndexMemory()  # kept for nothing on the command line
     batches = [range(start, min(start + size, len(documents))) for start in range(0, len(documents), size)]
     keys = [tuple(documents[number] for number in batch) for batch in batches]
     twins = original.batches if original is not None and len(original.batches) == len(batches) else ()
     missing = [number for number, key in enumerate(keys) if key not in memory.batches]
+    kept = memory.kept
+    digests: dict[int, str] = {}
+    from_disk: dict[tuple[SearchDocument, ...], Batch] = {}
+    if kept is not None:
+        for n in missing:
+            digests[n] = batch_digest(keys[n], batches[n], fold.digest)
+            batch = kept.get(digests[n])
+            if batch is not None:  # the original edition's own object where they are equal: see below
+                from_disk[keys[n]] = twins[n] if twins and twins[n][2] == batch[2] else batch
+        missing = [n for n in missing if keys[n] not in from_disk]
     made = map_in_processes(
         functools.partial(_postings, documents, fold),
         [(batches[n], twins[n][2] if twins else None) for n in missing],
-        size=len(documents),
+        size=sum(len(batches[n]) for n in missing),  # an edit's one batch: no workers to start
     )
     found = {
         **memory.batches,
+        **from_disk,
         **{keys[n]: batch if batch is not None else twins[n] for n, batch in zip(missing, made, strict=True)},
     }
+    if kept is not None:
+        for n in missing:
+            kept.keep(digests[n], found[keys[n]])
     memory.batches = {key: found[key] for key in keys}  # a deleted page's batch is forgotten
     if original is not None and twins and all(found[key] is twin for key, twin in zip(keys, twins, strict=True)):
         shards = {path: data for path, data in original.files.items() if path.startswith(f"{INDEX_PATH}s/")}

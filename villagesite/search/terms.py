@@ -14,6 +14,7 @@ rules; a change here is a change there, and ``tests/test_search.py`` runs both o
 from __future__ import annotations
 
 import functools
+import hashlib
 import operator
 import re
 import unicodedata
@@ -43,6 +44,8 @@ class Folding:
 
     def __init__(self, pairs: Mapping[str, str]) -> None:
         self.table = {ord(traditional): simple for traditional, simple in pairs.items()}
+        self.digest = hashlib.sha256(repr(sorted(pairs.items())).encode()).hexdigest()[:16]
+        """Names the table: terms kept on disk were folded with it (see :mod:`.kept`)."""
         # Most text has no Traditional character: a scan in C is cheaper than translate()'s lookup per
         # character.  Characters of the basic plane only: a class with one beyond it is tested against a
         # list, character by character (0.6 s against 0.04 s for 7 M characters); text with any character
