@@ -139,7 +139,13 @@ def main() -> None:
         site = prepare_site(tmp / "site", args.villages, corpus=args.corpus)
         cold = cold_build_seconds(site, tmp)
         port = free_port()
-        env = {**os.environ, "VILLAGESITE_CACHE_DIR": str(tmp / "cache"), "PYTHONUNBUFFERED": "1"}
+        # In English whatever the site's language: the ready line below is matched as English words.
+        env = {
+            **os.environ,
+            "VILLAGESITE_CACHE_DIR": str(tmp / "cache"),
+            "PYTHONUNBUFFERED": "1",
+            "VILLAGESITE_LANG": "en",
+        }
         started = time.perf_counter()
         server = subprocess.Popen(
             [sys.executable, "-m", "villagesite", "serve", "--site", str(site), "--port", str(port)],
