@@ -165,3 +165,26 @@ def test_a_rebuild_reads_no_unchanged_video_and_an_edited_one_is_cleaned_again(s
     assert run_cli("build", "--site", root).code == 0
     assert cleaned == [len(other)]
     assert b"+23.0000" not in (root / "output/villages/fengjian/harvest.mp4").read_bytes()
+
+
+def test_a_kept_record_that_points_outside_the_cache_is_not_believed(tmp_path, phone_video: bytes):
+    """The cache's record of a cleaned video names the copy to publish: one changed to name any other file
+    (sealed again by hand, or not) makes the video be cleaned again, never that file published."""
+    from villagesite.sealed import read_sealed, write_sealed
+
+    video = tmp_path / "harvest.mp4"
+    video.write_bytes(phone_video)
+    cache = tmp_path / "cache"
+    first, _ = bundle_videos.prepare(video, "/villages/a/harvest.mp4", "harvest.mp4", cache)
+    again, _ = bundle_videos.prepare(video, "/villages/a/harvest.mp4", "harvest.mp4", cache)
+    assert first == again and first is not None
+    (record,) = (cache / "videos").glob("*.json")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the web")
+    data = read_sealed(record, bundle_videos.VERSION)
+    write_sealed(record, bundle_videos.VERSION, {**data, "published": str(secret), "size": secret.stat().st_size})
+    made, _ = bundle_videos.prepare(video, "/villages/a/harvest.mp4", "harvest.mp4", cache)
+    assert made is not None and made.published == first.published
+    record.write_text(record.read_text().replace(str(first.published), str(secret)))  # not sealed again
+    made, _ = bundle_videos.prepare(video, "/villages/a/harvest.mp4", "harvest.mp4", cache)
+    assert made is not None and made.published == first.published

@@ -11,18 +11,19 @@ size, time and inode, so a rebuild reads no unchanged video.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Problem, error, warning
 from .i18n import _
+from .sealed import read_sealed, write_sealed
 
 LARGE_BYTES = 20 * 1024 * 1024
 """A video over this is slow to load on a rural mobile network: worth cutting or posting on a platform."""
-VERSION = 1
+VERSION = 2
 """What the cache holds: a change to the cleaning or the facts read makes earlier entries stale."""
 
 
@@ -35,7 +36,7 @@ class BundleVideo:
     published: Path
     """The cleaned copy in the cache: what is copied to the output."""
     digest: str
-    """The cleaned copy's hash (names it in the build manifest)."""
+    """The cleaned copy's hash: the folder it is kept in."""
     size: int
     mime: str
     duration: float | None
@@ -128,47 +129,33 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _kept(record: Path, url: str) -> BundleVideo | None:
-    """What an earlier build made of the same file, when its copy is still whole."""
+    """What an earlier build made of the same file, when its record is sealed (not changed by hand), its
+    copy and poster lie in the cache's video folder and the copy is still whole."""
     try:
-        kept = json.loads(record.read_text("utf-8"))
-        published = Path(kept["published"])
-        if published.stat().st_size != kept["size"]:
+        kept = read_sealed(record, VERSION)
+        if kept is None:
             return None
-        poster = Path(kept["poster"]) if kept["poster"] else None
-        if poster is not None and not poster.is_file():
+        folder = record.parent.resolve()
+        paths = {name: Path(kept[name]) if kept[name] else None for name in _PATHS}
+        for path in paths.values():
+            if path is not None and (not path.resolve().is_relative_to(folder) or not path.is_file()):
+                return None
+        published = paths["published"]
+        if published is None or published.stat().st_size != kept["size"]:
             return None
-        return BundleVideo(
-            url,
-            published,
-            kept["digest"],
-            kept["size"],
-            kept["mime"],
-            kept["duration"],
-            kept["width"],
-            kept["height"],
-            kept["playable"],
-            kept["codec"],
-            poster,
-        )
+        return BundleVideo(**{**kept, **paths, "url": url})
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
+_PATHS = ("published", "poster")
+
+
 def _keep(record: Path, video: BundleVideo) -> None:
-    fields = {
-        "published": str(video.published),
-        "digest": video.digest,
-        "size": video.size,
-        "mime": video.mime,
-        "duration": video.duration,
-        "width": video.width,
-        "height": video.height,
-        "playable": video.playable,
-        "codec": video.codec,
-        "poster": str(video.poster) if video.poster else None,
-    }
+    fields = {field.name: getattr(video, field.name) for field in dataclasses.fields(video) if field.name != "url"}
+    fields.update({name: str(fields[name]) if fields[name] else None for name in _PATHS})
     try:
-        _write(record, json.dumps(fields).encode())
+        write_sealed(record, VERSION, fields)
     except OSError:
         pass  # kept next time, or the video is cleaned again: nothing is lost
 

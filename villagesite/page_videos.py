@@ -81,13 +81,17 @@ def poster_of(site: Any, shown: Shown) -> ImageRef | None:
     return None
 
 
+def _hms(seconds: float) -> tuple[int, int, int]:
+    hours, rest = divmod(round(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return hours, minutes, secs
+
+
 def clock(seconds: float | None) -> str:
     """``205`` -> ``3:25``; an hour and more, ``1:02:03``: as a video player writes its length."""
     if seconds is None:
         return ""
-    total = round(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
+    hours, minutes, secs = _hms(seconds)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
@@ -95,7 +99,5 @@ def iso_duration(seconds: float | None) -> str | None:
     """``205`` -> ``PT3M25S``: schema.org's ``duration``."""
     if seconds is None:
         return None
-    total = round(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
+    hours, minutes, secs = _hms(seconds)
     return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") + f"{secs}S"
