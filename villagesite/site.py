@@ -6,6 +6,8 @@ story's ``villages:`` can name any page).  Everything it returns is frozen.
 
 from __future__ import annotations
 
+import functools
+import typing
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import replace
@@ -377,11 +379,30 @@ def _images_in(value: object, found: list[ImageRef]) -> None:
     if isinstance(value, ImageRef):
         found.append(value)
     elif isinstance(value, Record):
-        for name in value.__match_args__:
+        for name in _image_fields(type(value)):
             _images_in(getattr(value, name), found)
     elif isinstance(value, tuple):
         for item in value:
             _images_in(item, found)
+
+
+@functools.cache
+def _image_fields(record: type[Record]) -> tuple[str, ...]:
+    """The fields of a record whose declared type may hold an image, in order: a walk of every
+    field of every page took 0.2 s of each preview save at 5,000 villages."""
+    hints = typing.get_type_hints(record)
+    return tuple(name for name in record.__match_args__ if _may_hold_image(hints.get(name, object)))
+
+
+def _may_hold_image(hint: object) -> bool:
+    if hint is ImageRef:
+        return True
+    if isinstance(hint, type) and issubclass(hint, Record):
+        return bool(_image_fields(hint))
+    if isinstance(hint, type) and hint is not tuple:
+        return False  # the walk looks into records and tuples only
+    arguments = [argument for argument in typing.get_args(hint) if argument is not Ellipsis]  # X | None, tuple[X, ...]
+    return any(map(_may_hold_image, arguments)) if arguments else True  # Any, a bare tuple: looked into
 
 
 _NO_SUCH_PAGE = {
