@@ -11,10 +11,11 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import photo_bytes, village, write_site
+from conftest import photo_bytes, snapshot, village, write_site
 from PIL import Image
 
 from villagesite.preview import Preview, PreviewServer, driver
@@ -564,3 +565,31 @@ def test_editions_are_previewed_and_a_translation_saved_rebuilds_its_page(tmp_pa
         assert "content/villages/fengjian/index.en.md:3: style: 'hakka' differs from the original's" in alert["message"]
     finally:
         server.stop()
+
+
+def test_a_save_reloads_before_the_search_index_is_made_and_the_index_then_matches_a_fresh_one(tmp_path, cache):
+    """The index changes with any page's words and is the slowest part of a save: the browser is told
+    first, then the index is written in a commit of its own, equal to one made from nothing (a page's
+    new words found, a deleted page's gone)."""
+    root = small_site(tmp_path / "site")
+    preview = Preview(root)
+    assert not preview.build().failed
+    before = snapshot(preview.output / "search/index")
+    edit(root / "content/villages/fengjian/index.md", "水乡正文。", "镬耳屋与石板桥。")
+    (root / "content/villages/weilong/index.md").unlink()
+    (root / "content/villages/weilong").rmdir()
+    outcome = preview.build(["content/villages/fengjian/index.md"])
+    assert "villages/fengjian/index.html" in outcome.written
+    assert not any(rel.startswith("search/index/") for rel in outcome.written)
+    assert snapshot(preview.output / "search/index") == before  # what the browser reloads into: the last index
+    indexed = preview.after_reload()
+    assert indexed and all(rel.startswith("search/index/") for rel in indexed)
+    fresh = Preview(root, output=tmp_path / "fresh")
+    assert not fresh.build().failed
+    assert snapshot(preview.output / "search") == snapshot(tmp_path / "fresh" / "search")
+    documents = b"".join(snapshot(preview.output / "search/index/d").values()).decode()
+    assert "镬耳屋" in documents and "围龙村" not in documents
+    assert preview.after_reload() == ()  # nothing left to do
+    again = preview.build(["content/villages/fengjian/index.md"])
+    assert again.written == () and preview.after_reload() == ()  # the manifest knows the new index
+    assert describe(replace(outcome, indexed=indexed)).count("the search index") == 1

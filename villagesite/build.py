@@ -13,7 +13,7 @@ import gc
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,7 @@ from .qr import QR_FILE, QrCodes
 from .render import Renderer
 from .report import BuildReport
 from .search import search_documents, search_files
+from .search.index import INDEX_PATH
 from .search.terms import shipped_folding
 from .settings_checks import unfinished_settings
 from .site import assemble_site
@@ -148,6 +149,7 @@ def render_files(
     qr_codes: bool = True,
     search_index: bool = True,
     published: Callable[[str, str], bool] | None = None,
+    last_files: Collection[str] | None = None,
 ) -> tuple[dict[str, Content], dict[str, dict[str, str]]]:
     """Every output file, and what each rendered one was made from.
 
@@ -158,7 +160,8 @@ def render_files(
     villages' QR codes and the search index (``check`` encodes and caches nothing).  ``caches`` are asked for compiled
     templates and outputs made from the structure alone, and given work to do while worker processes
     render; cached QR codes are used only when they check (see :class:`~villagesite.qr.QrCodes`).
-    ``published`` says which outputs the output folder holds already.
+    ``published`` says which outputs the output folder holds already, ``last_files`` what the last
+    build wrote (where the caches may keep its search index for a moment, see :meth:`Caches.index_later`).
     """
     sites = prepared.sites
     site = prepared.site
@@ -268,9 +271,16 @@ def render_files(
             add(rel, FromFile(qr, digest), page.source.rel_path)
 
     if config.search and search_index:
-        for rel, data in search_outputs(sites, renderers, caches).items():
-            # TRANSLATORS: named in place of a file, where an output comes from.
-            add(rel, data, _("search index"))
+        make_index = functools.partial(search_outputs, sites, renderers, caches)
+        folders = tuple(edition.edition.path(INDEX_PATH).lstrip("/") for edition in sites)
+        if last_files is not None and caches.index_later(make_index, folders):
+            for rel in last_files:
+                if rel.startswith(folders):  # the last index, until the new one is made
+                    add(rel, Unchanged(), rel)
+        else:
+            for rel, data in make_index().items():
+                # TRANSLATORS: named in place of a file, where an output comes from.
+                add(rel, data, _("search index"))
 
     # Files as they are: theme assets, bundle files, the site's static/ folder, photo variants.
     for asset in assets.values():
@@ -461,6 +471,7 @@ def _build(
             hash_assets=hash_assets,
             staging=staging,
             published=published,
+            last_files=last.files if last is not None else None,
         )
         # Weigh every page, or (the preview) what was rendered: its terminal warns about what was just saved.
         weighed = (

@@ -102,6 +102,12 @@ class Caches:
         :class:`~villagesite.search.index.IndexMemory`); none on the command line, where one build is all."""
         return None
 
+    def index_later(self, make: Callable[[], dict[str, bytes]], folders: tuple[str, ...]) -> bool:
+        """Whether the search index (the files under ``folders``, all of them made by ``make``) may be
+        made after the browsers are told: then the build keeps the last one, and ``make`` is kept
+        (see :meth:`villagesite.memory.BuildMemory.index_now`).  Never on the command line."""
+        return False
+
     def made_from_structure(self, rel: str, structure: str) -> tuple[bytes | None] | None:
         """An output made from the site's structure alone (the sitemap), kept with that structure."""
         return None

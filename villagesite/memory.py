@@ -40,7 +40,7 @@ from .report import BuildReport
 from .search.index import IndexMemory
 from .themes import ThemeChain, make_environment
 from .traditional import Conversions
-from .write import WriteReport
+from .write import Content, Unchanged, WriteReport, write_output
 
 
 @dataclass(eq=False)
@@ -64,6 +64,9 @@ class BuildMemory(Caches):
     """Bodies converted to Traditional Chinese, by the HTML they were converted from."""
     indexed: dict[str, IndexMemory] = field(default_factory=dict)
     """Each edition's search index as the last build made it, by language."""
+    index_after_reload: bool = False
+    """Whether a rebuild leaves its search index for :meth:`index_now` (the preview's, after the reload)."""
+    later_index: tuple[Callable[[], dict[str, bytes]], tuple[str, ...]] | None = None
     builds: int = 0
     root: Path = field(default_factory=lambda: Path(os.devnull))
     weighs_everything = False  # the terminal warns about what a save changed, not about every page
@@ -114,6 +117,33 @@ class BuildMemory(Caches):
 
     def search_memory(self, language: str) -> IndexMemory:
         return self.indexed.setdefault(language, IndexMemory())
+
+    def index_later(self, make: Callable[[], dict[str, bytes]], folders: tuple[str, ...]) -> bool:
+        """After the first build, when asked: the index changes with any page's words, and making it
+        took 0.7 s of each save at 5,000 villages, before the browser could reload."""
+        if not self.index_after_reload or not self.builds:
+            return False
+        self.later_index = (make, folders)
+        return True
+
+    def index_now(self) -> WriteReport | None:
+        """Make and write the search index the last build left for now, if any.
+
+        The output keeps every other file as the build wrote it; index files no longer made (fewer
+        shards, a page gone) go.  Only the index changes, in one commit of its own."""
+        later, self.later_index = self.later_index, None
+        if later is None or self.manifest is None or self.manifest_of is None:
+            return None
+        make, folders = later
+        manifest = self.manifest
+        files: dict[str, Content] = {rel: Unchanged() for rel in manifest.files if not rel.startswith(folders)}
+        files.update(make())
+        path = manifest_path(self.root, self.manifest_of)
+        save = self.save_manifest_later
+        written = write_output(self.manifest_of, files, path, previous=manifest, deps=manifest.deps, save=save)
+        if written.manifest is not None:
+            self.manifest = written.manifest
+        return written
 
     def made_from_structure(self, rel: str, structure: str) -> tuple[bytes | None] | None:
         kept = self.by_structure.get(rel)

@@ -45,6 +45,8 @@ class Outcome:
     problems: tuple[Problem, ...] = ()
     crash: str | None = None
     """A traceback: a bug in villagesite, not in the content."""
+    indexed: tuple[str, ...] = ()
+    """The search index's files written after the browsers were told (see :meth:`Preview.after_reload`)."""
 
     @property
     def failed(self) -> bool:
@@ -52,7 +54,7 @@ class Outcome:
 
     @property
     def written(self) -> tuple[str, ...]:
-        return self.report.written.written if self.report and self.report.written else ()
+        return (*self.report.written.written, *self.indexed) if self.report and self.report.written else ()
 
     @property
     def removed(self) -> tuple[str, ...]:
@@ -87,6 +89,7 @@ class Preview:
         """Where photo progress is told (the terminal); set by the server."""
         self.photo_failed: Callable[[list[Problem]], None] | None = None
         """Where a photo that cannot be encoded is told (the terminal and the overlay); set by the server."""
+        self.memory.index_after_reload = True
         if lazy_photos:
             self.memory.lazy_photos = True
             self.memory.pending_photos = self._photos_pending
@@ -143,10 +146,18 @@ class Preview:
             self.last = outcome
             return outcome
 
-    def after_reload(self) -> None:
-        """What a build leaves for after the browsers are told: its manifest, written now."""
-        with self._lock, contextlib.suppress(OSError):
-            self.memory.save_manifest()
+    def after_reload(self) -> tuple[str, ...]:
+        """What a build leaves for after the browsers are told: its search index and manifest, written
+        now.  Returns the index files written.
+
+        An index that cannot be written stays the last one; the next save makes it again."""
+        written = None
+        with self._lock, collector_paused(), contextlib.suppress(OSError, VillageSiteError):
+            try:
+                written = self.memory.index_now()
+            finally:
+                self.memory.save_manifest()
+        return written.written if written is not None else ()
 
     def close(self) -> None:
         """Keep the Markdown cache and photo index for the next start; stop encoding photos."""

@@ -15,7 +15,7 @@ import time
 import traceback
 import webbrowser
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tornado import httpserver, ioloop, netutil
@@ -167,9 +167,9 @@ class PreviewServer:
                 last_end = time.monotonic()
                 self.builds += 1
                 sent = self.hub.announce(outcome, previous)
-                self.say(describe(outcome))
                 sent.wait(1.0)
-                self.preview.after_reload()
+                indexed = self.preview.after_reload()
+                self.say(describe(replace(outcome, indexed=indexed) if indexed else outcome))
                 _collect_garbage()
             except Exception:  # noqa: BLE001 - the builder must outlive anything; say what happened
                 self.say(
