@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -261,13 +262,39 @@ def test_a_command_line_edit_indexes_one_batch_and_gives_the_index_a_clean_build
 
     kept_files = sorted((root / ".villagesite-cache/search/zh-Hans").glob("*.json"))
     assert len(kept_files) >= 3
-    for kept in kept_files:  # a term moved to another document, by hand
-        kept.write_text(
-            kept.read_text(encoding="utf-8").replace('"ends": {', '"ends": {"碉": 0, ', 1), encoding="utf-8"
-        )
+    for kept in kept_files:  # a term's last document moved on, by hand: the file still reads as a batch
+        text = kept.read_text(encoding="utf-8")
+        moved = re.sub(r'"ends": \[(\d+)', lambda m: f'"ends": [{int(m.group(1)) + 1}', text, count=1)
+        assert moved != text
+        kept.write_text(moved, encoding="utf-8")
     made.clear()
     page.write_text(page.read_text(encoding="utf-8").replace("炮楼", "碉楼"), encoding="utf-8")
     assert run_cli("build", "--site", root, "--output", tmp_path / "kept").code == 0
     assert len(made) >= 3  # nothing kept believed: every batch made again
     assert run_cli("build", "--site", root, "--output", tmp_path / "fresh", "--clean").code == 0
     assert snapshot(tmp_path / "kept" / "search") == snapshot(tmp_path / "fresh" / "search")
+
+
+def test_a_kept_batch_reads_back_as_written_and_one_whose_parts_disagree_is_not_believed(tmp_path):
+    """A batch file resealed by hand (its hash made to match) is still checked: counts that do not add
+    up to its steps, or a negative step, make it no batch, and the batch is made again."""
+    from array import array
+
+    from villagesite.sealed import read_sealed, write_sealed
+    from villagesite.search.kept import POSTING, VERSION, Batch, KeptBatches
+
+    batch = Batch(
+        "桥\n石桥\nhakka",
+        array(POSTING, [2, 1, 1]),
+        array(POSTING, [5, 8, 5, 9]),
+        array(POSTING, [3, 1, 2]),
+        b"\1" * 16,
+    )
+    kept = KeptBatches(tmp_path)
+    kept.keep("a", batch)
+    kept.save()
+    assert KeptBatches(tmp_path).get("a") == batch
+    data = read_sealed(tmp_path / "a.json", VERSION)
+    for broken in ({"counts": [2, 1, 2]}, {"steps": [5, 8, -5, 9]}, {"terms": "桥\n石桥"}, {"ends": "123"}):
+        write_sealed(tmp_path / "a.json", VERSION, {**data, **broken}, ensure_ascii=False)
+        assert KeptBatches(tmp_path).get("a") is None, broken

@@ -27,8 +27,13 @@ def replace_text(path: Path, text: str) -> None:
 
 def write_sealed(path: Path, version: int, data: dict, *, ensure_ascii: bool = True) -> None:
     """A JSON object that carries the hash of its own text (see :func:`read_sealed`), written atomically."""
+    replace_text(path, sealed_text(version, data, ensure_ascii=ensure_ascii))
+
+
+def sealed_text(version: int, data: dict, *, ensure_ascii: bool = True) -> str:
+    """The text :func:`write_sealed` writes: for a caller that holds it until it writes it."""
     body = json.dumps(data, ensure_ascii=ensure_ascii)[1:]
-    replace_text(path, _SEAL.format(version=version, digest=hashlib.sha256(body.encode()).hexdigest()) + body)
+    return _SEAL.format(version=version, digest=hashlib.sha256(body.encode()).hexdigest()) + body
 
 
 def read_sealed(path: Path, version: int) -> dict | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from array import array
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from ..parallel import map_in_processes
 from .documents import TEXT_LIMIT, SearchDocument
 from .folding import pairs_for
-from .kept import Batch, KeptBatches, batch_digest
+from .kept import POSTING, Batch, KeptBatches, batch_digest
 from .terms import Folding, document_terms, shard_of
 
 SEARCH_PATH = "/search/"
@@ -54,7 +55,7 @@ class IndexMemory:
         self.kept = kept
         """Batches kept on disk between command-line builds (see :mod:`.kept`)."""
         self.batches: dict[tuple[SearchDocument, ...], Batch] = {}
-        self.shards: dict[tuple[str, ...], tuple[list[list[int]], bytes]] = {}
+        self.shards: dict[tuple[str, ...], tuple[list[array[int]], bytes]] = {}
         self.texts: dict[str, str] = {}
         """Bodies' text by their HTML (see :func:`~villagesite.search.documents.search_documents`)."""
 
@@ -96,11 +97,11 @@ def search_files(
             digests[n] = batch_digest(keys[n], batches[n], fold.digest)
             batch = kept.get(digests[n])
             if batch is not None:  # the original edition's own object where they are equal: see below
-                from_disk[keys[n]] = twins[n] if twins and twins[n][2] == batch[2] else batch
+                from_disk[keys[n]] = twins[n] if twins and twins[n].digest == batch.digest else batch
         missing = [n for n in missing if keys[n] not in from_disk]
     made = map_in_processes(
         functools.partial(_postings, documents, fold),
-        [(batches[n], twins[n][2] if twins else None) for n in missing],
+        [(batches[n], twins[n].digest if twins else None) for n in missing],
         size=sum(len(batches[n]) for n in missing),  # an edit's one batch: no workers to start
     )
     found = {
@@ -111,23 +112,29 @@ def search_files(
     if kept is not None:
         for n in missing:
             kept.keep(digests[n], found[keys[n]])
-    memory.batches = {key: found[key] for key in keys}  # a deleted page's batch is forgotten
+    if kept is None:  # a long-lived process remembers; a deleted page's batch is forgotten
+        memory.batches = {key: found[key] for key in keys}
     if original is not None and twins and all(found[key] is twin for key, twin in zip(keys, twins, strict=True)):
         shards = {path: data for path, data in original.files.items() if path.startswith(f"{INDEX_PATH}s/")}
         meta = json.loads(original.files[INDEX_PATH + "meta.json"])
         return Indexed(_with_documents(documents, shards, meta["shards"], meta["fold"]), tuple(twins))
-    postings: dict[str, list[int]] = {}
+    postings: dict[str, array[int]] = {}
     last: dict[str, int] = {}
     for key in keys:
-        steps, ends, _ = found[key]
-        for term, entries in steps.items():
+        batch = found[key]
+        steps, position = batch.steps, 0
+        for term, count, end in zip(batch.names(), batch.counts, batch.ends, strict=True):
+            entries = steps[position : position + count]  # a copy: the batch may be kept for the next build
+            position += count
             merged = postings.get(term)
             if merged is None:
-                postings[term] = list(entries)  # a copy: the batch may be kept for the next build
+                postings[term] = entries
             else:
-                merged.append(entries[0] - last[term] * 4)
-                merged += entries[1:]
-        last.update(ends)
+                start = len(merged)
+                merged += entries
+                merged[start] -= last[term] * 4  # the batch's first step was from document 0
+            last[term] = end
+
     held = [term for term in postings if len(term) == 1 and term >= "\u3400"]
     total = sum(map(len, postings.values()))
     shards = 1
@@ -145,11 +152,13 @@ def search_files(
         data = (
             previous[1]
             if previous is not None and previous[0] == lists
-            else _json(dict(zip(terms, lists, strict=True)))
+            else _json({term: entries.tolist() for term, entries in zip(terms, lists, strict=True)})
         )
-        shards_made[key] = (lists, data)
+        if kept is None:
+            shards_made[key] = (lists, data)
         files[f"{INDEX_PATH}s/{n}.json"] = data
-    memory.shards = shards_made
+    if kept is None:
+        memory.shards = shards_made
     # The pairs of the characters this index holds: what a query typed in Traditional needs.
     pairs = "".join(t + s for t, s in sorted(pairs_for(held).items()))
     return Indexed(_with_documents(documents, files, shards, pairs), tuple(found[key] for key in keys))
@@ -182,9 +191,9 @@ def _with_documents(
 
 
 def _postings(documents: Sequence[SearchDocument], fold: Folding, work: tuple[range, bytes | None]) -> Batch | None:
-    """For some documents: term -> postings as steps (see :func:`_deltas`, the first from document 0),
-    term -> the last document that has it, and the digest of their folded text; none when that digest
-    is the one given (the original edition's batch of the same documents has the same terms).
+    """The postings of some documents as steps (see :func:`_deltas`, the first from document 0), with
+    the last document of each term and the digest of their folded text (a :class:`Batch`); none when
+    that digest is the one given (the original edition's batch of the same documents has the same terms).
 
     Terms are made from folded text only, so equal folded text (and numbers) gives equal postings.
     """
@@ -206,9 +215,15 @@ def _postings(documents: Sequence[SearchDocument], fold: Folding, work: tuple[ra
         base = number * 4
         for term, weight in document_terms(title, names, text, _as_folded).items():
             postings[term].append(base + weight)
-    return (
-        {term: _deltas(entries) for term, entries in postings.items()},
-        {term: entries[-1] >> 2 for term, entries in postings.items()},
+    terms = list(postings)
+    steps = array(POSTING)
+    for term in terms:
+        steps.extend(_deltas(postings[term]))
+    return Batch(
+        "\n".join(terms),
+        array(POSTING, map(len, postings.values())),
+        steps,
+        array(POSTING, (entries[-1] >> 2 for entries in postings.values())),
         digest.digest(),
     )
 
