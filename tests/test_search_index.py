@@ -227,7 +227,11 @@ def test_a_converted_edition_shares_the_terms_it_folds_back_to_and_indexes_the_r
     assert run_cli("build", "--site", root, "--output", tmp_path / "mixed").code == 0
     build_module = sys.modules["villagesite.build"]  # (the package's `build` is the function)
     alone = build_module.search_files
-    monkeypatch.setattr(build_module, "search_files", lambda documents, fold, memory, _: alone(documents, fold, memory))
+    monkeypatch.setattr(
+        build_module,
+        "search_files",
+        lambda documents, fold, memory, _, *more, **named: alone(documents, fold, memory, None, *more, **named),
+    )
     assert run_cli("build", "--site", root, "--output", tmp_path / "alone", "--clean").code == 0
     assert snapshot(tmp_path / "mixed/zh-hant/search") == snapshot(tmp_path / "alone/zh-hant/search")
     assert "围龙" in shards(tmp_path / "mixed/zh-hant/search/index")

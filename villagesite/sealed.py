@@ -15,9 +15,16 @@ from pathlib import Path
 
 def replace_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically: a temporary file beside it, renamed over it."""
+    replace_bytes(path, text.encode("utf-8"))
+
+
+def replace_bytes(path: Path, *parts: bytes | memoryview) -> None:
+    """Write ``parts`` one after the other to ``path`` atomically, as :func:`replace_text`."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        temporary.write_text(text, encoding="utf-8")
+        with open(temporary, "wb") as file:
+            for part in parts:
+                file.write(part)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -26,8 +33,15 @@ def replace_text(path: Path, text: str) -> None:
 
 
 def write_sealed(path: Path, version: int, data: dict, *, ensure_ascii: bool = True) -> None:
-    """A JSON object that carries the hash of its own text (see :func:`read_sealed`), written atomically."""
-    replace_text(path, sealed_text(version, data, ensure_ascii=ensure_ascii))
+    """A JSON object that carries the hash of its own text (see :func:`read_sealed`), written atomically.
+
+    The text is encoded once and written from views of it: the manifest of 5,000 villages is 5.5 MB,
+    and each copy of it (a slice, the header joined, the encoding of the whole) added to the build's
+    peak memory."""
+    raw = json.dumps(data, ensure_ascii=ensure_ascii).encode()
+    body = memoryview(raw)[1:]
+    head = _SEAL.format(version=version, digest=hashlib.sha256(body).hexdigest()).encode()
+    replace_bytes(path, head, body)
 
 
 def sealed_text(version: int, data: dict, *, ensure_ascii: bool = True) -> str:

@@ -18,10 +18,11 @@ import hashlib
 import json
 from array import array
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..parallel import map_in_processes
+from ..write import Staged
 from .documents import TEXT_LIMIT, SearchDocument
 from .folding import pairs_for
 from .kept import POSTING, Batch, KeptBatches, batch_digest
@@ -64,7 +65,8 @@ class IndexMemory:
 class Indexed:
     """One edition's index: its files, and its batches in order (a later edition compares with them)."""
 
-    files: dict[str, bytes]
+    files: dict[str, bytes | Staged]
+    """Shards and ``meta.json`` as bytes (a later edition may take them), documents perhaps staged."""
     batches: tuple[Batch, ...]
 
 
@@ -73,12 +75,17 @@ def search_files(
     fold: Folding,
     memory: IndexMemory | None = None,
     original: Indexed | None = None,
+    put: Callable[[str, bytes], bytes | Staged] | None = None,
+    keep_batches: bool = True,
 ) -> Indexed:
     """The index files (site paths under :data:`INDEX_PATH`) of one edition's documents.
 
     ``original`` is the index of the content's own edition, when this is another: a batch whose
     folded text is the original's (a Traditional edition converted from Simplified folds back to it)
     has the original's terms, which are not made again; when every batch has, so do the shards.
+    ``put`` is given each document's file as it is made (the command line stages it: 15 MB of files
+    at 5,000 villages not held at the build's peak).  ``keep_batches=False`` (no later edition compares
+    with this one) frees each batch once merged, and gives ``put`` the shards too.
     """
     # Terms and postings in forked workers, a batch of documents each, already as steps from one
     # document to the next; merged here in document order, where each batch's first step of a term is
@@ -99,7 +106,7 @@ def search_files(
             if batch is not None:  # the original edition's own object where they are equal: see below
                 from_disk[keys[n]] = twins[n] if twins and twins[n].digest == batch.digest else batch
         missing = [n for n in missing if keys[n] not in from_disk]
-    made = map_in_processes(
+    new = map_in_processes(
         functools.partial(_postings, documents, fold),
         [(batches[n], twins[n].digest if twins else None) for n in missing],
         size=sum(len(batches[n]) for n in missing),  # an edit's one batch: no workers to start
@@ -107,8 +114,9 @@ def search_files(
     found = {
         **memory.batches,
         **from_disk,
-        **{keys[n]: batch if batch is not None else twins[n] for n, batch in zip(missing, made, strict=True)},
+        **{keys[n]: batch if batch is not None else twins[n] for n, batch in zip(missing, new, strict=True)},
     }
+    del new
     if kept is not None:
         for n in missing:
             kept.keep(digests[n], found[keys[n]])
@@ -117,15 +125,26 @@ def search_files(
     if original is not None and twins and all(found[key] is twin for key, twin in zip(keys, twins, strict=True)):
         shards = {path: data for path, data in original.files.items() if path.startswith(f"{INDEX_PATH}s/")}
         meta = json.loads(original.files[INDEX_PATH + "meta.json"])
-        return Indexed(_with_documents(documents, shards, meta["shards"], meta["fold"]), tuple(twins))
+        held_files = _held(shards, None)
+        files = _with_meta(held_files, _document_files(documents, put), len(documents), meta["shards"], meta["fold"])
+        return Indexed(files, tuple(twins))
+    ordered: list[Batch | None] = [found[key] for key in keys]
+    made = tuple(batch for batch in ordered if batch is not None) if keep_batches else ()
+    # The documents' files before the merge: from here the command line holds neither them nor the
+    # documents (its caller passes them alone), 20 MB less at the build's peak at 5,000 villages.
+    count = len(documents)
+    document_files = _document_files(documents, put)
+    if kept is not None:
+        del documents, keys, found, from_disk
     postings: dict[str, array[int]] = {}
     last: dict[str, int] = {}
-    for key in keys:
-        batch = found[key]
+    for number, batch in enumerate(ordered):
+        assert batch is not None
+        ordered[number] = None  # freed once merged, unless kept above
         steps, position = batch.steps, 0
-        for term, count, end in zip(batch.names(), batch.counts, batch.ends, strict=True):
-            entries = steps[position : position + count]  # a copy: the batch may be kept for the next build
-            position += count
+        for term, count_of_term, end in zip(batch.names(), batch.counts, batch.ends, strict=True):
+            entries = steps[position : position + count_of_term]  # a copy: the batch may be kept
+            position += count_of_term
             merged = postings.get(term)
             if merged is None:
                 postings[term] = entries
@@ -134,7 +153,7 @@ def search_files(
                 merged += entries
                 merged[start] -= last[term] * 4  # the batch's first step was from document 0
             last[term] = end
-
+        del batch
     held = [term for term in postings if len(term) == 1 and term >= "\u3400"]
     total = sum(map(len, postings.values()))
     shards = 1
@@ -143,11 +162,11 @@ def search_files(
     by_shard: list[list[str]] = [[] for _ in range(shards)]
     for term in sorted(postings):
         by_shard[shard_of(term, shards)].append(term)
-    files = {}
+    shard_files = {}
     shards_made = {}
     for n, terms in enumerate(by_shard):
         key = tuple(terms)
-        lists = [postings[term] for term in terms]
+        lists = [postings.pop(term) for term in terms]
         previous = memory.shards.get(key)
         data = (
             previous[1]
@@ -156,33 +175,54 @@ def search_files(
         )
         if kept is None:
             shards_made[key] = (lists, data)
-        files[f"{INDEX_PATH}s/{n}.json"] = data
+        shard_files[f"{INDEX_PATH}s/{n}.json"] = data
     if kept is None:
         memory.shards = shards_made
     # The pairs of the characters this index holds: what a query typed in Traditional needs.
     pairs = "".join(t + s for t, s in sorted(pairs_for(held).items()))
-    return Indexed(_with_documents(documents, files, shards, pairs), tuple(found[key] for key in keys))
+    held_files = _held(shard_files, put if not keep_batches else None)  # a later edition may take the bytes
+    return Indexed(_with_meta(held_files, document_files, count, shards, pairs), made)
 
 
-def _with_documents(
-    documents: Sequence[SearchDocument], shard_files: dict[str, bytes], shards: int, pairs: str
-) -> dict[str, bytes]:
-    """The shards' files with a file per document and ``meta.json``, whose stamp changes with any file."""
-    files = dict(shard_files)
+Held = tuple[dict[str, "bytes | Staged"], dict[str, bytes]]
+"""Files (bytes, or given to ``put``) and the SHA-256 of each, for the stamp."""
+
+
+def _held(files: dict[str, bytes], put: Callable[[str, bytes], bytes | Staged] | None) -> Held:
+    digests = {path: hashlib.sha256(data).digest() for path, data in files.items()}
+    return ({path: put(path, data) for path, data in files.items()} if put else dict(files)), digests
+
+
+def _document_files(documents: Sequence[SearchDocument], put: Callable[[str, bytes], bytes | Staged] | None) -> Held:
+    """A file per document, what a result shows, each given to ``put`` as it is made."""
+    files: dict[str, bytes | Staged] = {}
+    digests: dict[str, bytes] = {}
     for number, document in enumerate(documents):
-        files[f"{INDEX_PATH}d/{number}.json"] = _json(
+        path = f"{INDEX_PATH}d/{number}.json"
+        data = _json(
             {"u": document.url, "t": document.title, "k": document.kind, "m": document.meta,
              "x": document.text[:TEXT_LIMIT]}
         )  # fmt: skip
+        digests[path] = hashlib.sha256(data).digest()
+        files[path] = put(path, data) if put is not None else data
+    return files, digests
+
+
+def _with_meta(
+    shard_files: Held, document_files: Held, documents: int, shards: int, pairs: str
+) -> dict[str, bytes | Staged]:
+    """The shards' and documents' files with ``meta.json``, whose stamp changes with any file."""
+    files = {**shard_files[0], **document_files[0]}
+    digests = {**shard_files[1], **document_files[1]}
     stamp = hashlib.sha256()
     for path in sorted(files):
         stamp.update(path.encode())
-        stamp.update(hashlib.sha256(files[path]).digest())
+        stamp.update(digests[path])
     files[INDEX_PATH + "meta.json"] = _json(
         {
             "format": FORMAT,
             "shards": shards,
-            "documents": len(documents),
+            "documents": documents,
             "fold": pairs,
             "stamp": stamp.hexdigest()[:12],
         }
