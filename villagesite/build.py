@@ -281,7 +281,7 @@ def render_files(
                 if rel.startswith(folders):  # the last index, until the new one is made
                     add(rel, Unchanged(), rel)
         else:
-            for rel, data in make_index(staging).items():
+            for rel, data in make_index(staging, published).items():
                 # TRANSLATORS: named in place of a file, where an output comes from.
                 add(rel, data, _("search index"))
 
@@ -310,10 +310,14 @@ def render_files(
 
 
 def search_outputs(
-    sites: Sequence[Site], renderers: Sequence[Renderer], caches: Caches, staging: Path | None = None
+    sites: Sequence[Site],
+    renderers: Sequence[Renderer],
+    caches: Caches,
+    staging: Path | None = None,
+    published: Callable[[str, str], bool] | None = None,
 ) -> dict[str, Content]:
     """Every edition's search index (see :mod:`villagesite.search`); documents' files written into
-    ``staging`` as they are made, when given."""
+    ``staging`` as they are made, when given, unless ``published`` says the output holds them."""
     english = renderers[0].chain.strings_for("en")
     files = {}
     original = None
@@ -321,7 +325,7 @@ def search_outputs(
         memory = caches.search_memory(edition.edition.language)
         texts = memory.texts if memory is not None else None
         where = edition.edition.path
-        put = (lambda path, data, where=where: stage(staging, where(path).lstrip("/"), data)) if staging else None
+        put = functools.partial(_put_index_file, staging, where, published) if staging else None
         last = edition is sites[-1]
         indexed = search_files(  # the documents passed alone: search_files lets them go (see there)
             search_documents(edition, renderer.strings, english, texts),
@@ -335,6 +339,21 @@ def search_outputs(
         for path, data in indexed.files.items():
             files[edition.edition.path(path).lstrip("/")] = data
     return files
+
+
+def _put_index_file(
+    staging: Path,
+    where: Callable[[str], str],
+    published: Callable[[str, str], bool] | None,
+    path: str,
+    data: bytes,
+    sha: bytes,
+) -> Content:
+    """An index file the output holds already is kept; another is staged now, not held."""
+    rel = where(path).lstrip("/")
+    if published is not None and published(rel, sha.hex()[:32]):  # the manifest's mark: see write.fingerprint
+        return Unchanged()
+    return stage(staging, rel, data)
 
 
 _KIND_ORDER = {

@@ -22,11 +22,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..parallel import map_in_processes
-from ..write import Staged
+from ..write import Content
 from .documents import TEXT_LIMIT, SearchDocument
 from .folding import pairs_for
 from .kept import POSTING, Batch, KeptBatches, batch_digest
 from .terms import Folding, document_terms, shard_of
+
+Put = Callable[[str, bytes, bytes], Content]
+"""Given a file's path, bytes and SHA-256, what the build holds of it (see :func:`search_files`)."""
 
 SEARCH_PATH = "/search/"
 """The search page of an edition; its index is in ``index/`` below it."""
@@ -65,7 +68,7 @@ class IndexMemory:
 class Indexed:
     """One edition's index: its files, and its batches in order (a later edition compares with them)."""
 
-    files: dict[str, bytes | Staged]
+    files: dict[str, Content]
     """Shards and ``meta.json`` as bytes (a later edition may take them), documents perhaps staged."""
     batches: tuple[Batch, ...]
 
@@ -75,7 +78,7 @@ def search_files(
     fold: Folding,
     memory: IndexMemory | None = None,
     original: Indexed | None = None,
-    put: Callable[[str, bytes], bytes | Staged] | None = None,
+    put: Put | None = None,
     keep_batches: bool = True,
 ) -> Indexed:
     """The index files (site paths under :data:`INDEX_PATH`) of one edition's documents.
@@ -83,9 +86,10 @@ def search_files(
     ``original`` is the index of the content's own edition, when this is another: a batch whose
     folded text is the original's (a Traditional edition converted from Simplified folds back to it)
     has the original's terms, which are not made again; when every batch has, so do the shards.
-    ``put`` is given each document's file as it is made (the command line stages it: 15 MB of files
-    at 5,000 villages not held at the build's peak).  ``keep_batches=False`` (no later edition compares
-    with this one) frees each batch once merged, and gives ``put`` the shards too.
+    ``put`` is given each document's file as it is made (the command line stages it, or keeps the
+    output's file when it is the same: 15 MB of files at 5,000 villages not held at the build's
+    peak).  ``keep_batches=False`` (no later edition compares with this one) frees each batch once
+    merged, and gives ``put`` the shards too.
     """
     # Terms and postings in forked workers, a batch of documents each, already as steps from one
     # document to the next; merged here in document order, where each batch's first step of a term is
@@ -184,18 +188,18 @@ def search_files(
     return Indexed(_with_meta(held_files, document_files, count, shards, pairs), made)
 
 
-Held = tuple[dict[str, "bytes | Staged"], dict[str, bytes]]
+Held = tuple[dict[str, Content], dict[str, bytes]]
 """Files (bytes, or given to ``put``) and the SHA-256 of each, for the stamp."""
 
 
-def _held(files: dict[str, bytes], put: Callable[[str, bytes], bytes | Staged] | None) -> Held:
+def _held(files: dict[str, bytes], put: Put | None) -> Held:
     digests = {path: hashlib.sha256(data).digest() for path, data in files.items()}
-    return ({path: put(path, data) for path, data in files.items()} if put else dict(files)), digests
+    return ({path: put(path, data, digests[path]) for path, data in files.items()} if put else dict(files)), digests
 
 
-def _document_files(documents: Sequence[SearchDocument], put: Callable[[str, bytes], bytes | Staged] | None) -> Held:
+def _document_files(documents: Sequence[SearchDocument], put: Put | None) -> Held:
     """A file per document, what a result shows, each given to ``put`` as it is made."""
-    files: dict[str, bytes | Staged] = {}
+    files: dict[str, Content] = {}
     digests: dict[str, bytes] = {}
     for number, document in enumerate(documents):
         path = f"{INDEX_PATH}d/{number}.json"
@@ -204,13 +208,11 @@ def _document_files(documents: Sequence[SearchDocument], put: Callable[[str, byt
              "x": document.text[:TEXT_LIMIT]}
         )  # fmt: skip
         digests[path] = hashlib.sha256(data).digest()
-        files[path] = put(path, data) if put is not None else data
+        files[path] = put(path, data, digests[path]) if put is not None else data
     return files, digests
 
 
-def _with_meta(
-    shard_files: Held, document_files: Held, documents: int, shards: int, pairs: str
-) -> dict[str, bytes | Staged]:
+def _with_meta(shard_files: Held, document_files: Held, documents: int, shards: int, pairs: str) -> dict[str, Content]:
     """The shards' and documents' files with ``meta.json``, whose stamp changes with any file."""
     files = {**shard_files[0], **document_files[0]}
     digests = {**shard_files[1], **document_files[1]}
