@@ -99,7 +99,7 @@ def _record_lines(node: yaml.Node, path: str, offset: int, lines: dict[str, int]
                 _record_lines(source, path, offset, lines)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            key_path = join_key(path, index)
+            key_path = _same(join_key(path, index))
             lines.setdefault(key_path, item.start_mark.line + offset)
             _record_lines(item, key_path, offset, lines)
 
@@ -243,6 +243,19 @@ class _NotPlain(Exception):
 
 _KEY_TAGS = frozenset((STR, *PLAIN_SCALARS))
 
+_SAME: dict[str, str] = {}
+SAME_LENGTH = 40
+"""Keys, their paths and short values (a province, a tag, a heading) repeat from page to page: one
+object each, which a worker's results also pickle once.  9 MB of a build of 5,000 villages."""
+
+
+def _same(text: str) -> str:
+    if len(text) > SAME_LENGTH:
+        return text
+    if len(_SAME) > 200_000:  # a long-lived process that has read a great many
+        _SAME.clear()
+    return _SAME.setdefault(text, text)
+
 
 def _build(
     loader: yaml.SafeLoader,
@@ -256,7 +269,7 @@ def _build(
     if isinstance(node, yaml.ScalarNode):
         tag = node.tag
         if tag == STR:
-            return node.value
+            return _same(node.value)
         if tag in PLAIN_SCALARS and len(node.value) <= MAX_NUMBER_LENGTH:
             return loader.yaml_constructors[tag](loader, node)
         if tag == TIMESTAMP:
@@ -270,8 +283,12 @@ def _build(
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _KEY_TAGS:
                 raise _NotPlain  # merge keys, lists as keys
-            key = key_node.value if key_node.tag == STR else _build(loader, key_node, path, offset, lines, seen, depth)
-            key_path = join_key(path, key_node.value)
+            key = (
+                _same(key_node.value)
+                if key_node.tag == STR
+                else _build(loader, key_node, path, offset, lines, seen, depth)
+            )
+            key_path = _same(join_key(path, key_node.value))
             lines.setdefault(key_path, key_node.start_mark.line + offset)
             mapping[key] = _build(loader, value_node, key_path, offset, lines, seen, depth + 1)
         if len(mapping) < len(node.value) and len({(k.tag, k.value) for k, _ in node.value}) < len(node.value):
@@ -280,7 +297,7 @@ def _build(
     if isinstance(node, yaml.SequenceNode) and node.tag == SEQ:
         items = []
         for index, item in enumerate(node.value):
-            key_path = join_key(path, index)
+            key_path = _same(join_key(path, index))
             lines.setdefault(key_path, item.start_mark.line + offset)
             items.append(_build(loader, item, key_path, offset, lines, seen, depth + 1))
         return items
