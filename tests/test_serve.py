@@ -593,3 +593,23 @@ def test_a_save_reloads_before_the_search_index_is_made_and_the_index_then_match
     again = preview.build(["content/villages/fengjian/index.md"])
     assert again.written == () and preview.after_reload() == ()  # the manifest knows the new index
     assert describe(replace(outcome, indexed=indexed)).count("the search index") == 1
+
+
+def test_a_save_that_fails_after_its_index_was_planned_leaves_the_last_index(tmp_path, cache):
+    """A build can fail after the index was left for later (two outputs writing one file is found at
+    the end): its pages are not written, and neither is an index of them."""
+    root = small_site(tmp_path / "site")
+    preview = Preview(root)
+    assert not preview.build().failed
+    before = snapshot(preview.output / "search/index")
+    edit(root / "content/villages/fengjian/index.md", "水乡正文。", "镬耳屋与石板桥。")
+    clash = root / "static/villages/fengjian/index.html"
+    clash.parent.mkdir(parents=True)
+    clash.write_text("<p>手写的页面</p>", encoding="utf-8")
+    assert preview.build(["static/villages/fengjian/index.html"]).failed
+    assert preview.after_reload() == ()
+    assert snapshot(preview.output / "search/index") == before
+    clash.unlink()
+    assert not preview.build(["static/villages/fengjian/index.html"]).failed
+    assert preview.after_reload()
+    assert "镬耳屋" in b"".join(snapshot(preview.output / "search/index/d").values()).decode()

@@ -67,6 +67,9 @@ class BuildMemory(Caches):
     index_after_reload: bool = False
     """Whether a rebuild leaves its search index for :meth:`index_now` (the preview's, after the reload)."""
     later_index: tuple[Callable[[], dict[str, bytes]], tuple[str, ...]] | None = None
+    """The index the last successful build left for :meth:`index_now`."""
+    pending_index: tuple[Callable[[], dict[str, bytes]], tuple[str, ...]] | None = None
+    """The index of the build under way: it becomes :attr:`later_index` only if the build succeeds."""
     builds: int = 0
     root: Path = field(default_factory=lambda: Path(os.devnull))
     weighs_everything = False  # the terminal warns about what a save changed, not about every page
@@ -82,6 +85,7 @@ class BuildMemory(Caches):
         """Never: this process builds when it saw a change.  A command-line build must not take this
         output for unchanged on the report of an older build, so that report goes."""
         self.root = cache_dir(config)
+        self.pending_index = None  # a build that failed after indexing left one: its pages were not written
         with writing_cache(self.root):
             manifest_path(self.root, output).with_suffix(".report.json").unlink(missing_ok=True)
         return None
@@ -123,7 +127,7 @@ class BuildMemory(Caches):
         took 0.7 s of each save at 5,000 villages, before the browser could reload."""
         if not self.index_after_reload or not self.builds:
             return False
-        self.later_index = (make, folders)
+        self.pending_index = (make, folders)
         return True
 
     def index_now(self) -> WriteReport | None:
@@ -161,6 +165,7 @@ class BuildMemory(Caches):
         return self.save_manifest_later if self.builds else None
 
     def finish(self, config: SiteConfig, output: Path, written: WriteReport, report: BuildReport) -> None:
+        self.later_index, self.pending_index = self.pending_index, None
         with writing_cache(self.root):
             if written.manifest is not None:
                 self.manifest, self.manifest_of = written.manifest, output
