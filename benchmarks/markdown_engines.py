@@ -35,15 +35,13 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import nh3
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from corpus import CORPORA  # noqa: E402
 
 from villagesite.errors import Severity  # noqa: E402
-from villagesite.markdown_html import SAFE_ATTRIBUTES, SAFE_TAGS, render_markdown  # noqa: E402
+from villagesite.markdown_html import render_markdown, sanitised  # noqa: E402
 from villagesite.slugs import slugify  # noqa: E402
 
 Targets = dict[str, str]
@@ -59,19 +57,6 @@ def bodies(count: int, corpus: str) -> list[str]:
 def targets_of(count: int) -> Targets:
     """Every village's content path, leading to its site path (as :func:`villagesite.site` makes them)."""
     return {f"/villages/v{n:05d}/": f"/villages/v{n:05d}/" for n in range(count)}
-
-
-def sanitised(text: str) -> str:
-    """The same nh3 call as :func:`villagesite.markdown_html.render_markdown`."""
-    return nh3.clean(
-        text,
-        tags=SAFE_TAGS,
-        attributes=SAFE_ATTRIBUTES,
-        link_rel=None,
-        url_schemes={"http", "https", "mailto", "tel"},
-        filter_style_properties={"text-align"},
-        strip_comments=True,
-    )
 
 
 def resolve(target: str, folder: str, targets: Targets, broken: list[str]) -> str:

@@ -481,8 +481,16 @@ def render_markdown(
     processor.state = _DocumentState(
         rel_path, folder, body, body_line, recording, link, link_severity, nearby_files, problems, images
     )
-    html = md.convert(body)
-    safe = nh3.clean(
+    safe = sanitised(md.convert(body))
+    toc = tuple(_flatten_toc(getattr(md, "toc_tokens", [])))
+    lookups = tuple(sorted(recording.lookups.items()))
+    return RenderedBody(safe, toc, tuple(images), lookups, recording.read_all), problems
+
+
+def sanitised(html: str) -> str:
+    """A body's HTML with only the :data:`SAFE_TAGS` and :data:`SAFE_ATTRIBUTES` left, links to the web,
+    mail and phones only, no comments."""
+    return nh3.clean(
         html,
         tags=SAFE_TAGS,
         attributes=SAFE_ATTRIBUTES,
@@ -491,9 +499,6 @@ def render_markdown(
         filter_style_properties={"text-align"},
         strip_comments=True,
     )
-    toc = tuple(_flatten_toc(getattr(md, "toc_tokens", [])))
-    lookups = tuple(sorted(recording.lookups.items()))
-    return RenderedBody(safe, toc, tuple(images), lookups, recording.read_all), problems
 
 
 def _flatten_toc(tokens: list[dict[str, object]]) -> list[tuple[int, str, str]]:
