@@ -34,7 +34,7 @@ from .search.kept import KeptBatches
 from .source_cache import SourceCache
 from .themes import ThemeChain, make_environment
 from .traditional import Conversions
-from .write import WriteReport
+from .write import Content, WriteReport
 
 SOURCES_FILE = "content.jsonl"
 """Content files as read by the last command-line build (see :mod:`villagesite.source_cache`)."""
@@ -102,7 +102,7 @@ class Caches:
         :class:`~villagesite.search.index.IndexMemory`); none on the command line, where one build is all."""
         return None
 
-    def index_later(self, make: Callable[[], dict[str, bytes]], folders: tuple[str, ...]) -> bool:
+    def index_later(self, make: Callable[[], dict[str, Content]], folders: tuple[str, ...]) -> bool:
         """Whether the search index (the files under ``folders``, all of them made by ``make``) may be
         made after the browsers are told: then the build keeps the last one, and ``make`` is kept
         (see :meth:`villagesite.memory.BuildMemory.index_now`).  Never on the command line."""

@@ -66,9 +66,9 @@ class BuildMemory(Caches):
     """Each edition's search index as the last build made it, by language."""
     index_after_reload: bool = False
     """Whether a rebuild leaves its search index for :meth:`index_now` (the preview's, after the reload)."""
-    later_index: tuple[Callable[[], dict[str, bytes]], tuple[str, ...]] | None = None
+    later_index: tuple[Callable[[], dict[str, Content]], tuple[str, ...]] | None = None
     """The index the last successful build left for :meth:`index_now`."""
-    pending_index: tuple[Callable[[], dict[str, bytes]], tuple[str, ...]] | None = None
+    pending_index: tuple[Callable[[], dict[str, Content]], tuple[str, ...]] | None = None
     """The index of the build under way: it becomes :attr:`later_index` only if the build succeeds."""
     builds: int = 0
     root: Path = field(default_factory=lambda: Path(os.devnull))
@@ -122,7 +122,7 @@ class BuildMemory(Caches):
     def search_memory(self, language: str) -> IndexMemory:
         return self.indexed.setdefault(language, IndexMemory())
 
-    def index_later(self, make: Callable[[], dict[str, bytes]], folders: tuple[str, ...]) -> bool:
+    def index_later(self, make: Callable[[], dict[str, Content]], folders: tuple[str, ...]) -> bool:
         """After the first build, when asked: the index changes with any page's words, and making it
         took 0.7 s of each save at 5,000 villages, before the browser could reload."""
         if not self.index_after_reload or not self.builds:

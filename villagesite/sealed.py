@@ -44,12 +44,6 @@ def write_sealed(path: Path, version: int, data: dict, *, ensure_ascii: bool = T
     replace_bytes(path, head, body)
 
 
-def sealed_text(version: int, data: dict, *, ensure_ascii: bool = True) -> str:
-    """The text :func:`write_sealed` writes: for a caller that holds it until it writes it."""
-    body = json.dumps(data, ensure_ascii=ensure_ascii)[1:]
-    return _SEAL.format(version=version, digest=hashlib.sha256(body.encode()).hexdigest()) + body
-
-
 def read_sealed(path: Path, version: int) -> dict | None:
     """What :func:`write_sealed` wrote, or None when the file is another version or not what it says
     (one character changed): a cache file is believed only when its text has the hash it carries.

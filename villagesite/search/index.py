@@ -132,8 +132,8 @@ def search_files(
         held_files = _held(shards, None)
         files = _with_meta(held_files, _document_files(documents, put), len(documents), meta["shards"], meta["fold"])
         return Indexed(files, tuple(twins))
-    ordered: list[Batch | None] = [found[key] for key in keys]
-    made = tuple(batch for batch in ordered if batch is not None) if keep_batches else ()
+    ordered = [found[key] for key in keys]
+    made = tuple(ordered) if keep_batches else ()
     # The documents' files before the merge: from here the command line holds neither them nor the
     # documents (its caller passes them alone), 20 MB less at the build's peak at 5,000 villages.
     count = len(documents)
@@ -142,9 +142,9 @@ def search_files(
         del documents, keys, found, from_disk
     postings: dict[str, array[int]] = {}
     last: dict[str, int] = {}
-    for number, batch in enumerate(ordered):
-        assert batch is not None
-        ordered[number] = None  # freed once merged, unless kept above
+    ordered.reverse()
+    while ordered:
+        batch = ordered.pop()  # freed once merged, unless kept above
         steps, position = batch.steps, 0
         for term, count_of_term, end in zip(batch.names(), batch.counts, batch.ends, strict=True):
             entries = steps[position : position + count_of_term]  # a copy: the batch may be kept

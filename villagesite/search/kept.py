@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from ..sealed import read_sealed, replace_text, sealed_text
+from ..sealed import read_sealed, write_sealed
 from .documents import SearchDocument
 
 VERSION = 2
@@ -67,10 +67,9 @@ class KeptBatches:
     def __init__(self, folder: Path, *, read: bool = True) -> None:
         self.folder = folder
         self.read = read
-        self.new: dict[str, bytes] = {}
-        """The text of each batch this build made that could not be written when it was made, in UTF-8,
-        for :meth:`save` to write (or to say why it cannot).  Held until then, the batches of 5,000
-        villages took 16 MB of the build's peak memory."""
+        self.new: dict[str, Batch] = {}
+        """The batches this build made that could not be written when made: :meth:`save` writes them,
+        or says why it cannot."""
         self.used: set[str] = set()
 
     def get(self, digest: str) -> Batch | None:
@@ -93,8 +92,16 @@ class KeptBatches:
             return None
 
     def keep(self, digest: str, batch: Batch) -> None:
-        """A batch made by this build, written at once."""
+        """A batch made by this build, written at once: it is named by what it is made of, and is right
+        whether or not this build ends well."""
         self.used.add(digest)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._write(digest, batch)
+        except OSError:
+            self.new[digest] = batch
+
+    def _write(self, digest: str, batch: Batch) -> None:
         data = {
             "terms": batch.terms,
             "counts": batch.counts.tolist(),
@@ -102,17 +109,12 @@ class KeptBatches:
             "ends": batch.ends.tolist(),
             "digest": batch.digest.hex(),
         }
-        text = sealed_text(VERSION, data, ensure_ascii=False)
-        try:  # now: a batch is named by what it is made of, and is right whether or not this build ends well
-            self.folder.mkdir(parents=True, exist_ok=True)
-            replace_text(self.folder / f"{digest}.json", text)
-        except OSError:
-            self.new[digest] = text.encode()
+        write_sealed(self.folder / f"{digest}.json", VERSION, data, ensure_ascii=False)
 
     def save(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        for digest, text in self.new.items():
-            replace_text(self.folder / f"{digest}.json", text.decode())
+        for digest, batch in self.new.items():
+            self._write(digest, batch)
         for path in self.folder.glob("*.json"):
             if path.stem not in self.used:
                 with contextlib.suppress(OSError):
