@@ -1,6 +1,6 @@
 """Build-speed benchmark: cold build, no-change rebuild, one-page edit, one-template edit, peak memory.
 
-Generates text-only corpora of N villages (benchmarks/corpus.py: about 1,300
+Generates corpora of N villages (benchmarks/corpus.py: about 1,300
 characters of varied Chinese and English Markdown each, with emphasis, links,
 lists and some tables, tags, style and city listings; ``--corpus sentences``
 for the earlier one) and times villagesite on each, as medians of --runs. Each
@@ -29,6 +29,18 @@ pagination by 10, tag and category pages, and its own content cache
 the unchanged articles as villagesite's and Hugo's do. Peers' peak memory is
 not measured.
 
+--photos N [N ...] puts N phone-size photos (4000x3000 JPEG, about 2.6 MB,
+each different, made by benchmarks/images.py and kept in TMP for later runs)
+into a corpus as the covers of villages spread evenly through it, one corpus
+for each N (0: none; ``--photos 0 100`` times both in one run). villagesite
+encodes each as --formats (WebP and JPEG by default) at its three widths, and
+a 1200x630 JPEG share card; Hugo's theme makes the same seven images with
+`.Resize` and `.Crop` (its default filter and quality 80; Hugo encodes no
+AVIF), upright by `images.AutoOrient` as villagesite's (the photos are stored
+sideways with an EXIF orientation, as phones store them). Pelican, which
+makes no sizes, is skipped. Both tools' cold builds start without their image
+caches (`.villagesite-cache`, Hugo's `resources`); their edits keep them.
+
 The disk matters: creating a file costs about 1 ms on the build machine's
 ext4 disk and 20 us on tmpfs, so a cold build of 5,000 pages spends seconds
 just creating files. Both are worth knowing; say which you quote.
@@ -46,6 +58,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -64,6 +77,13 @@ HUGO_SINGLE = """<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8"
 <body>
 <nav>{{ range .Site.Taxonomies.style }}<a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> {{ end }}</nav>
 <h1>{{ .Title }}</h1><p>{{ .Params.summary }}</p><dl><dt>城市</dt><dd>{{ .Params.city }}</dd></dl>
+{{ with .Resources.GetMatch "cover.jpg" }}{{ $img := . | images.Filter images.AutoOrient }}<picture>
+<source type="image/webp" srcset="{{ range slice 480 960 1600 }}
+{{- ($img.Resize (printf "%dx webp q80" .)).RelPermalink }} {{ . }}w, {{ end }}">
+<img srcset="{{ range slice 480 960 1600 }}
+{{- ($img.Resize (printf "%dx jpg q80" .)).RelPermalink }} {{ . }}w, {{ end }}"
+alt="{{ $.Params.cover.alt }}"></picture>
+<meta property="og:image" content="{{ ($img.Crop "1200x630 jpg q80 Center").RelPermalink }}">{{ end }}
 {{ .Content }}<ul>{{ range .Params.attractions }}<li>{{ .name }}: {{ .description }}</li>{{ end }}</ul>
 <ul>{{ range .Params.tags }}<li>{{ . }}</li>{{ end }}</ul></body></html>
 """
@@ -198,16 +218,36 @@ PEERS = {
 TEMPLATE = '{% extends "default:village.html" %}\n{% block content %}<!-- edit 0 -->{{ super() }}{% endblock %}\n'
 
 
+PEER_FORMATS = ("webp", "jpeg")
+"""What --photos encodes by default: the formats Hugo makes too (it encodes no AVIF), so both do the same work."""
+
+
 EDITIONS = {1: "", 2: "languages: [zh-Hant]\n", 3: "languages: [zh-Hant, en]\n"}
 """Editions to publish: the content's own; with Traditional Chinese (converted); and with English
 (translated for one village in ten)."""
 
 
-def prepare_site(root: Path, count: int, editions: int = 1, corpus: str = "realistic") -> Path:
+def prepare_site(
+    root: Path,
+    count: int,
+    editions: int = 1,
+    corpus: str = "realistic",
+    photos: Sequence[Path] = (),
+    formats: Sequence[str] = PEER_FORMATS,
+) -> Path:
+    """The corpus with the benchmark theme; ``photos`` become the covers of villages spread evenly
+    through it (the first, then every ``count / len(photos)``-th), encoded as ``formats``."""
     site = write_corpus(root, count, translated=10 if editions == 3 else 0, corpus=corpus)
+    images = f"images: {{formats: [{', '.join(formats)}]}}\n" if photos else ""
     (site / "site.yaml").write_text(
-        f"title: 基准测试\nbase_url: /\ntheme: bench\n{EDITIONS[editions]}", encoding="utf-8"
+        f"title: 基准测试\nbase_url: /\ntheme: bench\n{EDITIONS[editions]}{images}", encoding="utf-8"
     )
+    for number, photo in enumerate(photos):
+        folder = site / "content" / "villages" / f"v{number * count // len(photos):05d}"
+        shutil.copyfile(photo, folder / "cover.jpg")
+        page = folder / "index.md"
+        cover = "\ncover: {src: cover.jpg, alt: 村口远景}\nstyle:"
+        page.write_text(page.read_text(encoding="utf-8").replace("\nstyle:", cover, 1), encoding="utf-8")
     templates = site / "themes" / "bench" / "templates"
     templates.mkdir(parents=True, exist_ok=True)
     (site / "themes" / "bench" / "theme.yaml").write_text("extends: default\n", encoding="utf-8")
@@ -279,6 +319,22 @@ def main() -> None:
         default="realistic",
         help="realistic: every sentence made from word lists (the default); sentences: the earlier corpus",
     )
+    parser.add_argument(
+        "--photos",
+        type=int,
+        nargs="+",
+        default=[0],
+        help="phone-size photos (4000x3000 JPEG, about 2.6 MB, each different) as covers of villages spread "
+        "through each corpus, one corpus for each number given (0: none); made once into "
+        "TMP/villagesite-bench-photos-v2",
+    )
+    parser.add_argument(
+        "--formats",
+        nargs="+",
+        default=list(PEER_FORMATS),
+        help="what villagesite encodes the photos as (default: webp jpeg, as Hugo's theme here; "
+        "villagesite's own default adds avif)",
+    )
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -286,6 +342,18 @@ def main() -> None:
         print(json.dumps(child(Path(site), Path(output), step, int(run))), flush=True)
         os._exit(0)  # as the villagesite command exits (villagesite.cli.run): no interpreter teardown
 
+    photos: list[Path] = []
+    if max(args.photos):
+        from images import make_photos
+
+        folder = Path(args.tmp or tempfile.gettempdir()) / "villagesite-bench-photos-v2"
+        photos = make_photos(folder, max(args.photos))
+        size = sum(photo.stat().st_size for photo in photos) / len(photos) / 2**20
+        print(
+            f"Photos: 4000x3000 JPEG, {size:.1f} MiB on average, as covers, each in "
+            f"{len(args.formats)} formats ({', '.join(args.formats)}) at 480, 960 and 1600 px, and a 1200x630 "
+            "share card"
+        )
     peers = {}
     if args.peers:
         for name, (make, timer, installed, install) in PEERS.items():
@@ -295,15 +363,16 @@ def main() -> None:
                 print(f"{name} is not installed, skipped: {install}")
     print("Each cell: build() time [whole `villagesite build` process, with start-up and imports] (files written)")
     print(
-        "| villages | editions | files | cold | no-change rebuild | one-page edit, first after cold | "
+        "| villages | editions | photos | files | cold | no-change rebuild | one-page edit, first after cold | "
         "one-page edit, next | one-template edit | peak memory (cold): main process, largest worker |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     peer_lines: list[str] = []
     ratios: list[str] = []
-    for count, editions in ((count, editions) for count in args.sizes for editions in args.editions):
+    rows = [(c, e, p) for c in args.sizes for e in args.editions for p in args.photos]
+    for count, editions, shown in rows:
         with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
-            site = prepare_site(Path(tmp) / "site", count, editions, args.corpus)
+            site = prepare_site(Path(tmp) / "site", count, editions, args.corpus, photos[:shown], args.formats)
             output = Path(tmp) / "output"
             results: dict[str, list[dict[str, float]]] = {}
             for run in range(args.runs):
@@ -320,21 +389,21 @@ def main() -> None:
             worker_peak = statistics.median(r["worker_peak_mib"] for r in results["cold"])
             files = int(results["cold"][0]["files"])
             print(
-                f"| {count:,} | {editions} | {files:,} | {cell('cold')} | {cell('nochange')} | {cell('page')} | "
-                f"{cell('page2')} | {cell('template')} | {peak:.0f} MiB, "
+                f"| {count:,} | {editions} | {shown:,} | {files:,} | {cell('cold')} | {cell('nochange')} | "
+                f"{cell('page')} | {cell('page2')} | {cell('template')} | {peak:.0f} MiB, "
                 f"{f'{worker_peak:.0f} MiB' if worker_peak else 'no workers'} |",
                 flush=True,
             )
             cold = statistics.median(r["seconds"] for r in results["cold"])
             edit = statistics.median(r["seconds"] for r in results["page2"])
-            if editions == 1:
+            if editions == 1 and shown == args.photos[0]:  # editions are compared on the first number of photos
                 one_edition = (cold, edit)
-            elif args.editions[0] == 1:
+            elif args.editions[0] == 1 and shown == args.photos[0]:
                 ratios.append(
                     f"{count:,} villages, {editions} editions: cold {cold / one_edition[0]:.2f}x, "
                     f"one-page edit {edit / one_edition[1]:.2f}x of one edition"
                 )
-            if "Hugo" in peers and editions == 2:
+            if "Hugo" in peers and editions == 2 and shown == args.photos[0]:
                 one, _, _ = time_hugo(hugo_site(site, Path(tmp) / "hugo-one"), args.runs)
                 two, _, files_two = time_hugo(hugo_two_languages(site, Path(tmp) / "hugo-two"), args.runs)
                 ratios.append(
@@ -344,8 +413,11 @@ def main() -> None:
             if peers and editions == 1:
                 ours = statistics.median(r["process"] for r in results["cold"])
                 ours_edit = statistics.median(r["process"] for r in results["page"])  # first after cold, as theirs
-                cells = [f"{count:,}"]
+                cells = [f"{count:,}", f"{shown:,}"]
                 for name, (make, timer) in peers.items():
+                    if shown and name == "Pelican":
+                        cells += ["(makes no sizes of photos)", ""]
+                        continue
                     peer_cold, peer_edit, peer_files = timer(make(site, Path(tmp) / name.lower()), args.runs)
                     cells += [f"{peer_cold:.2f} s ({peer_files:,} files)", f"{peer_edit:.2f} s"]
                 cells += [f"{ours:.2f} s ({files:,} files)", f"{ours_edit:.2f} s"]
@@ -359,8 +431,8 @@ def main() -> None:
             "(less per page than villagesite's theme):"
         )
         names = [*peers, "villagesite"]
-        print("| villages | " + " | ".join(f"{name} cold | {name} one-page edit" for name in names) + " |")
-        print("|---" * (1 + 2 * len(names)) + "|")
+        print("| villages | photos | " + " | ".join(f"{name} cold | {name} one-page edit" for name in names) + " |")
+        print("|---" * (2 + 2 * len(names)) + "|")
         print("\n".join(peer_lines))
 
 
