@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import tempfile
 import textwrap
 import time
 from collections.abc import Callable, Iterator
@@ -33,6 +34,9 @@ REPO = Path(__file__).resolve().parent.parent
 # Messages are asserted in English, the language of the code, whatever the machine's locale or a test
 # site's language; tests of the Chinese messages choose their language themselves.
 os.environ["VILLAGESITE_LANG"] = "en"
+# Command-line builds sign the compiled templates they keep with a key in the user's state folder
+# (villagesite.template_cache): the tests' own, never the key of the user who runs them.
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="villagesite-test-state-")
 
 
 @pytest.fixture(autouse=True)

@@ -142,6 +142,8 @@ def damage_every_cache(cache: Path) -> None:
             continue
         if path.suffix in (".webp", ".jpeg", ".avif", ".png", ".svg"):
             path.write_bytes(b"\0" * path.stat().st_size)
+        elif path.suffix == ".bin":  # compiled templates: each byte's lowest bit flipped
+            path.write_bytes(bytes(byte ^ 1 for byte in path.read_bytes()))
         else:
             text = path.read_text(encoding="utf-8")
             for old, new in (

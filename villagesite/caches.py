@@ -32,6 +32,8 @@ from .report import BuildReport, load_report, save_report
 from .search.index import IndexMemory
 from .search.kept import KeptBatches
 from .source_cache import SourceCache
+from .template_cache import FOLDER as TEMPLATES_FOLDER
+from .template_cache import SignedTemplates, signing_key
 from .themes import ThemeChain, make_environment
 from .traditional import Conversions
 from .write import Content, WriteReport
@@ -90,8 +92,12 @@ class Caches:
     def jinja(self, chain: ThemeChain, environment_class: type[jinja2.Environment]) -> jinja2.Environment:
         """A new environment; the templates compiled for one edition are not compiled again for the next."""
         if not hasattr(self, "_compiled"):
-            self._compiled = CompiledTemplates()
+            self._compiled = self.compiled_templates()
         return make_environment(chain, environment_class, bytecode_cache=self._compiled)
+
+    def compiled_templates(self) -> jinja2.BytecodeCache:
+        """Where this build's environments keep compiled templates: in memory, for this build only."""
+        return CompiledTemplates()
 
     def conversions(self) -> Conversions:
         """Bodies converted to Traditional Chinese by earlier builds (see :mod:`villagesite.traditional`)."""
@@ -151,6 +157,14 @@ class DiskCaches(Caches):
         kept = KeptBatches(self.root / "search" / language, read=self.trusted)
         self._search.append(kept)
         return IndexMemory(kept)
+
+    def compiled_templates(self) -> jinja2.BytecodeCache:
+        """Kept in the cache folder for the next build too, signed with this user's key (see
+        :mod:`villagesite.template_cache`); in memory only when there is no key."""
+        key = signing_key()
+        if key is None:
+            return CompiledTemplates()
+        return SignedTemplates(self.root / TEMPLATES_FOLDER, key, read=self.trusted)
 
     def unchanged(self, config: SiteConfig, output: Path, *, drafts: bool) -> BuildReport | None:
         self.inputs = input_fingerprint(config, drafts=drafts)
