@@ -115,3 +115,12 @@ def test_clean_reads_no_compiled_template(tmp_path: Path, compiles: list[str]) -
     compiles.clear()
     build(load_config(root), output=tmp_path / "again", clean=True)
     assert "404.html" in compiles
+
+
+def test_the_key_is_readable_by_its_user_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    key = signing_key()
+    assert key is not None and signing_key() == key  # made once, then read
+    path = tmp_path / "state" / "villagesite" / "template-key"
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "state" / "villagesite").stat().st_mode & 0o077 == 0
