@@ -18,11 +18,14 @@ def replace_text(path: Path, text: str) -> None:
     replace_bytes(path, text.encode("utf-8"))
 
 
-def replace_bytes(path: Path, *parts: bytes | memoryview) -> None:
-    """Write ``parts`` one after the other to ``path`` atomically, as :func:`replace_text`."""
+def replace_bytes(path: Path, *parts: bytes | memoryview, private: bool = False) -> None:
+    """Write ``parts`` one after the other to ``path`` atomically, as :func:`replace_text`; ``private``:
+    readable by this user alone from the moment the file exists (a key)."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(temporary, "wb") as file:
+        # A private file is made new (O_EXCL): an existing one would keep whatever mode it has.
+        flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if private else os.O_TRUNC)
+        with os.fdopen(os.open(temporary, flags, 0o600 if private else 0o666), "wb") as file:
             for part in parts:
                 file.write(part)
         os.replace(temporary, path)

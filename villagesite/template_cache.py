@@ -54,25 +54,11 @@ def signing_key() -> bytes | None:
         return key
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _write_private(path, secrets.token_bytes(KEY_SIZE))
+        replace_bytes(path, secrets.token_bytes(KEY_SIZE), private=True)
         key = path.read_bytes()  # another build may have made one at the same moment: theirs or ours
     except OSError:
         return None
     return key if len(key) == KEY_SIZE else None
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """``data`` in ``path``, readable by this user alone from the moment it exists, replaced atomically."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
 
 
 class SignedTemplates(jinja2.BytecodeCache):
