@@ -24,8 +24,8 @@ import pytest
 from conftest import photo_bytes, snapshot, village, write_site
 
 from villagesite import load_config
-from villagesite.caches import CompiledTemplates
 from villagesite.errors import VillageSiteError
+from villagesite.template_cache import CompiledTemplates
 
 build_module = importlib.import_module("villagesite.build")  # the package's `build` is the function
 caches_module = importlib.import_module("villagesite.caches")

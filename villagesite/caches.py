@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import jinja2
-import jinja2.bccache
 
 from . import readings
 from .config import SiteConfig
@@ -33,7 +32,7 @@ from .search.index import IndexMemory
 from .search.kept import KeptBatches
 from .source_cache import SourceCache
 from .template_cache import FOLDER as TEMPLATES_FOLDER
-from .template_cache import SignedTemplates, signing_key
+from .template_cache import CompiledTemplates, SignedTemplates, signing_key
 from .themes import ThemeChain, make_environment
 from .traditional import Conversions
 from .write import Content, WriteReport
@@ -225,18 +224,3 @@ def writing_cache(root: Path) -> Iterator[None]:
         if disk_reason(exc) is None:
             raise
         raise cache_error(root, exc) from exc
-
-
-class CompiledTemplates(jinja2.BytecodeCache):
-    """Jinja's compiled templates in memory, by template and source checksum."""
-
-    def __init__(self) -> None:
-        self.code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self.code.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.code[bucket.key] = bucket.bytecode_to_string()

@@ -28,7 +28,7 @@ from pathlib import Path
 import jinja2
 
 from . import readings
-from .caches import READINGS_FILE, Caches, CompiledTemplates, ContentKeep, cache_dir, writing_cache
+from .caches import READINGS_FILE, Caches, ContentKeep, cache_dir, writing_cache
 from .config import SiteConfig
 from .content import ParseMemo, ScanMemo
 from .encode import ImageCache
@@ -38,6 +38,7 @@ from .markdown_cache import MarkdownCache
 from .model import Photo
 from .report import BuildReport
 from .search.index import IndexMemory
+from .template_cache import CompiledTemplates
 from .themes import ThemeChain, make_environment
 from .traditional import Conversions
 from .write import Content, Unchanged, WriteReport, write_output
