@@ -113,7 +113,10 @@ def prepare(
         readings.start_child_early()  # a cold build: ToJyutping loads in a child while the content converts
     markdown = caches.markdown(root) if caches else None
     conversions = caches.conversions() if caches else None
-    sites, site_problems = assemble_site(config, content, drafts=drafts, markdown=markdown, conversions=conversions)
+    memory = caches.assembly() if caches else None
+    sites, site_problems = assemble_site(
+        config, content, drafts=drafts, markdown=markdown, conversions=conversions, memory=memory
+    )
     site = sites[0]
     # Scaffold samples left in published pages and settings: warnings, at their lines.
     problems = [*content.problems, *site_problems, *unfinished(content.sources), *unfinished_settings(config)]

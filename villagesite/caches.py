@@ -27,6 +27,7 @@ from .inputs import input_fingerprint
 from .manifest import Manifest, load_manifest, manifest_path
 from .markdown_cache import MarkdownCache
 from .model import Photo
+from .reassemble import AssemblyMemory
 from .report import BuildReport, load_report, save_report
 from .search.index import IndexMemory
 from .search.kept import KeptBatches
@@ -97,6 +98,11 @@ class Caches:
     def compiled_templates(self) -> jinja2.BytecodeCache:
         """Where this build's environments keep compiled templates: in memory, for this build only."""
         return CompiledTemplates()
+
+    def assembly(self) -> AssemblyMemory | None:
+        """The last site this process assembled, for a build that changes only bodies (see
+        :mod:`villagesite.reassemble`); none on the command line, where one build is all."""
+        return None
 
     def conversions(self) -> Conversions:
         """Bodies converted to Traditional Chinese by earlier builds (see :mod:`villagesite.traditional`)."""

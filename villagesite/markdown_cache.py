@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -78,6 +78,11 @@ class MarkdownCache:
         """Start counting what the next build uses (a long-lived process reuses the cache)."""
         self.used = set()
         self.hits = 0
+
+    def still_used(self, rel_paths: Iterable[str]) -> None:
+        """Bodies this build uses as the last one made them, without asking (see
+        :mod:`villagesite.reassemble`): their entries are kept when the cache is saved."""
+        self.used.update(rel_paths)
 
     def convert_all(
         self,

@@ -36,6 +36,7 @@ from .images import ImageAsset, SourceIndex
 from .manifest import Manifest, load_manifest, manifest_path, save_manifest
 from .markdown_cache import MarkdownCache
 from .model import Photo
+from .reassemble import AssemblyMemory
 from .report import BuildReport
 from .search.index import IndexMemory
 from .template_cache import CompiledTemplates
@@ -61,6 +62,8 @@ class BuildMemory(Caches):
     compiled: CompiledTemplates = field(default_factory=lambda: CompiledTemplates())
     by_structure: dict[str, tuple[str, bytes | None]] = field(default_factory=dict)
     """Outputs made from the site's structure alone (sitemap, map data, calendar), with its fingerprint."""
+    assembled: AssemblyMemory = field(default_factory=AssemblyMemory)
+    """The last site assembled: a save that changes only bodies puts their pages in it."""
     converted: Conversions = field(default_factory=lambda: Conversions())
     """Bodies converted to Traditional Chinese, by the HTML they were converted from."""
     indexed: dict[str, IndexMemory] = field(default_factory=dict)
@@ -115,6 +118,9 @@ class BuildMemory(Caches):
             self.markdown_cache = MarkdownCache(root / "markdown.json")
         self.markdown_cache.begin()
         return self.markdown_cache
+
+    def assembly(self) -> AssemblyMemory:
+        return self.assembled
 
     def conversions(self) -> Conversions:
         self.converted.begin()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import typing
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
@@ -30,6 +30,7 @@ from .markdown_cache import Body, MarkdownCache
 from .markdown_html import BodyImage, RenderedBody
 from .model import ImageUse, Listing, Page, Photo, Resource, Site
 from .page_videos import poster_name
+from .reassemble import AssemblyMemory, BodyMade, Frame, LastAssembly, Made, photos_of, swap_pages
 from .schema import STYLES, VIDEO_FILES, ImageRef, Kind, Record, VillageFields
 from .slugs import is_slug, place_slug, slugify
 from .traditional import Conversions, converter_for
@@ -44,9 +45,13 @@ def assemble_site(
     drafts: bool,
     markdown: MarkdownCache | None = None,
     conversions: Conversions | None = None,
+    memory: AssemblyMemory | None = None,
 ) -> tuple[tuple[Site, ...], list[Problem]]:
     """Build the site model of every edition, the content's own first; problems are returned, the
-    caller decides whether they stop the build."""
+    caller decides whether they stop the build.
+
+    With a ``memory`` (the preview keeps one), a build whose structure is the last one's converts only
+    the bodies that changed and puts their pages in the last site (see :mod:`villagesite.reassemble`)."""
     problems: list[Problem] = []
     editions = site_editions(config)
     originals = [s for s in content.sources if s.language == config.language]
@@ -66,53 +71,45 @@ def assemble_site(
     _check_references(published, {(s.kind, slugs[s.rel_path]): s for s in originals}, problems)
     _check_sold_at(published, {slugs[s.rel_path] for s in originals if s.kind is Kind.PLACE}, problems)
     _check_place_distances(published, {slugs[s.rel_path]: s for s in originals if s.kind is Kind.VILLAGE}, problems)
-
-    photo_uses: dict[str, list[ImageUse]] = defaultdict(list)
-    photo_files: dict[str, tuple[Path, tuple[str, ...]]] = {}
-    link_severity = Severity.WARNING  # the same in check, build and serve; --strict makes it an error
+    frame = Frame(
+        (config.fingerprint(), drafts),
+        tuple((s.rel_path, s.meta_digest) for s in content.sources),
+        content.data,
+        targets,
+        tuple(resources),
+        videos,
+        tuple(problems),
+    )
     markdown = markdown or MarkdownCache(None)
-    written = [*published, *translations]
+    conversions = conversions or Conversions()
+    written = (*published, *translations)
     # Originals are converted to Traditional Chinese in the Markdown workers (unless translated by hand).
     traditional = config.traditional if converts_to_traditional(config) else None
     hand_written = {_page_key(s) for s in translations if s.language == "zh-Hant"}
-    bodies = [
-        Body(
-            s.rel_path,
-            s.body,
-            s.folder,
-            s.body_line,
-            s.bundle_files,
-            s.digest,
-            traditional if s.language == config.language and _page_key(s) not in hand_written else None,
+
+    def body_of(s: Source) -> Body:
+        convert = traditional if s.language == config.language and _page_key(s) not in hand_written else None
+        return Body(s.rel_path, s.body, s.folder, s.body_line, s.bundle_files, s.digest, convert)
+
+    def bodies_made(sources: Sequence[Source]) -> list[BodyMade]:
+        converted = markdown.convert_all(
+            [body_of(s) for s in sources],
+            targets=targets,
+            link=lambda path: link(config, path),
+            base_path=config.base_path,
+            link_severity=Severity.WARNING,  # the same in check, build and serve; --strict makes it an error
         )
-        for s in written
-    ]
-    rendered_bodies = markdown.convert_all(
-        bodies,
-        targets=targets,
-        link=lambda path: link(config, path),
-        base_path=config.base_path,
-        link_severity=link_severity,
-    )
-    rendered_of: dict[str, RenderedBody] = {}
-    for source, (rendered, found) in zip(written, rendered_bodies, strict=True):
-        problems.extend(found)
-        rendered_of[source.rel_path] = rendered
-        url = urls[by_page[_page_key(source)].rel_path]
-        original = source.language == config.language
-        for photo_url, path, use in _photo_uses(config, source, url, rendered.images, problems, original, videos):
-            photo_uses[photo_url].append(use)
-            photo_files.setdefault(photo_url, (path, source.bundle_files))
-    photos = {
-        url: Photo(photo_files[url][0], url, tuple(uses), photo_files[url][1])
-        for url, uses in sorted(photo_uses.items())
-    }
+        made = []
+        for source, (rendered, found) in zip(sources, converted, strict=True):
+            url = urls[by_page[_page_key(source)].rel_path]
+            original = source.language == config.language
+            photo_problems: list[Problem] = []
+            uses = _photo_uses(config, source, url, rendered.images, photo_problems, original, videos)
+            made.append(BodyMade(rendered, (*found, *photo_problems), tuple(uses), source.bundle_files))
+        return made
 
-    conversions = conversions or Conversions()
-
-    def page_of(source: Source, original: Source, convert: bool = False) -> Page:
+    def page_of(source: Source, original: Source, rendered: RenderedBody, convert: bool = False) -> Page:
         """The page of a source in its edition; ``convert``: the original, converted (Traditional)."""
-        rendered = rendered_of[original.rel_path if convert else source.rel_path]
         if convert:
             source = conversions.source(original, KINDS[original.kind].facts, config.traditional)
             html, toc = conversions.body(rendered, config.traditional)
@@ -128,22 +125,38 @@ def assemble_site(
             source.common.template or original.common.template or KINDS[source.kind].template,
         )
 
+    last = memory.last if memory is not None else None
+    if memory is not None and last is not None and last.frame == frame and len(last.written) == len(written):
+        again = _assembled_again(last, written, bodies_made, page_of, markdown, conversions)
+        if again is not None:
+            memory.last = again
+            return again.sites, [*frame.problems, *_body_problems(again.bodies), *_unlisted_intros(again.sites[0])]
+
+    bodies = tuple(bodies_made(written))
+    rendered_of = {source.rel_path: body.rendered for source, body in zip(written, bodies, strict=True)}
+    photos = photos_of(bodies)
+
+    def made(source: Source, original: Source, convert: bool = False) -> Made:
+        rendered = rendered_of[original.rel_path if convert else source.rel_path]
+        return Made(page_of(source, original, rendered, convert), source.rel_path, original.rel_path, convert)
+
     sites: list[Site] = []
+    made_by_edition: list[tuple[Made, ...]] = []
     originals_by_slug: dict[tuple[Kind, str], Page] = {}
     for edition in editions:
         own = {_page_key(s): s for s in translations if s.language == edition.language}
         if edition.original:
-            pages = [page_of(source, source) for source in published]
+            pages = [made(source, source) for source in published]
         elif edition.converted:  # every page: translated by hand, else converted
             pages = [
-                page_of(own[key], original) if key in own else page_of(original, original, True)
+                made(own[key], original) if key in own else made(original, original, True)
                 for key, original in by_page.items()
             ]
         else:
-            pages = [page_of(source, by_page[key]) for key, source in own.items()]
+            pages = [made(source, by_page[key]) for key, source in own.items()]
         site = _collect(
             _edition_config(config, edition),
-            pages,
+            [one.page for one in pages],
             resources,
             photos,
             _edition_data(config, edition, content.data),
@@ -155,9 +168,56 @@ def assemble_site(
         if edition.original:
             originals_by_slug.update(((page.kind, page.slug), page) for page in site.pages)
         sites.append(site)
+        made_by_edition.append(tuple(pages))
+    if memory is not None:
+        memory.last = LastAssembly(frame, written, bodies, tuple(made_by_edition), tuple(sites))
+    problems += _body_problems(bodies)
     if sites:
         problems += _unlisted_intros(sites[0])
     return tuple(sites), problems
+
+
+def _assembled_again(
+    last: LastAssembly,
+    written: tuple[Source, ...],
+    bodies_made: Callable[[Sequence[Source]], list[BodyMade]],
+    page_of: Callable[[Source, Source, RenderedBody, bool], Page],
+    markdown: MarkdownCache,
+    conversions: Conversions,
+) -> LastAssembly | None:
+    """The last assembly with the bodies of the files that changed made again and their pages put in
+    place, when the same files are written as before; None when they are not."""
+    if any(new.rel_path != old.rel_path for new, old in zip(written, last.written, strict=True)):
+        return None
+    changed = [index for index, (new, old) in enumerate(zip(written, last.written, strict=True)) if new is not old]
+    markdown.still_used(source.rel_path for source in written)
+    conversions.keep_all()
+    bodies = list(last.bodies)
+    for index, body in zip(changed, bodies_made([written[index] for index in changed]), strict=True):
+        bodies[index] = body
+    source_of = {source.rel_path: source for source in written}
+    rendered_of = {source.rel_path: body.rendered for source, body in zip(written, bodies, strict=True)}
+    remake = {written[index].rel_path for index in changed}
+    swapped: dict[int, Page] = {}
+    made_by_edition = []
+    for pages in last.made:
+        remade = []
+        for one in pages:
+            if one.source in remake or one.original in remake:  # a translation's page names its original
+                rendered = rendered_of[one.original if one.convert else one.source]
+                page = page_of(source_of[one.source], source_of[one.original], rendered, one.convert)
+                swapped[id(one.page)] = page
+                one = Made(page, one.source, one.original, one.convert)
+            remade.append(one)
+        made_by_edition.append(tuple(remade))
+    photos = photos_of(tuple(bodies))
+    same_photos = photos == dict(last.sites[0].photos) if last.sites else True
+    sites = tuple(swap_pages(site, swapped, None if same_photos else photos) for site in last.sites)
+    return LastAssembly(last.frame, written, tuple(bodies), tuple(made_by_edition), sites)
+
+
+def _body_problems(bodies: Sequence[BodyMade]) -> list[Problem]:
+    return [problem for body in bodies for problem in body.problems]
 
 
 def _unlisted_intros(site: Site) -> list[Problem]:

@@ -182,6 +182,10 @@ class Conversions:
         """Keep only what the last build used (a deleted page's body is forgotten)."""
         self.kept, self.used = self.used or self.kept, {}
 
+    def keep_all(self) -> None:
+        """This build uses the last one's pages, but for those it makes again: keep every conversion."""
+        self.used.update(self.kept)
+
     def body(self, rendered: RenderedBody, settings: TraditionalConfig) -> tuple[str, Toc]:
         """A body converted; most come converted from the Markdown workers (and cache) already."""
         if rendered.traditional is not None:
