@@ -104,6 +104,8 @@ def apply(root: Path, edit: tuple) -> None:
     elif kind == "body":
         _, rel, body = edit
         page = root / "content" / rel
+        if "cover.jpg" in body and not (page.parent / "cover.jpg").exists():
+            body = body.split("\n\n", 1)[1]  # a photo that is not there is an error, not an edit
         if page.exists():
             text = page.read_text(encoding="utf-8")
             front = text[: text.index("---", 3) + 3]

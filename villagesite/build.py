@@ -182,8 +182,12 @@ def render_files(
     ]
     templates = deps.Templates(chain)
     # Every template output of every edition: pages, the pages of every listing, the indexes, the posters.
-    jobs = plan_site(sites, bodies)
-    found = found_in(sites, jobs)
+    planned = caches.plan_of_structure(structure)
+    if planned is None:
+        jobs = plan_site(sites)
+        planned = (jobs, found_in(sites, jobs))
+        caches.keep_plan_of_structure(structure, planned)
+    jobs, found = planned
     # One environment per edition: Jinja keeps an imported template's globals (t(), url()) with it.
     environments = [caches.jinja(chain, deps.RecordingEnvironment) for _ in sites]
     renderers = [
@@ -211,7 +215,8 @@ def render_files(
         environment.reads = set()
         try:
             html = job.make(renderers[job.edition]).html
-            made = deps.dependencies(structure, job.own_body, environment.reads, bodies[job.edition], templates)
+            own_body = bodies[job.edition][job.body_of] if job.body_of else None
+            made = deps.dependencies(structure, own_body, environment.reads, bodies[job.edition], templates)
             encoded = html.encode("utf-8")
             made[PAGE_KEY] = describe_page(job.kind, html, len(encoded))  # for the weight report
             return job.output, stage(staging, job.output, encoded) if staging else encoded, made
@@ -220,7 +225,7 @@ def render_files(
 
     stale = []
     for job in jobs:
-        rel, own_body = job.output, job.own_body
+        rel, own_body = job.output, bodies[job.edition][job.body_of] if job.body_of else None
         if deps.still_current(previous.get(rel), structure, own_body, bodies[job.edition], templates):
             add(rel, Unchanged(), rel)
             made_from[rel] = previous[rel]

@@ -27,6 +27,7 @@ from .inputs import input_fingerprint
 from .manifest import Manifest, load_manifest, manifest_path
 from .markdown_cache import MarkdownCache
 from .model import Photo
+from .plan import Plan
 from .reassemble import AssemblyMemory
 from .report import BuildReport, load_report, save_report
 from .search.index import IndexMemory
@@ -124,6 +125,13 @@ class Caches:
         return None
 
     def keep_made_from_structure(self, rel: str, structure: str, made: bytes | None) -> None:
+        return None
+
+    def plan_of_structure(self, structure: str) -> Plan | None:
+        """The plan of the outputs (see :mod:`villagesite.plan`), kept with the structure it was made from."""
+        return None
+
+    def keep_plan_of_structure(self, structure: str, plan: Plan) -> None:
         return None
 
     def last_manifest(self, output: Path, path: Path) -> tuple[Manifest | None, bool]:

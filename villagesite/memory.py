@@ -36,6 +36,7 @@ from .images import ImageAsset, SourceIndex
 from .manifest import Manifest, load_manifest, manifest_path, save_manifest
 from .markdown_cache import MarkdownCache
 from .model import Photo
+from .plan import Plan
 from .reassemble import AssemblyMemory
 from .report import BuildReport
 from .search.index import IndexMemory
@@ -64,6 +65,8 @@ class BuildMemory(Caches):
     """Outputs made from the site's structure alone (sitemap, map data, calendar), with its fingerprint."""
     assembled: AssemblyMemory = field(default_factory=AssemblyMemory)
     """The last site assembled: a save that changes only bodies puts their pages in it."""
+    plan: tuple[str, Plan] | None = None
+    """The last plan of the outputs, with the structure it was made from."""
     converted: Conversions = field(default_factory=lambda: Conversions())
     """Bodies converted to Traditional Chinese, by the HTML they were converted from."""
     indexed: dict[str, IndexMemory] = field(default_factory=dict)
@@ -162,6 +165,13 @@ class BuildMemory(Caches):
 
     def keep_made_from_structure(self, rel: str, structure: str, made: bytes | None) -> None:
         self.by_structure[rel] = (structure, made)
+
+    def plan_of_structure(self, structure: str) -> Plan | None:
+        kept = self.plan
+        return kept[1] if kept is not None and kept[0] == structure else None
+
+    def keep_plan_of_structure(self, structure: str, plan: Plan) -> None:
+        self.plan = (structure, plan)
 
     def last_manifest(self, output: Path, path: Path) -> tuple[Manifest | None, bool]:
         if self.manifest_of == output and self.manifest is not None:

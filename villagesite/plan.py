@@ -4,18 +4,25 @@ Planning needs no theme and renders nothing; :func:`villagesite.build.render_fil
 then asks, for each planned output, whether what it was made from changed,
 and renders only those that did.  Every page of every kind, every page of
 every listing, the indexes, the 404 page and the villages' posters.
+
+A planned output names what it shows by its place in the site (the third
+page, the second listing's first page), which the renderer looks up in its
+own edition: the plan is made from the site's structure alone, so a
+long-lived process keeps it while the structure stays the same (a save that
+changes a body: the plan of 16,000 outputs took 0.07 s of it at 5,000
+villages).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from .editions import Edition
 from .kinds import KINDS
 from .model import Site
-from .render import Rendered, Renderer, poster_url
+from .render import Rendered, Renderer, posted, poster_url
 from .schema import PLACE_KINDS
 from .search.index import SEARCH_PATH
 from .urls import output_file
@@ -26,8 +33,8 @@ class Planned(NamedTuple):
     """The file: ``villages/fengjian/index.html``, ``en/villages/fengjian/index.html``."""
     kind: str
     """``village``, ``story``, ``event``, ``page``, ``listing``, ``home``, ``poster`` or ``404``."""
-    own_body: str | None
-    """The page body it shows as its own (see :mod:`villagesite.deps`), or None."""
+    body_of: str | None
+    """The site path of the page whose body it shows as its own (see :mod:`villagesite.deps`), or None."""
     make: Callable[[Renderer], Rendered]
     url: str = ""
     """Its site path in its edition (``/villages/fengjian/``), the same in every edition."""
@@ -35,12 +42,16 @@ class Planned(NamedTuple):
     """Which of the site's editions it belongs to (the content's own is 0)."""
 
 
-def plan_site(sites: Sequence[Site], bodies: Sequence[Mapping[str, str]]) -> list[Planned]:
+Plan = tuple[list[Planned], dict[str, tuple[Edition, ...]]]
+"""Every output of every edition, and which editions publish each site path (:func:`found_in`)."""
+
+
+def plan_site(sites: Sequence[Site]) -> list[Planned]:
     """Every template output of every edition: the content's own first."""
     return [
         job._replace(output=output_file(site.edition.path(job.url)), edition=number)
-        for number, (site, own) in enumerate(zip(sites, bodies, strict=True))
-        for job in plan_pages(site, own)
+        for number, site in enumerate(sites)
+        for job in plan_pages(site)
     ]
 
 
@@ -53,33 +64,33 @@ def found_in(sites: Sequence[Site], plan: Sequence[Planned]) -> dict[str, tuple[
     return {url: tuple(editions) for url, editions in found.items()}
 
 
-def plan_pages(site: Site, bodies: Mapping[str, str]) -> list[Planned]:
+def plan_pages(site: Site) -> list[Planned]:
     """Every template output of one edition, in a stable order."""
     plan = [
         Planned(
             output_file(page.url),
             page.kind.value,
-            bodies[page.url],
-            functools.partial(Renderer.page, page=page),
+            page.url,
+            functools.partial(Renderer.page_at, number=number),
             page.url,
         )
-        for page in site.pages
+        for number, page in enumerate(site.pages)
     ]
     plan += [
         Planned(
             output_file(paging.url),
             "listing",
             None,
-            functools.partial(Renderer.listing, listing=listing, paging=paging),
+            functools.partial(Renderer.listing_at, number=number, page=paging.number),
             paging.url,
         )
-        for listing in site.listings
+        for number, listing in enumerate(site.listings)
         for paging in listing.pages()
     ]
     plan += [
         _index("index.html", "home", "home.html", "/"),
-        _index("cities/index.html", "listing", "terms.html", "/cities/", terms="cities", listings=site.cities),
-        _index("tags/index.html", "listing", "terms.html", "/tags/", terms="tags", listings=site.tags),
+        _index("cities/index.html", "listing", "terms.html", "/cities/", terms="cities"),
+        _index("tags/index.html", "listing", "terms.html", "/tags/", terms="tags"),
     ]
     # Each kind's own index (stories, events); the villages' is the listing of all villages.
     plan += [
@@ -101,10 +112,10 @@ def plan_pages(site: Site, bodies: Mapping[str, str]) -> list[Planned]:
             output_file(poster_url(page)),
             "poster",
             None,
-            functools.partial(Renderer.poster, page=page),
+            functools.partial(Renderer.poster_at, number=number),
             poster_url(page),
         )
-        for page in (*site.villages, *site.places)
+        for number, page in enumerate(posted(site))
     ]
     return plan
 

@@ -292,6 +292,18 @@ class Renderer:
         context: dict[str, Any] = {"page": page, "content": content, **related(site, page)}
         return self.render(page.template, page.url, page.source.rel_path, **context)
 
+    def page_at(self, number: int) -> Rendered:
+        """The site's page at ``number`` (see :mod:`villagesite.plan`)."""
+        return self.page(self.site.pages[number])
+
+    def poster_at(self, number: int) -> Rendered:
+        return self.poster(posted(self.site)[number])
+
+    def listing_at(self, number: int, page: int) -> Rendered:
+        """Page ``page`` (from 1) of the site's listing at ``number``."""
+        listing = self.site.listings[number]
+        return self.listing(listing, listing.pages()[page - 1])
+
     def poster(self, page: Page) -> Rendered:
         """A village's printable poster for the sign at its gate, or a place's for its door."""
         return self.render("poster.html", poster_url(page), page.source.rel_path, page=page)
@@ -312,6 +324,9 @@ class Renderer:
         )
 
     def index(self, template: str, url: str, **context: Any) -> Rendered:
+        """An index page; ``terms`` (``cities``, ``tags``) lists the site's listings of that name."""
+        if "terms" in context:
+            context["listings"] = getattr(self.site, context["terms"])
         return self.render(template, url, None, **context)
 
 
@@ -342,6 +357,11 @@ def _in_edition(make: Callable[[SiteConfig, str], str], config: SiteConfig, edit
     if not edition.prefix:
         return functools.partial(make, config)
     return lambda path: make(config, edition.path(path) if path.startswith("/") else path)
+
+
+def posted(site: Site) -> tuple[Page, ...]:
+    """The pages with a printable poster: villages, then places."""
+    return (*site.villages, *site.places)
 
 
 def poster_url(page: Page) -> str:
