@@ -119,7 +119,8 @@ def prepare(
     )
     site = sites[0]
     # Scaffold samples left in published pages and settings: warnings, at their lines.
-    problems = [*content.problems, *site_problems, *unfinished(content.sources), *unfinished_settings(config)]
+    samples = unfinished(content.sources, memory.unfinished if memory else None)
+    problems = [*content.problems, *site_problems, *samples, *unfinished_settings(config)]
     index = caches.photo_index(root) if caches else None
     assets: list[ImageAsset] = []
     for photo in site.photos.values():

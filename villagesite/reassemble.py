@@ -14,7 +14,7 @@ changed assembles the site again.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -24,9 +24,39 @@ from .content import Source
 from .errors import Problem
 from .markdown_html import RenderedBody
 from .model import ImageUse, Listing, Neighbour, Page, Photo, Resource, Site
+from .placeholders import UnfinishedMemo
 
 PhotoUse = tuple[str, Path, ImageUse]
 """A photo a page shows: its site path, its file, where the page names it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """Where every page goes, from the front matter and the names of the folders' files alone (and
+    the settings and data files): the same for the same ``fronts``, so kept with them."""
+
+    settings: tuple[str, bool]
+    """The settings' fingerprint, and whether drafts are published."""
+    fronts: tuple[tuple[str, str, tuple[str, ...]], ...]
+    """Every content file, the hash of its front matter and the other files of its folder, in order."""
+    data: Mapping[str, Any]
+    slugs: Mapping[str, str]
+    """By file (``rel_path``), drafts too."""
+    urls: Mapping[str, str]
+    """Site path of each published file's page."""
+    published: tuple[int, ...]
+    """The published originals, as positions in the content's files."""
+    translations: tuple[int, ...]
+    """The published translations, as positions in the content's files."""
+    original_of: Mapping[str, str]
+    """Each published translation's original (``rel_path`` to ``rel_path``)."""
+    hand_written: frozenset[str]
+    """Originals translated into Traditional Chinese by hand: not converted."""
+    targets: Mapping[str, str]
+    """Every content path a link may name, and its site path."""
+    slug_problems: tuple[Problem, ...]
+    checked_problems: tuple[Problem, ...]
+    """What checking references (a story's villages, where a specialty is sold) and places found."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,17 +64,12 @@ class Frame:
     """What every page's place in the site is made from: when two builds have the same frame, their
     sites differ only in the bodies of the pages whose files changed."""
 
-    settings: tuple[str, bool]
-    """The settings' fingerprint, and whether drafts are published."""
-    fronts: tuple[tuple[str, str], ...]
-    """Every content file and the hash of its front matter, in order."""
-    data: Mapping[str, Any]
-    targets: Mapping[str, str]
-    """Every content path a link may name, and its site path."""
+    shape: Shape
     resources: tuple[Resource, ...]
+    """The folders' files to copy, as read now (an SVG edited in place changes no front matter)."""
     videos: Mapping[str, BundleVideo]
     problems: tuple[Problem, ...]
-    """What checking slugs, references and folders found."""
+    """What the shape and the folders' files came with, in order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +112,8 @@ class AssemblyMemory:
     """Where a long-lived process keeps its last assembly (see :meth:`villagesite.caches.Caches.assembly`)."""
 
     last: LastAssembly | None = None
+    unfinished: UnfinishedMemo = field(default_factory=dict)
+    """The scaffold's samples found in each file (see :func:`villagesite.placeholders.unfinished`)."""
 
 
 def photos_of(bodies: tuple[BodyMade, ...]) -> dict[str, Photo]:

@@ -30,7 +30,7 @@ from .markdown_cache import Body, MarkdownCache
 from .markdown_html import BodyImage, RenderedBody
 from .model import ImageUse, Listing, Page, Photo, Resource, Site
 from .page_videos import poster_name
-from .reassemble import AssemblyMemory, BodyMade, Frame, LastAssembly, Made, photos_of, swap_pages
+from .reassemble import AssemblyMemory, BodyMade, Frame, LastAssembly, Made, Shape, photos_of, swap_pages
 from .schema import STYLES, VIDEO_FILES, ImageRef, Kind, Record, VillageFields
 from .slugs import is_slug, place_slug, slugify
 from .traditional import Conversions, converter_for
@@ -52,43 +52,26 @@ def assemble_site(
 
     With a ``memory`` (the preview keeps one), a build whose structure is the last one's converts only
     the bodies that changed and puts their pages in the last site (see :mod:`villagesite.reassemble`)."""
-    problems: list[Problem] = []
     editions = site_editions(config)
-    originals = [s for s in content.sources if s.language == config.language]
-    # Slugs of drafts too: a draft that would collide is caught before it is published.
-    slugs = _assign_slugs(originals, problems)
-    published = [s for s in originals if drafts or not s.common.draft]
-    urls = {source.rel_path: page_path(source.kind, slugs[source.rel_path]) for source in published}
-    by_page = {_page_key(source): source for source in published}
-    # A translation of a published page, itself not held back as a draft, is published in its edition.
-    translations = [
-        s
-        for s in content.sources
-        if s.language != config.language and _page_key(s) in by_page and (drafts or not s.common.draft)
-    ]
-    targets, resources, videos = _link_targets(config, published, urls, problems)
+    last = memory.last if memory is not None else None
+    shape = _shape(config, content, drafts, last.frame.shape if last is not None else None)
+    slugs, urls, targets = shape.slugs, shape.urls, shape.targets
+    sources = content.sources
+    published = [sources[index] for index in shape.published]
+    translations = [sources[index] for index in shape.translations]
+    resources, videos, found = _bundle_resources(config, published, urls)
+    problems = [*shape.slug_problems, *found]
     _check_video_files(published, urls, videos, problems)
-    _check_references(published, {(s.kind, slugs[s.rel_path]): s for s in originals}, problems)
-    _check_sold_at(published, {slugs[s.rel_path] for s in originals if s.kind is Kind.PLACE}, problems)
-    _check_place_distances(published, {slugs[s.rel_path]: s for s in originals if s.kind is Kind.VILLAGE}, problems)
-    frame = Frame(
-        (config.fingerprint(), drafts),
-        tuple((s.rel_path, s.meta_digest) for s in content.sources),
-        content.data,
-        targets,
-        tuple(resources),
-        videos,
-        tuple(problems),
-    )
+    problems += shape.checked_problems
+    frame = Frame(shape, tuple(resources), videos, tuple(problems))
     markdown = markdown or MarkdownCache(None)
     conversions = conversions or Conversions()
     written = (*published, *translations)
     # Originals are converted to Traditional Chinese in the Markdown workers (unless translated by hand).
     traditional = config.traditional if converts_to_traditional(config) else None
-    hand_written = {_page_key(s) for s in translations if s.language == "zh-Hant"}
 
     def body_of(s: Source) -> Body:
-        convert = traditional if s.language == config.language and _page_key(s) not in hand_written else None
+        convert = traditional if s.language == config.language and s.rel_path not in shape.hand_written else None
         return Body(s.rel_path, s.body, s.folder, s.body_line, s.bundle_files, s.digest, convert)
 
     def bodies_made(sources: Sequence[Source]) -> list[BodyMade]:
@@ -101,7 +84,7 @@ def assemble_site(
         )
         made = []
         for source, (rendered, found) in zip(sources, converted, strict=True):
-            url = urls[by_page[_page_key(source)].rel_path]
+            url = urls[shape.original_of.get(source.rel_path, source.rel_path)]
             original = source.language == config.language
             photo_problems: list[Problem] = []
             uses = _photo_uses(config, source, url, rendered.images, photo_problems, original, videos)
@@ -125,7 +108,6 @@ def assemble_site(
             source.common.template or original.common.template or KINDS[source.kind].template,
         )
 
-    last = memory.last if memory is not None else None
     if memory is not None and last is not None and last.frame == frame and len(last.written) == len(written):
         again = _assembled_again(last, written, bodies_made, page_of, markdown, conversions)
         if again is not None:
@@ -140,6 +122,7 @@ def assemble_site(
         rendered = rendered_of[original.rel_path if convert else source.rel_path]
         return Made(page_of(source, original, rendered, convert), source.rel_path, original.rel_path, convert)
 
+    by_page = {_page_key(source): source for source in published}
     sites: list[Site] = []
     made_by_edition: list[tuple[Made, ...]] = []
     originals_by_slug: dict[tuple[Kind, str], Page] = {}
@@ -175,6 +158,47 @@ def assemble_site(
     if sites:
         problems += _unlisted_intros(sites[0])
     return tuple(sites), problems
+
+
+def _shape(config: SiteConfig, content: ContentSet, drafts: bool, last: Shape | None) -> Shape:
+    """Where every page goes and what links may name, from the front matter and folders' file names
+    alone: the last build's, when those are the same."""
+    settings = (config.fingerprint(), drafts)
+    fronts = tuple((s.rel_path, s.meta_digest, s.bundle_files) for s in content.sources)
+    if last is not None and last.settings == settings and last.fronts == fronts and last.data == content.data:
+        return last
+    problems: list[Problem] = []
+    originals = [s for s in content.sources if s.language == config.language]
+    # Slugs of drafts too: a draft that would collide is caught before it is published.
+    slugs = _assign_slugs(originals, problems)
+    published = [s for s in originals if drafts or not s.common.draft]
+    urls = {source.rel_path: page_path(source.kind, slugs[source.rel_path]) for source in published}
+    by_page = {_page_key(source): source for source in published}
+    # A translation of a published page, itself not held back as a draft, is published in its edition.
+    translations = [
+        s
+        for s in content.sources
+        if s.language != config.language and _page_key(s) in by_page and (drafts or not s.common.draft)
+    ]
+    checked: list[Problem] = []
+    _check_references(published, {(s.kind, slugs[s.rel_path]): s for s in originals}, checked)
+    _check_sold_at(published, {slugs[s.rel_path] for s in originals if s.kind is Kind.PLACE}, checked)
+    _check_place_distances(published, {slugs[s.rel_path]: s for s in originals if s.kind is Kind.VILLAGE}, checked)
+    index = {id(source): number for number, source in enumerate(content.sources)}
+    return Shape(
+        settings,
+        fronts,
+        content.data,
+        slugs,
+        urls,
+        tuple(index[id(source)] for source in published),
+        tuple(index[id(source)] for source in translations),
+        {s.rel_path: by_page[_page_key(s)].rel_path for s in translations},
+        frozenset(by_page[_page_key(s)].rel_path for s in translations if s.language == "zh-Hant"),
+        _link_targets(published, urls),
+        tuple(problems),
+        tuple(checked),
+    )
 
 
 def _assembled_again(
@@ -338,21 +362,13 @@ def _assign_slugs(sources: list[Source], problems: list[Problem]) -> dict[str, s
     return slugs
 
 
-def _link_targets(
-    config: SiteConfig, sources: list[Source], urls: dict[str, str], problems: list[Problem]
-) -> tuple[dict[str, str], list[Resource], dict[str, BundleVideo]]:
-    """Every content path a link may name -> its site path; the bundle files to copy; the videos among
-    them, cleaned of where they were filmed (see :mod:`villagesite.bundle_videos`).
+def _link_targets(sources: list[Source], urls: dict[str, str]) -> dict[str, str]:
+    """Every content path a link may name -> its site path.
 
-    Files a page may not publish (see :mod:`villagesite.bundle_files`) are no
-    link targets; SVG drawings and routes are read here, so that an edit to
-    one is seen even where the folder's listing is remembered.
-    """
+    Files a page may not publish (see :mod:`villagesite.bundle_files`) are no link targets; those
+    that are active (scripts) are, so that a link to one needs no second message."""
     targets: dict[str, str] = {"/": "/"} | {entry.index: entry.index for entry in KINDS.values() if entry.index}
     targets.update({f"/styles/{key}/": f"/styles/{key}/" for key in STYLES})
-    resources: list[Resource] = []
-    videos: dict[str, BundleVideo] = {}
-    cache = cache_dir(config)
     for source in sources:
         url = urls[source.rel_path]
         content_path = "/" + source.rel_path.removeprefix("content/")
@@ -360,27 +376,44 @@ def _link_targets(
             targets.setdefault(key, url)
         if source.folder != "/pages/":
             for name in source.bundle_files:
-                photo = is_photo(name)
-                resource_url = url + name
-                if not photo and not publishable(name):
-                    if is_active(name):  # an error already: a link to it needs no second message
-                        targets[source.folder + name] = resource_url
-                    continue  # reported when the folder was listed
-                targets[source.folder + name] = resource_url
-                if not photo and name.lower().endswith(VIDEO_FILES):  # published from a cleaned copy
-                    path = bundle_path(config, source, name)
-                    video, found = prepare(path, resource_url, path.relative_to(config.root).as_posix(), cache)
-                    problems.extend(found)
-                    if video is not None:
-                        videos[resource_url] = video
-                        resources.append(Resource(video.published, resource_url))
-                elif not photo:  # photos are published as variants, never as originals
-                    path = bundle_path(config, source, name)
-                    content, problem = inert_content(path, path.relative_to(config.root).as_posix())
-                    if problem is not None:
-                        problems.append(problem)
-                    resources.append(Resource(path, resource_url, content))
-    return targets, resources, videos
+                if is_photo(name) or publishable(name) or is_active(name):
+                    targets[source.folder + name] = url + name
+    return targets
+
+
+def _bundle_resources(
+    config: SiteConfig, sources: list[Source], urls: dict[str, str]
+) -> tuple[list[Resource], dict[str, BundleVideo], list[Problem]]:
+    """The bundle files to copy; the videos among them, cleaned of where they were filmed (see
+    :mod:`villagesite.bundle_videos`); what reading them found.
+
+    SVG drawings and routes are read here, on every build, so that an edit to one is seen even
+    where the folder's listing is remembered."""
+    resources: list[Resource] = []
+    videos: dict[str, BundleVideo] = {}
+    problems: list[Problem] = []
+    cache = cache_dir(config)
+    for source in sources:
+        if source.folder == "/pages/":
+            continue
+        url = urls[source.rel_path]
+        for name in source.bundle_files:
+            if is_photo(name) or not publishable(name):  # photos are published as variants, never as originals
+                continue  # a file a page may not publish was reported when the folder was listed
+            resource_url = url + name
+            path = bundle_path(config, source, name)
+            if name.lower().endswith(VIDEO_FILES):  # published from a cleaned copy
+                video, found = prepare(path, resource_url, path.relative_to(config.root).as_posix(), cache)
+                problems.extend(found)
+                if video is not None:
+                    videos[resource_url] = video
+                    resources.append(Resource(video.published, resource_url))
+            else:
+                content, problem = inert_content(path, path.relative_to(config.root).as_posix())
+                if problem is not None:
+                    problems.append(problem)
+                resources.append(Resource(path, resource_url, content))
+    return resources, videos, problems
 
 
 def _check_video_files(
