@@ -154,6 +154,7 @@ def render_files(
     search_index: bool = True,
     published: Callable[[str, str], bool] | None = None,
     last_files: Collection[str] | None = None,
+    remembered: bool = False,
 ) -> tuple[dict[str, Content], dict[str, dict[str, str]]]:
     """Every output file, and what each rendered one was made from.
 
@@ -165,7 +166,8 @@ def render_files(
     templates and outputs made from the structure alone, and given work to do while worker processes
     render; cached QR codes are used only when they check (see :class:`~villagesite.qr.QrCodes`).
     ``published`` says which outputs the output folder holds already, ``last_files`` what the last
-    build wrote (where the caches may keep its search index for a moment, see :meth:`Caches.index_later`).
+    build wrote (where the caches may keep its search index for a moment, see :meth:`Caches.index_later`);
+    ``remembered``, that ``previous`` is what this process's last build left (see :meth:`Caches.bodies_changed`).
     """
     sites = prepared.sites
     site = prepared.site
@@ -224,10 +226,15 @@ def render_files(
         finally:
             environment.reads = None
 
+    changed = caches.bodies_changed(bodies)  # asked always: the caches keep these bodies for the next build
+    changed = changed if remembered else None
     stale = []
     for job in jobs:
         rel, own_body = job.output, bodies[job.edition][job.body_of] if job.body_of else None
-        if deps.still_current(previous.get(rel), structure, own_body, bodies[job.edition], templates):
+        edition = job.edition
+        if deps.still_current(
+            previous.get(rel), structure, own_body, bodies[edition], templates, changed[edition] if changed else None
+        ):
             add(rel, Unchanged(), rel)
             made_from[rel] = previous[rel]
         else:
@@ -515,6 +522,7 @@ def _build(
             staging=staging,
             published=published,
             last_files=last.files if last is not None else None,
+            remembered=remembered,
         )
         # Weigh every page, or (the preview) what was rendered: its terminal warns about what was just saved.
         weighed = (

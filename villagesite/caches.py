@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import jinja2
@@ -132,6 +132,12 @@ class Caches:
         return None
 
     def keep_plan_of_structure(self, structure: str, plan: Plan) -> None:
+        return None
+
+    def bodies_changed(self, bodies: Sequence[Mapping[str, str]]) -> list[frozenset[str]] | None:
+        """Each edition's pages whose body fingerprints (``bodies``) differ from the last build's, when
+        this process made it (see :func:`villagesite.deps.changed_bodies`); ``bodies`` are kept for the next
+        build if this one succeeds.  None: not known."""
         return None
 
     def last_manifest(self, output: Path, path: Path) -> tuple[Manifest | None, bool]:

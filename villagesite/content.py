@@ -363,6 +363,9 @@ def _find_pages(
             )
 
 
+_LONE_FILE_FOLDERS = frozenset(f"/{section}/" for section in LONE_FILE_SECTIONS)
+
+
 def _page_jobs(
     config: SiteConfig,
     directory: str,
@@ -381,7 +384,7 @@ def _page_jobs(
     ``markdown`` holds the original's file name first when the page is one file (``about.md``);
     in a page folder it is ``index.md``.
     """
-    single = folder in {f"/{section}/" for section in LONE_FILE_SECTIONS}  # one file: about.md, foshan.md
+    single = folder in _LONE_FILE_FOLDERS  # one file: about.md, foshan.md
     original_name = markdown[0] if single else "index.md"
     original = f"{directory}/{original_name}"
     base_rel = rel if single else f"{rel}/index.md"

@@ -261,12 +261,29 @@ def still_current(
     own_body: str | None,
     body_fps: Mapping[str, str],
     templates: Templates,
+    changed: frozenset[str] | None = None,
 ) -> bool:
-    """Whether an output made from ``previous`` would come out the same now."""
+    """Whether an output made from ``previous`` would come out the same now.
+
+    ``changed``, when given, names the pages whose bodies changed since ``previous`` was made or
+    last found current (see :func:`changed_bodies`): the bodies it read are then compared by name."""
     if not previous or previous.get(STRUCTURE) != structure_fp or previous.get(SELF) != own_body:
         return False
     names = previous.get(TEMPLATES)
     if names is not None and templates.combined(names) != previous.get(TEMPLATES + "#"):
         return False
     urls = previous.get(BODIES)
-    return urls is None or _sha(*(body_fps.get(url, "gone") for url in urls.split("\n"))) == previous.get(BODIES + "#")
+    if urls is None:
+        return True
+    if changed is not None:
+        return not changed or changed.isdisjoint(urls.split("\n"))
+    return _sha(*(body_fps.get(url, "gone") for url in urls.split("\n"))) == previous.get(BODIES + "#")
+
+
+def changed_bodies(last: Mapping[str, str], now: Mapping[str, str]) -> frozenset[str]:
+    """The pages whose body fingerprint differs between two builds' (new and gone pages too).
+
+    Every output the last build left in its manifest was made with the last build's bodies or found
+    current against them, so an output is current when none of the bodies it read changed: at 5,000
+    villages, hashing each output's list again took 0.03 s of a preview save."""
+    return frozenset(url for url, fp in now.items() if last.get(url) != fp) | (last.keys() - now.keys())

@@ -21,7 +21,7 @@ and a test compares builds with and without memory.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from . import readings
 from .caches import READINGS_FILE, Caches, ContentKeep, cache_dir, writing_cache
 from .config import SiteConfig
 from .content import ParseMemo, ScanMemo
+from .deps import changed_bodies
 from .encode import ImageCache
 from .images import ImageAsset, SourceIndex
 from .manifest import Manifest, load_manifest, manifest_path, save_manifest
@@ -65,6 +66,9 @@ class BuildMemory(Caches):
     """Outputs made from the site's structure alone (sitemap, map data, calendar), with its fingerprint."""
     assembled: AssemblyMemory = field(default_factory=AssemblyMemory)
     """The last site assembled: a save that changes only bodies puts their pages in it."""
+    bodies: tuple[Mapping[str, str], ...] | None = None
+    """Each edition's body fingerprints by page, as the build that made :attr:`manifest` saw them."""
+    pending_bodies: tuple[Mapping[str, str], ...] | None = None
     plan: tuple[str, Plan] | None = None
     """The last plan of the outputs, with the structure it was made from."""
     converted: Conversions = field(default_factory=lambda: Conversions())
@@ -93,6 +97,7 @@ class BuildMemory(Caches):
         output for unchanged on the report of an older build, so that report goes."""
         self.root = cache_dir(config)
         self.pending_index = None  # a build that failed after indexing left one: its pages were not written
+        self.pending_bodies = None
         with writing_cache(self.root):
             manifest_path(self.root, output).with_suffix(".report.json").unlink(missing_ok=True)
         return None
@@ -173,6 +178,13 @@ class BuildMemory(Caches):
     def keep_plan_of_structure(self, structure: str, plan: Plan) -> None:
         self.plan = (structure, plan)
 
+    def bodies_changed(self, bodies: Sequence[Mapping[str, str]]) -> list[frozenset[str]] | None:
+        self.pending_bodies = tuple(bodies)
+        last = self.bodies
+        if last is None or len(last) != len(bodies):
+            return None
+        return [changed_bodies(before, now) for before, now in zip(last, bodies, strict=True)]
+
     def last_manifest(self, output: Path, path: Path) -> tuple[Manifest | None, bool]:
         if self.manifest_of == output and self.manifest is not None:
             return self.manifest, True
@@ -186,6 +198,7 @@ class BuildMemory(Caches):
         with writing_cache(self.root):
             if written.manifest is not None:
                 self.manifest, self.manifest_of = written.manifest, output
+                self.bodies, self.pending_bodies = self.pending_bodies, None
             if self.builds == 0:
                 self.flush()
                 ImageCache(self.root).prune()

@@ -175,7 +175,5 @@ def swap_pages(site: Site, new: Mapping[int, Page], photos: Mapping[str, Photo] 
 
 def _mapping(found: Mapping[Any, T], change: Callable[[T], T]) -> Mapping[Any, T]:
     """``found`` with each value changed, or ``found`` itself when no value changed."""
-    changed = {key: change(value) for key, value in found.items()}
-    if all(changed[key] is value for key, value in found.items()):
-        return found
-    return MappingProxyType(changed)
+    changed = {key: new for key, value in found.items() if (new := change(value)) is not value}
+    return MappingProxyType({**found, **changed}) if changed else found
