@@ -179,6 +179,8 @@ def main() -> None:
     print(f"  cold build in a fresh process, for comparison: {cold:.2f} s")
     print(f"  {'save':<10} {'edits':>5} {'median':>8} {'p95':>8} {'max':>8}")
     for name, timings in results.items():
+        if not timings:  # --other-edits 0
+            continue
         print(
             f"  {name:<10} {len(timings):>5} {statistics.median(timings):>7.3f}s"
             f" {percentile(timings, 0.95):>7.3f}s {max(timings):>7.3f}s"

@@ -14,10 +14,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import jinja2
 import pytest
 from conftest import photo_bytes, snapshot, village, write_site
 from PIL import Image
 
+from villagesite import parallel
+from villagesite import site as site_module
 from villagesite.preview import Preview, PreviewServer, driver
 from villagesite.preview import server as server_module
 from villagesite.preview.http import Redirect, locate, with_client
@@ -613,3 +616,34 @@ def test_a_save_that_fails_after_its_index_was_planned_leaves_the_last_index(tmp
     assert not preview.build(["static/villages/fengjian/index.html"]).failed
     assert preview.after_reload()
     assert "镬耳屋" in b"".join(snapshot(preview.output / "search/index/d").values()).decode()
+
+
+def test_a_body_save_puts_its_page_in_the_last_site_and_compiles_no_template(tmp_path, cache, monkeypatch):
+    """The first build of a large site renders in worker processes, which compile the templates for
+    themselves; the preview then compiles every template once, so that a save does not.  A save that
+    changes a body alone converts that body and puts its page into the last site, without assembling
+    the site again, and writes that page alone."""
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)  # the first build forks workers, as at 500 pages
+    root = small_site(tmp_path / "site")
+    preview = Preview(root)
+    assert not preview.build().failed
+    compiled: list[str] = []
+    assembled: list[int] = []
+    compile_template = jinja2.Environment.compile
+    collect = site_module._collect
+
+    def counting_compile(self, source, name=None, *args, **kwargs):
+        compiled.append(name)
+        return compile_template(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting_compile)
+    monkeypatch.setattr(site_module, "_collect", lambda *args: assembled.append(1) or collect(*args))
+    page = root / "content/villages/fengjian/index.md"
+    edit(page, "水乡正文。", "水乡的新正文。")
+    outcome = preview.build(["content/villages/fengjian/index.md"])
+    assert outcome.report is not None and outcome.report.written.written == ("villages/fengjian/index.html",)
+    assert "水乡的新正文。" in (preview.output / "villages/fengjian/index.html").read_text(encoding="utf-8")
+    assert compiled == [] and assembled == []
+    edit(page, "title: 逢简村", "title: 逢简新村")  # front matter: the site is assembled again
+    assert not preview.build(["content/villages/fengjian/index.md"]).failed
+    assert assembled

@@ -78,10 +78,10 @@ def neighbours(villages: list[Page]) -> Mapping[str, tuple[Neighbour, ...]]:
         for page in villages
         if page.source.village is not None
     )
-    return _Neighbours(_index(points), {page.slug: page for page in villages})
+    return Neighbours(_index(points), {page.slug: page for page in villages})
 
 
-class _Neighbours(Mapping[str, tuple[Neighbour, ...]]):
+class Neighbours(Mapping[str, tuple[Neighbour, ...]]):
     """Slug -> neighbours, searched and made into records only for the pages a build renders.
 
     After an edit that is one page; on a cold build, each worker process
@@ -94,6 +94,12 @@ class _Neighbours(Mapping[str, tuple[Neighbour, ...]]):
 
     def __getitem__(self, slug: str) -> tuple[Neighbour, ...]:
         return tuple(Neighbour(self._by_slug[other], km) for other, km in self._index.nearest(slug))
+
+    def with_pages(self, change: Callable[[Page], Page]) -> Neighbours:
+        """The same neighbours, with each page as ``change`` gives it (a body saved in the preview):
+        nothing is searched for."""
+        pages = {slug: change(page) for slug, page in self._by_slug.items()}
+        return Neighbours(self._index, pages)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._index.slugs)

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from .bundle_videos import BundleVideo
 from .content import Source
 from .errors import Problem
+from .listings import Neighbours
 from .markdown_html import RenderedBody
 from .model import ImageUse, Listing, Neighbour, Page, Photo, Resource, Site
 from .placeholders import UnfinishedMemo
@@ -164,7 +165,9 @@ def swap_pages(site: Site, new: Mapping[int, Page], photos: Mapping[str, Photo] 
         "styles": tuple(map(listing, site.styles)),
         "cities": tuple(map(listing, site.cities)),
         "tags": tuple(map(listing, site.tags)),
-        "neighbours_of": _mapping(site.neighbours_of, neighbours),
+        "neighbours_of": site.neighbours_of.with_pages(page)
+        if isinstance(site.neighbours_of, Neighbours)  # searched when a page asks: not all of them now
+        else _mapping(site.neighbours_of, neighbours),
         "intros": _mapping(site.intros, page),
         "originals": _mapping(site.originals, page),
     }
