@@ -234,9 +234,10 @@ def _assembled_again(
                 one = Made(page, one.source, one.original, one.convert)
             remade.append(one)
         made_by_edition.append(tuple(remade))
-    photos = photos_of(tuple(bodies))
-    same_photos = photos == dict(last.sites[0].photos) if last.sites else True
-    sites = tuple(swap_pages(site, swapped, None if same_photos else photos) for site in last.sites)
+    # The site's photos change only where a changed body names others (or names them on other lines).
+    same = all((bodies[i].photos, bodies[i].nearby) == (last.bodies[i].photos, last.bodies[i].nearby) for i in changed)
+    photos = None if same else photos_of(tuple(bodies))
+    sites = tuple(swap_pages(site, swapped, photos) for site in last.sites)
     return LastAssembly(last.frame, written, tuple(bodies), tuple(made_by_edition), sites)
 
 
