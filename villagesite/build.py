@@ -49,6 +49,7 @@ from .plan import Planned, found_in, plan_site, public_urls
 from .qr import QR_FILE, QrCodes
 from .render import Renderer
 from .report import BuildReport
+from .ruby import read_names
 from .search import search_documents, search_files
 from .search.index import INDEX_PATH
 from .search.terms import shipped_folding
@@ -239,10 +240,12 @@ def render_files(
             made_from[rel] = previous[rel]
         else:
             stale.append(job)
-    # Names said aloud are read here, once, before the workers fork (see ruby.Sayer.prepare).
-    for number, renderer in enumerate(renderers):
-        urls = {job.url for job in stale if job.edition == number}
-        renderer.sayer.prepare(page for page in sites[number].pages if page.url in urls)
+    # Names said aloud are read here, once, before the workers fork (see ruby.read_names).
+    urls = [{job.url for job in stale if job.edition == number} for number in range(len(sites))]
+    read_names(
+        renderer.sayer.asked(page for page in edition.pages if page.url in urls[number])
+        for number, (edition, renderer) in enumerate(zip(sites, renderers, strict=True))
+    )
     # The templates that must run, spread over worker processes on large sites.
     # What each page was made from comes back from a worker as new strings, though most are the same for
     # every page (the structure, the templates): one object each, 13 MB less at 5,000 villages.

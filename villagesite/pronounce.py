@@ -106,11 +106,12 @@ def _corrected(runs: list[tuple[int, str]], system: str, column: list[str]) -> l
     """The shipped corrections laid over what a library read: longer words first, each character
     corrected once."""
     table = corrections()
+    longest = _longest_correction()
     fixed = list(column)
     done = [False] * len(column)
     offset = 0
     for _start, run in runs:
-        for length in range(len(run), 0, -1):
+        for length in range(min(len(run), longest), 0, -1):  # no longer word can match
             for at in range(len(run) - length + 1):
                 syllables = table.get(run[at : at + length], {}).get(system)
                 span = range(offset + at, offset + at + length)
@@ -121,6 +122,11 @@ def _corrected(runs: list[tuple[int, str]], system: str, column: list[str]) -> l
                     done[i] = True
         offset += len(run)
     return fixed
+
+
+@functools.cache
+def _longest_correction() -> int:
+    return max(map(len, corrections()), default=0)
 
 
 @functools.cache

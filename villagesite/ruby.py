@@ -17,7 +17,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from . import readings
-from .pronounce import Spelled, han_count, han_runs, plain, spell
+from .pronounce import GENERATED, Spelled, han_count, han_runs, plain, spell
 
 
 def ruby(spelled: Spelled, systems: tuple[str, ...]) -> Markup:
@@ -113,22 +113,39 @@ class Sayer:
             original.title, said
         )
 
-    def prepare(self, pages: Iterable[Any]) -> None:
-        """Read the names ``pages`` show said (their titles, a village's places and attractions) now.
+    def asked(self, pages: Iterable[Any]) -> dict[str, dict[str, None]]:
+        """The runs of Chinese characters whose readings ``pages`` show (their titles, a village's
+        places and attractions), by the library's system that reads them; what editors wrote is not asked."""
+        asked: dict[str, dict[str, None]] = {system: {} for system in GENERATED}
+        if self.language == "en":
+            return asked  # toneless pinyin of a few names, read as pages render
+        for page in pages:
+            for name in _names_shown(page):
+                if not name:
+                    continue
+                systems, written = self.systems(page, title=name == page.title)
+                for system in systems:
+                    if system in asked and system not in written:
+                        asked[system].update(dict.fromkeys(han_runs(name)))
+        return asked
 
-        The libraries load in a second or more: called before rendering forks its workers, they load
-        once, here, and what they read is kept for the next build (which workers could not do)."""
-        if self.language == "en" or not self.order:
-            return
-        named = [(name, page) for page in pages for name in _names_shown(page) if name]
-        if "jyutping" in self.order:
-            said = (name for name, page in named if "jyutping" in self.systems(page, title=name == page.title)[0])
-            jyutping_read = readings.start_jyutping(run for name in said for run in han_runs(name))
-            for name, _page in named:  # their pinyin meanwhile
-                spell(name, ("pinyin",))
-            jyutping_read()
-        for name, page in named:
-            self(name, page)
+
+def read_names(asked: Iterable[Mapping[str, Iterable[str]]]) -> None:
+    """Read now the names every edition's pages show said (each :meth:`Sayer.asked`).
+
+    The libraries load in a second or more: called before rendering forks its workers, they load
+    once, here, and what they read is kept for the next build (which workers could not do).  One
+    child reads the Jyutping of every edition (ToJyutping's trie is built once) while this process
+    reads the pinyin; the ruby itself is made by the workers that render."""
+    wanted: dict[str, dict[str, None]] = {system: {} for system in GENERATED}
+    for runs in asked:
+        for system, texts in runs.items():
+            wanted[system].update(dict.fromkeys(texts))
+    jyutping_read = readings.start_jyutping(wanted["jyutping"]) if wanted["jyutping"] else None
+    for run in wanted["pinyin"]:  # meanwhile
+        readings.pinyin_marks(run)
+    if jyutping_read is not None:
+        jyutping_read()
 
 
 def _names_shown(page: Any) -> list[str]:
