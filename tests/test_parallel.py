@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, snapshot, village
+from conftest import SITE_YAML, run_cli, snapshot, village
 
 from villagesite import parallel, readings
 from villagesite.sealed import read_sealed
@@ -26,14 +26,20 @@ def forked(monkeypatch):
     assert parallel.workers_for(30) > 1 or (parallel.os.cpu_count() or 1) == 1
 
 
-def test_forked_build_equals_a_single_process_build(site, tmp_path: Path, monkeypatch):
-    root = site(many_villages())
+@pytest.mark.parametrize("editions", ["", "languages: [zh-Hant]\n"], ids=["one edition", "with zh-Hant"])
+def test_forked_build_equals_a_single_process_build(site, tmp_path: Path, monkeypatch, editions: str):
+    """The search index is made in this process while the workers render: the same files either way."""
+    root = site({**many_villages(), "site.yaml": SITE_YAML + editions})
     assert parallel.workers_for(30) == 1  # at the real threshold, 30 pages stay in one process
     assert run_cli("build", "--site", root, "--output", tmp_path / "one").code == 0
     monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
     assert parallel.workers_for(30) > 1 or (parallel.os.cpu_count() or 1) == 1
     assert run_cli("build", "--site", root, "--output", tmp_path / "many", "--clean").code == 0
-    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "many")
+    made = snapshot(tmp_path / "many")
+    assert snapshot(tmp_path / "one") == made
+    assert any(rel.startswith("search/") for rel in made)
+    if editions:
+        assert any(rel.startswith("zh-hant/search/") for rel in made)
 
 
 def test_template_error_in_a_worker_keeps_its_message(site, forked):
@@ -59,3 +65,15 @@ def test_names_said_on_pages_rendered_in_workers_are_kept_for_the_next_build(sit
     assert kept is not None
     assert {"广东省", "佛山市", "村"} <= set(kept["tables"]["jyutping"])  # the Cantonese villages' facts
     assert {"广东省", "佛山市", "村"} <= set(kept["tables"]["pinyin-marks"])
+
+
+def test_every_editions_names_are_read_before_the_workers_fork(site, forked, monkeypatch):
+    """The Traditional edition's names (its own characters, Jyutping first) are read with the original's,
+    in one pass before the workers fork, and kept for the next build."""
+    monkeypatch.setattr(readings, "_memo", {table: {} for table in readings.TABLES})
+    root = site({**many_villages(), "site.yaml": SITE_YAML + "languages: [zh-Hant]\n"})
+    assert run_cli("build", "--site", root).code == 0
+    kept = read_sealed(root / ".villagesite-cache/readings.json", readings.FILE_VERSION)
+    assert kept is not None
+    for table in ("jyutping", "pinyin-marks"):
+        assert {"广东省", "廣東省", "佛山市"} <= set(kept["tables"][table])

@@ -249,8 +249,28 @@ def render_files(
     # The templates that must run, spread over worker processes on large sites.
     # What each page was made from comes back from a worker as new strings, though most are the same for
     # every page (the structure, the templates): one object each, 13 MB less at 5,000 villages.
+    # The search index reads the site, not the rendered pages: this process makes it while the workers
+    # render (unless the caches keep the last one for now, see Caches.index_later).
+    make_index = None
+    index_files: dict[str, Content] = {}
+    if config.search and search_index:
+        make_index = functools.partial(search_outputs, sites, renderers, caches)  # staged: see below
+        folders = tuple(edition.edition.path(INDEX_PATH).lstrip("/") for edition in sites)
+        if last_files is not None and caches.index_later(make_index, folders):
+            for rel in last_files:
+                if rel.startswith(folders):  # the last index, until the new one is made
+                    index_files[rel] = Unchanged()
+            make_index = None
+    saving = caches.while_rendering()
+
+    def meanwhile() -> None:
+        if saving is not None:
+            saving()
+        if make_index is not None:
+            index_files.update(make_index(staging, published))
+
     same: dict[str, str] = {}
-    for rel, content, made in map_in_processes(render, stale, caches.while_rendering()):
+    for rel, content, made in map_in_processes(render, stale, meanwhile):
         add(rel, content, rel)
         made_from[rel] = {same.setdefault(key, key): same.setdefault(value, value) for key, value in made.items()}
 
@@ -292,17 +312,9 @@ def render_files(
             qr, digest = codes.file(absolute(config, where(page.url)), rel)
             add(rel, FromFile(qr, digest), page.source.rel_path)
 
-    if config.search and search_index:
-        make_index = functools.partial(search_outputs, sites, renderers, caches)  # staged: see below
-        folders = tuple(edition.edition.path(INDEX_PATH).lstrip("/") for edition in sites)
-        if last_files is not None and caches.index_later(make_index, folders):
-            for rel in last_files:
-                if rel.startswith(folders):  # the last index, until the new one is made
-                    add(rel, Unchanged(), rel)
-        else:
-            for rel, data in make_index(staging, published).items():
-                # TRANSLATORS: named in place of a file, where an output comes from.
-                add(rel, data, _("search index"))
+    for rel, data in index_files.items():
+        # TRANSLATORS: named in place of a file, where an output comes from.
+        add(rel, data, _("search index") if make_index is not None else rel)
 
     # Files as they are: theme assets, bundle files, the site's static/ folder, photo variants.
     for asset in assets.values():
