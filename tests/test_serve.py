@@ -581,7 +581,8 @@ def test_a_save_reloads_before_the_search_index_is_made_and_the_index_then_match
     edit(root / "content/villages/fengjian/index.md", "水乡正文。", "镬耳屋与石板桥。")
     (root / "content/villages/weilong/index.md").unlink()
     (root / "content/villages/weilong").rmdir()
-    outcome = preview.build(["content/villages/fengjian/index.md"])
+    told = ["content/villages/fengjian/index.md", "content/villages/weilong/index.md", "content/villages/weilong"]
+    outcome = preview.build(told)  # as the watcher tells it
     assert "villages/fengjian/index.html" in outcome.written
     assert not any(rel.startswith("search/index/") for rel in outcome.written)
     assert snapshot(preview.output / "search/index") == before  # what the browser reloads into: the last index
@@ -647,3 +648,36 @@ def test_a_body_save_puts_its_page_in_the_last_site_and_compiles_no_template(tmp
     edit(page, "title: 逢简村", "title: 逢简新村")  # front matter: the site is assembled again
     assert not preview.build(["content/villages/fengjian/index.md"]).failed
     assert assembled
+
+
+def test_a_save_the_watcher_names_is_read_alone_and_a_walk_after_the_reload_finds_what_it_missed(tmp_path, cache):
+    """A save of a page's Markdown is read without walking content/; a change the watcher did not
+    tell (a village added meanwhile) is found by the walk after the reload, and built then."""
+    root = small_site(tmp_path / "site")
+    preview = Preview(root)
+    assert not preview.build().failed
+    edit(root / "content/villages/fengjian/index.md", "水乡正文。", "水乡的新正文。")
+    write_site(root, {"content/villages/xinwei/index.md": village("新围村", body="新来的村。")})
+    assert not preview.build(["content/villages/fengjian/index.md"]).failed
+    assert "水乡的新正文。" in (preview.output / "villages/fengjian/index.html").read_text(encoding="utf-8")
+    assert not (preview.output / "villages/xinwei/index.html").exists()  # not walked: not seen yet
+    assert preview.walk_missed()
+    assert not preview.build(["content"]).failed  # what the server asks for then
+    assert "新来的村。" in (preview.output / "villages/xinwei/index.html").read_text(encoding="utf-8")
+    assert not preview.walk_missed()  # that build walked: nothing to check
+    edit(root / "content/villages/xinwei/index.md", "新来的村。", "新来的村，改过。")
+    assert not preview.build(["content/villages/xinwei/index.md"]).failed
+    assert not preview.walk_missed()  # told all there was
+    assert "改过" in (preview.output / "villages/xinwei/index.html").read_text(encoding="utf-8")
+
+
+def test_a_change_the_watcher_lost_is_built_after_the_reload(running):
+    """The server walks content/ after each build that trusted the watcher, and builds what it lost."""
+    root = running.preview.site_dir
+    running.watcher.stop()  # from here on, events are lost; the test tells the server of one save
+    edit(root / "content/villages/fengjian/index.md", "水乡正文。", "水乡的新正文。")
+    edit(root / "content/villages/weilong/index.md", "title: 围龙村", "title: 围龙新村")
+    running.watcher.changes.put({"content/villages/fengjian/index.md"})
+    wait_for(lambda: "水乡的新正文。" in get(running.port, "/villages/fengjian/")[1].decode())
+    wait_for(lambda: "围龙新村" in get(running.port, "/villages/weilong/")[1].decode())
+    wait_for_build(running, 2)

@@ -109,7 +109,7 @@ def prepare(
     """
     # Content first: its errors are what editors need to see, even if the theme is broken too.
     root = caches.root if caches else cache_dir(config)
-    content = load_content(config, *(caches.content(config) if caches else (None, None, None)))
+    content = load_content(config, *(caches.content(config) if caches else (None, None, None, None)))
     if "jyutping" in config.pronunciation and any(_cantonese(source) for source in content.sources):
         readings.start_child_early()  # a cold build: ToJyutping loads in a child while the content converts
     markdown = caches.markdown(root) if caches else None

@@ -19,7 +19,7 @@ import jinja2
 
 from . import readings
 from .config import SiteConfig
-from .content import ParseMemo, ScanMemo
+from .content import ParseMemo, ScanMemo, WalkMemo
 from .disk_errors import CACHE_ENV, cache_error, disk_reason
 from .encode import ImageCache
 from .images import ImageAsset, SourceIndex
@@ -45,9 +45,9 @@ READINGS_FILE = "readings.json"
 """How the names earlier builds slugged, indexed and showed are read (see :mod:`villagesite.readings`)."""
 
 
-ContentKeep = tuple[ParseMemo | None, ScanMemo | None, SourceCache | None]
-"""What :func:`villagesite.content.load_content` may reuse: parsed files and folder listings kept in
-memory, or the content cache on disk."""
+ContentKeep = tuple[ParseMemo | None, ScanMemo | None, SourceCache | None, WalkMemo | None]
+"""What :func:`villagesite.content.load_content` may reuse: parsed files, folder listings and the last
+walk kept in memory, or the content cache on disk."""
 
 
 def cache_dir(config: SiteConfig) -> Path:
@@ -193,7 +193,7 @@ class DiskCaches(Caches):
         self._sources = SourceCache(self.root / SOURCES_FILE, config, read=self.trusted)
         if self.trusted:
             readings.remember(self.root / READINGS_FILE)
-        return None, None, self._sources
+        return None, None, self._sources, None
 
     def photo_index(self, root: Path) -> SourceIndex:
         if self._index is None:

@@ -122,11 +122,46 @@ ScanMemo = dict[str, tuple[tuple[tuple[str, int], ...], list[str], tuple[str, ..
 """Page folders as an earlier build found them, with the mtime of each folder it listed."""
 
 
+class Walk(NamedTuple):
+    """What a walk over content/ found: the files to read, what is wrong with the folders, the data files."""
+
+    jobs: tuple[_Job, ...]
+    problems: tuple[Problem, ...]
+    data: dict[str, Any]
+
+
+@dataclass(eq=False)
+class WalkMemo:
+    """The preview's last walk over content/, and the files its watcher says a save changed.
+
+    A save that changes only content files the last walk found (a page's Markdown, the commonest
+    save) needs no walk and no ``stat`` of every other file: :attr:`told` names them.  The watcher
+    may miss an event, so the preview walks again after the browsers reload
+    (:func:`walk_missed`) and builds again if it finds what the events did not say."""
+
+    last: Walk | None = None
+    told: frozenset[str] | None = None
+    """Paths (as a walk spells them) the watcher says changed; None: not known, walk."""
+    trusted: bool = False
+    """Whether the last load took :attr:`told` for all that changed (then :func:`walk_missed` checks)."""
+
+    def reusable(self) -> Walk | None:
+        """The last walk, when every told path is an existing file it found."""
+        told, last = self.told, self.last
+        if told is None or last is None:
+            return None
+        found = {job.path for job in last.jobs}
+        if not all(path in found and os.path.isfile(path) for path in told):
+            return None
+        return last
+
+
 def load_content(
     config: SiteConfig,
     memo: ParseMemo | None = None,
     scans: ScanMemo | None = None,
     cache: SourceCache | None = None,
+    walks: WalkMemo | None = None,
 ) -> ContentSet:
     """Read every content file; problems are collected, not raised.
 
@@ -134,10 +169,53 @@ def load_content(
     worker processes on large sites.  With a ``memo`` (the preview server
     keeps one) or a ``cache`` (on disk, for command-line builds), a file
     whose ``stat`` is as it was is not read again; with ``scans``, a page
-    folder whose mtime is as it was is not listed again.
+    folder whose mtime is as it was is not listed again; with ``walks``
+    that name the files a save changed, nothing else is walked or looked at.
     """
-    problems: list[Problem] = []
+    walk = walks.reusable() if walks is not None and memo is not None else None
+    if walks is not None:
+        walks.trusted = walk is not None
+    if walk is None:
+        found = walk_content(config, scans)
+        if isinstance(found, ContentSet):
+            return found
+        walk = found
+        if walks is not None:
+            walks.last = walk
+    jobs = list(walk.jobs)
+    problems = list(walk.problems)
     sources: list[Source] = []
+
+    if converts_to_traditional(config):
+        converter_for(config.traditional)  # its dictionaries loaded once, here, not in every worker
+
+    def read(job: _Job) -> Loaded:
+        return load_source(
+            config,
+            Path(job.path),
+            job.kind,
+            job.language,
+            job.folder,
+            job.name,
+            job.bundle,
+            over=Path(job.over) if job.over else None,
+        )
+
+    if memo is not None:
+        told = walks.told if walks is not None and walks.trusted else None
+        loaded = _read_with_memo(read, jobs, memo, told)
+    elif cache is not None:
+        loaded = _read_with_cache(read, jobs, cache)
+    else:
+        loaded = map_in_processes(read, jobs)
+    for one in loaded:
+        _append(one, sources, problems)
+    return ContentSet(tuple(sources), MappingProxyType(walk.data), tuple(problems))
+
+
+def walk_content(config: SiteConfig, scans: ScanMemo | None = None) -> Walk | ContentSet:
+    """Walk content/ (and check static/): the files to read; a ContentSet when there is nothing to walk."""
+    problems: list[Problem] = []
     jobs: list[_Job] = []
     data: dict[str, Any] = {}
     content_dir = config.content_dir
@@ -184,36 +262,31 @@ def load_content(
 
     # static/ is copied as it is, but only from inside the site: a link out of it is an error here.
     problems.extend(site_files(config.static_dir, root, "static/")[1])
+    return Walk(tuple(jobs), tuple(problems), data)
 
-    if converts_to_traditional(config):
-        converter_for(config.traditional)  # its dictionaries loaded once, here, not in every worker
 
-    def read(job: _Job) -> Loaded:
-        return load_source(
-            config,
-            Path(job.path),
-            job.kind,
-            job.language,
-            job.folder,
-            job.name,
-            job.bundle,
-            over=Path(job.over) if job.over else None,
-        )
+def walk_missed(config: SiteConfig, memo: ParseMemo, scans: ScanMemo | None, walks: WalkMemo) -> bool:
+    """Whether a walk now finds what the last load, trusting the watcher, did not look at: another
+    file, folder or data file, or a file changed since it was read."""
+    last = walks.last
+    if last is None:
+        return True
+    found = walk_content(config, scans)
+    if not isinstance(found, Walk) or found != last:
+        return True
+    return any(memo.get(job, (None,))[0] != _job_stat(job) for job in found.jobs)
 
-    if memo is not None:
-        loaded = _read_with_memo(read, jobs, memo)
-    elif cache is not None:
-        loaded = _read_with_cache(read, jobs, cache)
+
+def _read_with_memo(
+    read: Callable[[_Job], Loaded], jobs: list[_Job], memo: ParseMemo, told: frozenset[str] | None = None
+) -> list[Loaded]:
+    """Read only the files that are new or whose ``stat`` changed; forget files that are gone.
+
+    With ``told``, only those files (and the translations read over them) are looked at again."""
+    if told is None:
+        stats = [_job_stat(job) for job in jobs]
     else:
-        loaded = map_in_processes(read, jobs)
-    for one in loaded:
-        _append(one, sources, problems)
-    return ContentSet(tuple(sources), MappingProxyType(data), tuple(problems))
-
-
-def _read_with_memo(read: Callable[[_Job], Loaded], jobs: list[_Job], memo: ParseMemo) -> list[Loaded]:
-    """Read only the files that are new or whose ``stat`` changed; forget files that are gone."""
-    stats = [_job_stat(job) for job in jobs]
+        stats = [_job_stat(job) if job.path in told or job.over in told else memo.get(job, ((),))[0] for job in jobs]
     stale = [job for job, stat in zip(jobs, stats, strict=True) if memo.get(job, (None,))[0] != stat]
     fresh = dict(zip(stale, map_in_processes(read, stale), strict=True))
     loaded = [fresh[job] if job in fresh else memo[job][1] for job in jobs]

@@ -31,7 +31,7 @@ import jinja2
 from . import readings
 from .caches import READINGS_FILE, Caches, ContentKeep, cache_dir, writing_cache
 from .config import SiteConfig
-from .content import ParseMemo, ScanMemo
+from .content import ParseMemo, ScanMemo, WalkMemo, walk_missed
 from .deps import RecordingEnvironment, changed_bodies
 from .encode import ImageCache
 from .images import ImageAsset, SourceIndex
@@ -54,6 +54,8 @@ class BuildMemory(Caches):
 
     parsed: ParseMemo = field(default_factory=dict)
     scans: ScanMemo = field(default_factory=dict)
+    walks: WalkMemo = field(default_factory=WalkMemo)
+    """The last walk over content/, and the files the watcher says the save changed."""
     settings: str | None = None
     """The settings the parsed files were read with: front matter is read against them."""
     markdown_cache: MarkdownCache | None = None
@@ -108,7 +110,7 @@ class BuildMemory(Caches):
     def content(self, config: SiteConfig) -> ContentKeep:
         if self.builds == 0:
             readings.remember(cache_dir(config) / READINGS_FILE)
-        return self.parse_memo(config), self.scans, None
+        return self.parse_memo(config), self.scans, None, self.walks
 
     def parse_memo(self, config: SiteConfig) -> ParseMemo:
         """The parsed files, forgotten when the settings they were read with change."""
@@ -116,8 +118,17 @@ class BuildMemory(Caches):
         if fingerprint != self.settings:
             self.parsed.clear()
             self.scans.clear()
+            self.walks.last = None  # which files are content depends on the settings (languages)
             self.settings = fingerprint
         return self.parsed
+
+    def walk_missed(self, config: SiteConfig) -> bool:
+        """Whether the last build trusted the watcher and missed a change a walk finds now (see
+        :class:`villagesite.content.WalkMemo`): then build again."""
+        if not self.walks.trusted:
+            return False
+        self.walks.trusted = False
+        return walk_missed(config, self.parse_memo(config), self.scans, self.walks)
 
     def photo_index(self, root: Path) -> SourceIndex:
         if self.photos is None:

@@ -124,6 +124,9 @@ class Preview:
             for attempt in range(RETRIES + 1):
                 try:
                     config = with_base_url(load_config(self.site_dir), "/")
+                    # The files the watcher says changed; the walk after the reload checks it (walk_missed).
+                    told = frozenset(os.path.join(config.root, rel) for rel in changed) if changed else None
+                    self.memory.walks.told = told
                     report = build(
                         config,
                         output=self.output,
@@ -158,6 +161,15 @@ class Preview:
             finally:
                 self.memory.save_manifest()
         return written.written if written is not None else ()
+
+    def walk_missed(self) -> bool:
+        """After a build that took the watcher's word for what changed: whether a walk over content/
+        now finds a change it did not tell (an event lost, a folder renamed).  Then build again."""
+        with self._lock, collector_paused():
+            try:
+                return self.memory.walk_missed(with_base_url(load_config(self.site_dir), "/"))
+            except (OSError, VillageSiteError):
+                return True  # the build says what is wrong
 
     def close(self) -> None:
         """Keep the Markdown cache and photo index for the next start; stop encoding photos."""

@@ -170,6 +170,8 @@ class PreviewServer:
                 sent.wait(1.0)
                 indexed = self.preview.after_reload()
                 self.say(describe(replace(outcome, indexed=indexed) if indexed else outcome))
+                if self.preview.walk_missed():  # the events did not tell all: build from a whole walk
+                    self.watcher.changes.put({"content"})
                 _collect_garbage()
             except Exception:  # noqa: BLE001 - the builder must outlive anything; say what happened
                 self.say(
