@@ -166,10 +166,14 @@ class Preview:
         """After a build that took the watcher's word for what changed: whether a walk over content/
         now finds a change it did not tell (an event lost, a folder renamed).  Then build again."""
         with self._lock, collector_paused():
+            if not self.memory.walks.trusted:
+                return False
             try:
                 return self.memory.walk_missed(with_base_url(load_config(self.site_dir), "/"))
             except (OSError, VillageSiteError):
-                return True  # the build says what is wrong
+                return True  # a build from a whole walk says what is wrong
+            finally:
+                self.memory.walks.trusted = False  # asked once a trusted build: a broken site.yaml builds once
 
     def close(self) -> None:
         """Keep the Markdown cache and photo index for the next start; stop encoding photos."""
