@@ -123,11 +123,8 @@ class BuildMemory(Caches):
         return self.parsed
 
     def walk_missed(self, config: SiteConfig) -> bool:
-        """Whether the last build trusted the watcher and missed a change a walk finds now (see
-        :class:`villagesite.content.WalkMemo`): then build again."""
-        if not self.walks.trusted:
-            return False
-        self.walks.trusted = False
+        """Whether a walk now finds a change the last load, trusting the watcher, did not look at (see
+        :class:`villagesite.content.WalkMemo`; the preview asks after a build that trusted it)."""
         return walk_missed(config, self.parse_memo(config), self.scans, self.walks)
 
     def photo_index(self, root: Path) -> SourceIndex:

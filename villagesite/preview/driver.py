@@ -173,7 +173,7 @@ class Preview:
             except (OSError, VillageSiteError):
                 return True  # a build from a whole walk says what is wrong
             finally:
-                self.memory.walks.trusted = False  # asked once a trusted build: a broken site.yaml builds once
+                self.memory.walks.trusted = False  # asked once per trusted build: a broken site.yaml builds once
 
     def close(self) -> None:
         """Keep the Markdown cache and photo index for the next start; stop encoding photos."""
