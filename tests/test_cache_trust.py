@@ -144,6 +144,9 @@ def damage_every_cache(cache: Path) -> None:
             path.write_bytes(b"\0" * path.stat().st_size)
         elif path.suffix == ".bin":  # compiled templates: each byte's lowest bit flipped
             path.write_bytes(bytes(byte ^ 1 for byte in path.read_bytes()))
+        elif path.suffix == ".batch":  # search batches: terms changed at the same length, the last byte too
+            data = path.read_bytes().replace("逢简".encode(), "逢间".encode()).replace("沙湾".encode(), "沙滩".encode())
+            path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
         else:
             text = path.read_text(encoding="utf-8")
             for old, new in (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -264,13 +263,12 @@ def test_a_command_line_edit_indexes_one_batch_and_gives_the_index_a_clean_build
     assert snapshot(tmp_path / "kept" / "zh-hant/search") == snapshot(tmp_path / "fresh" / "zh-hant/search")
     assert "炮楼" in shards(tmp_path / "kept/search/index")
 
-    kept_files = sorted((root / ".villagesite-cache/search/zh-Hans").glob("*.json"))
+    kept_files = sorted((root / ".villagesite-cache/search/zh-Hans").glob("*.batch"))
     assert len(kept_files) >= 3
     for kept in kept_files:  # a term's last document moved on, by hand: the file still reads as a batch
-        text = kept.read_text(encoding="utf-8")
-        moved = re.sub(r'"ends": \[(\d+)', lambda m: f'"ends": [{int(m.group(1)) + 1}', text, count=1)
-        assert moved != text
-        kept.write_text(moved, encoding="utf-8")
+        data = bytearray(kept.read_bytes())
+        data[-20] ^= 1  # the last term's last document (the 16 bytes after it are the batch's digest)
+        kept.write_bytes(data)
     made.clear()
     page.write_text(page.read_text(encoding="utf-8").replace("炮楼", "碉楼"), encoding="utf-8")
     assert run_cli("build", "--site", root, "--output", tmp_path / "kept").code == 0
@@ -281,11 +279,12 @@ def test_a_command_line_edit_indexes_one_batch_and_gives_the_index_a_clean_build
 
 def test_a_kept_batch_reads_back_as_written_and_one_whose_parts_disagree_is_not_believed(tmp_path):
     """A batch file resealed by hand (its hash made to match) is still checked: counts that do not add
-    up to its steps, or a negative step, make it no batch, and the batch is made again."""
+    up to its steps, a term too few, or a part that is not a whole number of numbers make it no batch,
+    and the batch is made again."""
     from array import array
 
-    from villagesite.sealed import read_sealed, write_sealed
-    from villagesite.search.kept import POSTING, VERSION, Batch, KeptBatches
+    from villagesite.sealed import read_sealed_parts, write_sealed_parts
+    from villagesite.search.kept import POSTING, SUFFIX, VERSION, Batch, KeptBatches
 
     batch = Batch(
         "桥\n石桥\nhakka",
@@ -298,7 +297,35 @@ def test_a_kept_batch_reads_back_as_written_and_one_whose_parts_disagree_is_not_
     kept.keep("a", batch)
     kept.save()
     assert KeptBatches(tmp_path).get("a") == batch
-    data = read_sealed(tmp_path / "a.json", VERSION)
-    for broken in ({"counts": [2, 1, 2]}, {"steps": [5, 8, -5, 9]}, {"terms": "桥\n石桥"}, {"ends": "123"}):
-        write_sealed(tmp_path / "a.json", VERSION, {**data, **broken}, ensure_ascii=False)
+    path = tmp_path / f"a{SUFFIX}"
+    parts = [bytes(part) for part in read_sealed_parts(path, VERSION)]
+    for index, broken in (
+        (1, array(POSTING, [2, 1, 2]).tobytes()),
+        (0, "桥\n石桥".encode()),
+        (3, b"123"),
+        (0, b"\xff\xfe"),  # not UTF-8
+    ):
+        write_sealed_parts(path, VERSION, *parts[:index], broken, *parts[index + 1 :])
         assert KeptBatches(tmp_path).get("a") is None, broken
+    write_sealed_parts(path, VERSION, *parts)
+    assert KeptBatches(tmp_path).get("a") == batch
+
+
+def test_sealed_parts_are_not_believed_when_a_byte_or_a_length_changes_or_the_file_is_cut_short(tmp_path):
+    from villagesite.sealed import read_sealed_parts, write_sealed_parts
+
+    path = tmp_path / "parts"
+    write_sealed_parts(path, 7, b"abc", b"", "桥".encode())
+    assert [bytes(part) for part in read_sealed_parts(path, 7)] == [b"abc", b"", "桥".encode()]
+    assert read_sealed_parts(path, 8) is None  # another version
+    good = path.read_bytes()
+    head, body = good.split(b"\n", 1)
+    for changed in (
+        head + b"\n" + body[:-1] + b"!",  # a byte of the last part
+        head + b"\n" + body[:-1],  # cut short
+        head.replace(b" 3 0 3", b" 2 1 3") + b"\n" + body,  # the lengths, the bytes the same
+        b"not sealed at all",
+        b"",
+    ):
+        path.write_bytes(changed)
+        assert read_sealed_parts(path, 7) is None, changed

@@ -63,3 +63,49 @@ def read_sealed(path: Path, version: int) -> dict | None:
 
 
 _SEAL = '{{"version": {version}, "sha256": "{digest}", '
+
+_PARTS = b"villagesite sealed parts"
+"""The first words of a file of sealed parts (see :func:`write_sealed_parts`)."""
+_LONGEST_HEAD = 1024
+"""A head longer than this is not one :func:`write_sealed_parts` wrote."""
+
+
+def write_sealed_parts(path: Path, version: int, *parts: bytes) -> None:
+    """Binary parts, each of any length, in one file that carries the hash of their lengths and bytes,
+    written atomically.
+
+    For numbers by the million, where JSON is the cost: the 79 kept search batches of 5,000 villages
+    are 16 MB of JSON, 0.34 s to read and 0.40 s to write; as arrays' bytes, 0.03 s each way.  The
+    head is one line of text: ``villagesite sealed parts <version> <sha256> <length> ...``."""
+    lengths = " ".join(str(len(part)) for part in parts).encode()
+    digest = hashlib.sha256(lengths)
+    for part in parts:
+        digest.update(part)
+    head = b"%s %d %s %s\n" % (_PARTS, version, digest.hexdigest().encode(), lengths)
+    replace_bytes(path, head, *parts)
+
+
+def read_sealed_parts(path: Path, version: int) -> list[memoryview] | None:
+    """The parts :func:`write_sealed_parts` wrote, or None when the file is another version, or its
+    lengths or bytes are not what its hash says (a byte changed, the file cut short)."""
+    raw = path.read_bytes()
+    end = raw.find(b"\n", 0, _LONGEST_HEAD)
+    words = raw[:end].split(b" ") if end > 0 else []
+    if words[:3] != _PARTS.split(b" ") or len(words) < 5 or words[3] != b"%d" % version:
+        return None
+    try:
+        lengths = [int(word) for word in words[5:]]
+    except ValueError:
+        return None
+    body = memoryview(raw)[end + 1 :]
+    if any(length < 0 for length in lengths) or sum(lengths) != len(body):
+        return None
+    digest = hashlib.sha256(b" ".join(words[5:]))
+    digest.update(body)
+    if digest.hexdigest().encode() != words[4]:
+        return None
+    parts, start = [], 0
+    for length in lengths:
+        parts.append(body[start : start + length])
+        start += length
+    return parts

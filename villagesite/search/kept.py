@@ -4,7 +4,8 @@ The preview keeps every batch's postings in memory (:class:`~villagesite.search.
 the command line started each build with none, so an edit to one page made the terms of every page
 again: 1.3 s of a 1.5 s edit at 1,000 villages.  A batch is kept in its own file, named by a digest
 of its documents and their numbers, sealed like every cache file (one changed by hand is not
-believed), so an edit reads the others and writes one.
+believed), so an edit reads the others and writes one.  Its arrays are kept as their bytes
+(little-endian), not as JSON: at 5,000 villages, 0.03 s to read or write every batch, not 0.34 and 0.40.
 """
 
 from __future__ import annotations
@@ -12,16 +13,19 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import sys
 from array import array
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from ..sealed import read_sealed, write_sealed
+from ..sealed import read_sealed_parts, write_sealed_parts
 from .documents import SearchDocument
 
-VERSION = 2
+VERSION = 3
 """The files' format, and what makes terms: bump it when terms, folding or weights change."""
+SUFFIX = ".batch"
+"""A kept batch's file: its digest, then this."""
 
 POSTING = "I"
 """Postings are arrays of unsigned 32-bit steps."""
@@ -77,18 +81,13 @@ class KeptBatches:
         if not self.read:
             return None
         try:
-            data = read_sealed(self.folder / f"{digest}.json", VERSION)
-            if data is None or not isinstance(data["terms"], str):
+            parts = read_sealed_parts(self.folder / f"{digest}{SUFFIX}", VERSION)
+            if parts is None or len(parts) != 5:
                 return None
-            batch = Batch(
-                data["terms"],
-                array(POSTING, data["counts"]),
-                array(POSTING, data["steps"]),
-                array(POSTING, data["ends"]),
-                bytes.fromhex(data["digest"]),
-            )
+            terms, counts, steps, ends, made_from = parts
+            batch = Batch(str(terms, "utf-8"), _numbers(counts), _numbers(steps), _numbers(ends), bytes(made_from))
             return batch if batch.whole() else None
-        except (OSError, ValueError, KeyError, TypeError, OverflowError):
+        except (OSError, ValueError):
             return None
 
     def keep(self, digest: str, batch: Batch) -> None:
@@ -102,21 +101,33 @@ class KeptBatches:
             self.new[digest] = batch
 
     def _write(self, digest: str, batch: Batch) -> None:
-        data = {
-            "terms": batch.terms,
-            "counts": batch.counts.tolist(),
-            "steps": batch.steps.tolist(),
-            "ends": batch.ends.tolist(),
-            "digest": batch.digest.hex(),
-        }
-        write_sealed(self.folder / f"{digest}.json", VERSION, data, ensure_ascii=False)
+        numbers = [_little_endian(batch.counts), _little_endian(batch.steps), _little_endian(batch.ends)]
+        write_sealed_parts(self.folder / f"{digest}{SUFFIX}", VERSION, batch.terms.encode(), *numbers, batch.digest)
 
     def save(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         for digest, batch in self.new.items():
             self._write(digest, batch)
-        for path in self.folder.glob("*.json"):
-            if path.stem not in self.used:
+        for path in (*self.folder.glob(f"*{SUFFIX}"), *self.folder.glob("*.json")):  # .json: version 2's
+            if path.suffix != SUFFIX or path.stem not in self.used:
                 with contextlib.suppress(OSError):
                     os.unlink(path)
         self.new = {}
+
+
+def _little_endian(numbers: array[int]) -> bytes:
+    """An array's bytes as kept: little-endian on every machine (a cache folder may be copied)."""
+    if sys.byteorder == "little":
+        return numbers.tobytes()
+    swapped = array(POSTING, numbers)
+    swapped.byteswap()
+    return swapped.tobytes()
+
+
+def _numbers(kept: memoryview) -> array[int]:
+    """What :func:`_little_endian` kept; a ValueError when it is not a whole number of them."""
+    numbers = array(POSTING)
+    numbers.frombytes(kept)
+    if sys.byteorder == "big":
+        numbers.byteswap()
+    return numbers
