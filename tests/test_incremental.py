@@ -68,6 +68,19 @@ def test_editing_a_village_body_rewrites_only_its_page(site):
     assert {rel for rel in after if after[rel] != before[rel]} - search_index(after) == {"villages/fengjian/index.html"}
 
 
+def test_fingerprints_tell_apart_long_texts_that_differ_deep_inside():
+    """What a page was made from is fingerprinted (a long body by its bytes, not its ``repr``): any
+    difference, however deep in a body, in bytes or text, or in where one part ends, is a difference."""
+    from villagesite.deps import _sha
+
+    body = "逢简村的石桥、祠堂和水道。" * 40
+    deep = body[:300] + "木" + body[301:]
+    assert len(deep) == len(body) and _sha(body) != _sha(deep)
+    assert _sha(body) != _sha(body.encode()) != _sha(repr(body))
+    assert _sha(body, body) != _sha(body + body[:1], body[1:])
+    assert _sha("短") != _sha("短".encode()) and _sha(body) == _sha(str(body))
+
+
 def test_renaming_a_village_rewrites_the_pages_that_show_its_name(site):
     root = site(site_files())
     config = load_config(root)
