@@ -688,3 +688,36 @@ def test_a_change_the_watcher_lost_is_built_after_the_reload(running):
     wait_for(lambda: "水乡的新正文。" in get(running.port, "/villages/fengjian/")[1].decode())
     wait_for(lambda: "围龙新村" in get(running.port, "/villages/weilong/")[1].decode())
     wait_for_build(running, 2)
+
+
+@pytest.mark.parametrize(("command", "collecting"), [("serve", True), ("build", False)])
+def test_the_villagesite_command_collects_garbage_while_serving_not_in_a_build_that_exits(
+    site, monkeypatch, command, collecting
+):
+    """``villagesite`` switches the cyclic collector off for a command that builds once and exits (it
+    exits without tearing down); the preview server, which lives on, collects as before."""
+    import gc
+
+    from villagesite import cli
+    from villagesite import preview as preview_module
+
+    root = site({"content/villages/a/index.md": village("甲村")})
+    seen: list[bool] = []
+    monkeypatch.setattr(preview_module, "serve", lambda *args, **kwargs: seen.append(gc.isenabled()) or 0)
+    real_build = cli.build
+    monkeypatch.setattr(
+        cli, "build", lambda *args, **kwargs: seen.append(gc.isenabled()) or real_build(*args, **kwargs)
+    )
+    monkeypatch.setattr(sys, "argv", ["villagesite", command, "--site", str(root)])
+
+    def exit_here(code: int) -> None:
+        raise SystemExit(code)
+
+    monkeypatch.setattr(os, "_exit", exit_here)
+    try:
+        with pytest.raises(SystemExit) as exited:
+            cli.run()
+    finally:
+        gc.enable()
+    assert exited.value.code == 0
+    assert seen == [collecting]
