@@ -49,11 +49,13 @@ def _sha(*parts: object) -> str:
     with ``s`` or ``b`` and a digit, so the forms cannot be mistaken for each other."""
     digest = hashlib.sha256()
     for part in parts:
-        kind = type(part)
-        if (kind is str or kind is bytes) and len(part) > _SHORT:  # type: ignore[arg-type]
-            data = part.encode("utf-8", "surrogatepass") if kind is str else part  # type: ignore[union-attr]
-            digest.update(b"%s%d:" % (b"s" if kind is str else b"b", len(data)))
-            digest.update(data)  # type: ignore[arg-type]
+        if type(part) is str and len(part) > _SHORT:
+            data = part.encode("utf-8", "surrogatepass")
+            digest.update(b"s%d:" % len(data))
+            digest.update(data)
+        elif type(part) is bytes and len(part) > _SHORT:
+            digest.update(b"b%d:" % len(part))
+            digest.update(part)
         else:
             digest.update(repr(part).encode("utf-8"))
         digest.update(b"\0")

@@ -38,9 +38,9 @@ LONGEST_WAIT = 2.0
 STEP_MS = 10
 """How long watchfiles waits for more events before it reports a batch: it reports after a whole step
 with no new event, so a save reaches the build 1-2 steps after it is made (17 ms median at 10 ms, 48 ms
-at 30: benchmarks/serve.py).  An editor's save (a temporary file written, then renamed) takes well under
-a step; a save that straddles one builds again, as a burst does (see :func:`gather`).  Idle, the
-watcher's wake-ups cost about 1.5 ms of CPU a second."""
+at 30, timed at 12 saves of benchmarks/serve.py: docs/performance.md).  An editor's save (a temporary
+file written, then renamed) takes well under a step; a save that straddles one builds again, as a
+burst does (see :func:`gather`).  Idle, the watcher's wake-ups cost about 1.5 ms of CPU a second."""
 ROOT_STEP_MS = 250
 """The same for the site folder's own entries (site.yaml, whose rebuild takes seconds anyway): watchfiles
 takes the interpreter's lock once a step, which slows a build running meanwhile."""
