@@ -50,6 +50,7 @@ just creating files. Both are worth knowing; say which you quote.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import resource
@@ -340,6 +341,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         site, output, step, run = args.child
+        gc.disable()  # as the villagesite command runs a build (villagesite.cli.run): no collection at its end
         print(json.dumps(child(Path(site), Path(output), step, int(run))), flush=True)
         os._exit(0)  # as the villagesite command exits (villagesite.cli.run): no interpreter teardown
 
