@@ -41,6 +41,10 @@ STRUCTURE = "structure"
 SELF = "self"
 
 
+_SHORT = 64
+"""Shorter strings (a URL, a slug) are hashed by their ``repr``: formatting a length costs more there."""
+
+
 def _sha(*parts: object) -> str:
     """A fingerprint of ``parts``: each by its ``repr``, but a long string or bytes by its bytes and length.
 
@@ -60,10 +64,6 @@ def _sha(*parts: object) -> str:
             digest.update(repr(part).encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()[:24]
-
-
-_SHORT = 64
-"""Shorter strings (a URL, a slug) are hashed by their ``repr``: formatting a length costs more there."""
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -1,7 +1,8 @@
-"""Cache files that carry the hash of their own text: a file changed by hand, or cut short, is not believed.
+"""Cache files that carry the hash of their own contents: a file changed by hand, or cut short, is not believed.
 
 A build trusts what it kept from the last one (the manifest, the report, the
-photo index) only when the text hashes to what the file says it should.
+photo index as JSON text; the search batches as binary parts) only when the
+contents hash to what the file says they should.
 """
 
 from __future__ import annotations
