@@ -490,8 +490,14 @@ def render_markdown(
 def sanitised(html: str) -> str:
     """A body's HTML with only the :data:`SAFE_TAGS` and :data:`SAFE_ATTRIBUTES` left, links to the web,
     mail and phones only, no comments."""
-    return nh3.clean(
-        html,
+    return _cleaner().clean(html)
+
+
+@functools.cache
+def _cleaner() -> nh3.Cleaner:
+    """The sanitiser's rules, handed to ammonia once: ``nh3.clean`` builds them again on every call
+    (0.077 against 0.057 ms a realistic body, docs/performance.md)."""
+    return nh3.Cleaner(
         tags=SAFE_TAGS,
         attributes=SAFE_ATTRIBUTES,
         link_rel=None,
