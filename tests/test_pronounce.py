@@ -208,3 +208,29 @@ def test_a_cold_build_starts_the_jyutping_child_early_and_leaves_no_process_behi
     with readings.early_child():
         readings.start_child_early()
     assert len(started) == 2 and started[1].poll() == 0
+
+
+def test_the_same_place_name_is_said_as_each_page_asks(site):
+    """One city on three pages: Jyutping under it on a Cantonese village's page and on a page that asks
+    for it, pinyin alone on a Hakka village's, however many pages said it before."""
+    root = site(
+        {
+            "content/villages/a/index.md": village("逢简村"),
+            "content/villages/b/index.md": village("客家村", style="hakka", lat=22.9),
+            "content/villages/c/index.md": village(
+                "客粤村", style="hakka", lat=23.0, extra="pronounce: {jyutping: true}\n"
+            ),
+            "content/villages/d/index.md": village("石头村", style="hakka", lat=23.1),
+        }
+    )
+    assert run_cli("build", "--site", root).code == 0
+
+    def place_line(folder: str) -> str:
+        page = (root / f"output/villages/{folder}/index.html").read_text(encoding="utf-8")
+        return page.split("<dt>地点</dt><dd>")[1].split("</dd>")[0]
+
+    said = {folder: place_line(folder) for folder in "abcd"}
+    for line in said.values():
+        assert '<ruby>佛<rp>(</rp><rt class="say-pinyin">fó</rt>' in line
+    assert 'class="say-jyutping">fat6</rt>' in said["a"] and 'class="say-jyutping">fat6</rt>' in said["c"]
+    assert "say-jyutping" not in said["b"] and "say-jyutping" not in said["d"]
