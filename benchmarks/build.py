@@ -30,6 +30,15 @@ the unchanged articles as villagesite's and Hugo's do. Peers' peak memory is
 not measured. The last columns divide villagesite's whole process by each peer's
 (issue 18's targets: at most 1.0x Hugo cold at 5,000 villages, 1.5x at 1,000).
 
+--engines python-markdown pulldown-cmark cmark-gfm builds each corpus once
+per engine: villagesite's own (Python-Markdown), and what a build would take
+with a CommonMark engine in Rust or C (pip packages `pyromark` and
+`cmarkgfm`) doing the Markdown, with villagesite's features added to its HTML
+as benchmarks/markdown_engines.py adds them (heading ids and their table of
+contents, content paths resolved, the same sanitiser). Only the measured
+child uses the other engine; villagesite itself has one. Peers build each
+corpus once, and every engine's row is divided by the same peer times.
+
 --photos N [N ...] puts N phone-size photos (4000x3000 JPEG, about 2.6 MB,
 each different, made by benchmarks/images.py and kept in TMP for later runs)
 into a corpus as the covers of villages spread evenly through it, one corpus
@@ -67,6 +76,8 @@ from pathlib import Path
 import yaml
 from corpus import CORPORA, write_corpus
 
+PYTHON_MARKDOWN = "python-markdown"
+"""villagesite's engine; the others are measured by ``--engines`` only."""
 HUGO_CONFIG = """baseURL = "/"
 title = "基准测试"
 disableKinds = ["RSS"]
@@ -257,9 +268,19 @@ def prepare_site(
     return site
 
 
-def child(site: Path, output: Path, step: str, run: int) -> dict[str, float]:
-    """One measured build in a fresh process: prints JSON with seconds, pages written and peak MiB."""
+def child(site: Path, output: Path, step: str, run: int, engine: str = PYTHON_MARKDOWN) -> dict[str, float]:
+    """One measured build in a fresh process: prints JSON with seconds, pages written and peak MiB.
+
+    With another ``engine``, the build's Markdown is that engine's with villagesite's features added
+    (``markdown_engines.as_render_markdown``): what a build would take if villagesite switched."""
     from villagesite import build, load_config
+
+    if engine != PYTHON_MARKDOWN:
+        from markdown_engines import as_render_markdown
+
+        import villagesite.markdown_cache
+
+        villagesite.markdown_cache.render_markdown = as_render_markdown(engine)  # forked workers inherit it
 
     if step == "cold":
         shutil.rmtree(output, ignore_errors=True)
@@ -286,10 +307,10 @@ def child(site: Path, output: Path, step: str, run: int) -> dict[str, float]:
     return {"seconds": seconds, "written": written, "peak_mib": peak, "worker_peak_mib": workers, "files": report.files}
 
 
-def measure(site: Path, output: Path, step: str, run: int) -> dict[str, float]:
+def measure(site: Path, output: Path, step: str, run: int, engine: str = PYTHON_MARKDOWN) -> dict[str, float]:
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, __file__, "--child", str(site), str(output), step, str(run)],
+        [sys.executable, __file__, "--child", str(site), str(output), step, str(run), engine],
         check=True,
         capture_output=True,
         text=True,
@@ -337,12 +358,21 @@ def main() -> None:
         help="what villagesite encodes the photos as (default: webp jpeg, as Hugo's theme here; "
         "villagesite's own default adds avif)",
     )
-    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--engines",
+        nargs="+",
+        choices=[PYTHON_MARKDOWN, "cmark-gfm", "pulldown-cmark"],
+        default=[PYTHON_MARKDOWN],
+        help="whose Markdown the build uses: python-markdown is villagesite's; cmark-gfm and pulldown-cmark "
+        "(pip install cmarkgfm pyromark) with villagesite's features added, to measure what a switch would give "
+        "(benchmarks/markdown_engines.py)",
+    )
+    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        site, output, step, run = args.child
+        site, output, step, run, engine = args.child
         gc.disable()  # as the villagesite command runs a build (villagesite.cli.run): no collection at its end
-        print(json.dumps(child(Path(site), Path(output), step, int(run))), flush=True)
+        print(json.dumps(child(Path(site), Path(output), step, int(run), engine)), flush=True)
         os._exit(0)  # as the villagesite command exits (villagesite.cli.run): no interpreter teardown
 
     photos: list[Path] = []
@@ -366,21 +396,23 @@ def main() -> None:
                 print(f"{name} is not installed, skipped: {install}")
     print("Each cell: build() time [whole `villagesite build` process, with start-up and imports] (files written)")
     print(
-        "| villages | editions | photos | files | cold | no-change rebuild | one-page edit, first after cold | "
-        "one-page edit, next | one-template edit | peak memory (cold): main process, largest worker |"
+        "| villages | editions | photos | Markdown | files | cold | no-change rebuild | "
+        "one-page edit, first after cold | one-page edit, next | one-template edit | "
+        "peak memory (cold): main process, largest worker |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     peer_lines: list[str] = []
     ratios: list[str] = []
-    rows = [(c, e, p) for c in args.sizes for e in args.editions for p in args.photos]
-    for count, editions, shown in rows:
+    rows = [(c, e, p, m) for c in args.sizes for e in args.editions for p in args.photos for m in args.engines]
+    timed_peers: dict[tuple[int, int, int], dict[str, tuple[float, float, int]]] = {}  # the same corpus, once
+    for count, editions, shown, engine in rows:
         with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
             site = prepare_site(Path(tmp) / "site", count, editions, args.corpus, photos[:shown], args.formats)
             output = Path(tmp) / "output"
             results: dict[str, list[dict[str, float]]] = {}
             for run in range(args.runs):
                 for step in ("cold", "nochange", "page", "page2", "template"):
-                    results.setdefault(step, []).append(measure(site, output, step, run))
+                    results.setdefault(step, []).append(measure(site, output, step, run, engine))
 
             def cell(step: str, results: dict[str, list[dict[str, float]]] = results) -> str:
                 seconds = statistics.median(r["seconds"] for r in results[step])
@@ -392,21 +424,23 @@ def main() -> None:
             worker_peak = statistics.median(r["worker_peak_mib"] for r in results["cold"])
             files = int(results["cold"][0]["files"])
             print(
-                f"| {count:,} | {editions} | {shown:,} | {files:,} | {cell('cold')} | {cell('nochange')} | "
+                f"| {count:,} | {editions} | {shown:,} | {engine} | {files:,} | {cell('cold')} | {cell('nochange')} | "
                 f"{cell('page')} | {cell('page2')} | {cell('template')} | {peak:.0f} MiB, "
                 f"{f'{worker_peak:.0f} MiB' if worker_peak else 'no workers'} |",
                 flush=True,
             )
             cold = statistics.median(r["seconds"] for r in results["cold"])
             edit = statistics.median(r["seconds"] for r in results["page2"])
+            first = engine == args.engines[0]
             if editions == 1 and shown == args.photos[0]:  # editions are compared on the first number of photos
-                one_edition = (cold, edit)
-            elif args.editions[0] == 1 and shown == args.photos[0]:
+                if first:
+                    one_edition = (cold, edit)
+            elif args.editions[0] == 1 and shown == args.photos[0] and first:
                 ratios.append(
                     f"{count:,} villages, {editions} editions: cold {cold / one_edition[0]:.2f}x, "
                     f"one-page edit {edit / one_edition[1]:.2f}x of one edition"
                 )
-            if "Hugo" in peers and editions == 2 and shown == args.photos[0]:
+            if "Hugo" in peers and editions == 2 and shown == args.photos[0] and first:
                 one, _, _ = time_hugo(hugo_site(site, Path(tmp) / "hugo-one"), args.runs)
                 two, _, files_two = time_hugo(hugo_two_languages(site, Path(tmp) / "hugo-two"), args.runs)
                 ratios.append(
@@ -416,14 +450,17 @@ def main() -> None:
             if peers and editions == 1:
                 ours = statistics.median(r["process"] for r in results["cold"])
                 ours_edit = statistics.median(r["process"] for r in results["page"])  # first after cold, as theirs
-                cells = [f"{count:,}", f"{shown:,}"]
+                cells = [f"{count:,}", f"{shown:,}", engine]
                 compared = []  # villagesite's time over each peer's, whole processes: the issue's ratios
                 for name, (make, timer) in peers.items():
                     if shown and name == "Pelican":
                         cells += ["(makes no sizes of photos)", ""]
                         compared += ["", ""]
                         continue
-                    peer_cold, peer_edit, peer_files = timer(make(site, Path(tmp) / name.lower()), args.runs)
+                    timed = timed_peers.setdefault((count, editions, shown), {})
+                    if name not in timed:  # the corpus is the same for every engine: each peer builds it once
+                        timed[name] = timer(make(site, Path(tmp) / name.lower()), args.runs)
+                    peer_cold, peer_edit, peer_files = timed[name]
                     cells += [f"{peer_cold:.2f} s ({peer_files:,} files)", f"{peer_edit:.2f} s"]
                     compared += [f"{ours / peer_cold:.2f}x", f"{ours_edit / peer_edit:.2f}x"]
                 cells += [f"{ours:.2f} s ({files:,} files)", f"{ours_edit:.2f} s", *compared]
@@ -439,11 +476,11 @@ def main() -> None:
         names = [*peers, "villagesite"]
         ratio_heads = " | ".join(f"villagesite / {name}: cold | villagesite / {name}: edit" for name in peers)
         print(
-            "| villages | photos | "
+            "| villages | photos | villagesite's Markdown | "
             + " | ".join(f"{name} cold | {name} one-page edit" for name in names)
             + f" | {ratio_heads} |"
         )
-        print("|---" * (2 + 2 * len(names) + 2 * len(peers)) + "|")
+        print("|---" * (3 + 2 * len(names) + 2 * len(peers)) + "|")
         print("\n".join(peer_lines))
 
 

@@ -14,6 +14,9 @@ pages with the same output features.  This converts the bodies of the realistic 
   Neither engine has attribute lists or abbreviations, and cmark-gfm no definition lists: pages
   that write them would change.
 
+:func:`as_render_markdown` puts an engine with the features in place of villagesite's Markdown for a
+whole build: ``benchmarks/build.py --engines`` times cold builds and edits with it beside Hugo.
+
 For each engine it also counts the bodies whose visible text, and whose HTML, equals
 villagesite's (whitespace between tags ignored).  Neither engine is a villagesite dependency::
 
@@ -40,8 +43,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from corpus import CORPORA  # noqa: E402
 
-from villagesite.errors import Severity  # noqa: E402
-from villagesite.markdown_html import render_markdown, sanitised  # noqa: E402
+from villagesite.errors import Problem, Severity  # noqa: E402
+from villagesite.markdown_html import RenderedBody, _RecordingTargets, render_markdown, sanitised  # noqa: E402
 from villagesite.slugs import slugify  # noqa: E402
 
 Targets = dict[str, str]
@@ -59,8 +62,9 @@ def targets_of(count: int) -> Targets:
     return {f"/villages/v{n:05d}/": f"/villages/v{n:05d}/" for n in range(count)}
 
 
-def resolve(target: str, folder: str, targets: Targets, broken: list[str]) -> str:
-    """A link written as a content path, as villagesite resolves it; external links as they are."""
+def resolve(target: str, folder: str, targets: Targets, broken: list[str], link: Callable[[str], str] = str) -> str:
+    """A link written as a content path, as villagesite resolves it (``link`` puts the site's base path
+    before it); external links as they are."""
     parts = urlsplit(html.unescape(target))
     if parts.scheme or parts.netloc or not parts.path:
         return target
@@ -73,7 +77,7 @@ def resolve(target: str, folder: str, targets: Targets, broken: list[str]) -> st
         broken.append(target)
         return target
     suffix = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
-    return html.escape(site_path + suffix)
+    return html.escape(link(site_path) + suffix)
 
 
 HEADING = re.compile(r"<h([2-4])>(.*?)</h\1>", re.S)
@@ -81,7 +85,9 @@ LINK = re.compile(r'(<a href|<img src)="([^"]*)"')
 TAG = re.compile(r"<[^>]+>")
 
 
-def finished(engine_html: str, folder: str, targets: Targets) -> tuple[str, list[tuple[int, str, str]]]:
+def finished(
+    engine_html: str, folder: str, targets: Targets, link: Callable[[str], str] = str
+) -> tuple[str, list[tuple[int, str, str]]]:
     """An engine's HTML with villagesite's features added: heading ids and their table of contents,
     content paths resolved, sanitised."""
     seen: dict[str, int] = {}
@@ -99,7 +105,7 @@ def finished(engine_html: str, folder: str, targets: Targets) -> tuple[str, list
 
     broken: list[str] = []
     text = HEADING.sub(heading, engine_html)
-    text = LINK.sub(lambda m: f'{m.group(1)}="{resolve(m.group(2), folder, targets, broken)}"', text)
+    text = LINK.sub(lambda m: f'{m.group(1)}="{resolve(m.group(2), folder, targets, broken, link)}"', text)
     return sanitised(text), toc
 
 
@@ -148,6 +154,35 @@ def pulldown_cmark(targets: Targets, alone: bool = False) -> Callable[[str], str
         return made if alone else finished(made, "/villages/v00001/", targets)[0]
 
     return convert
+
+
+ENGINES: dict[str, Callable[..., Callable[[str], str] | None]] = {
+    "cmark-gfm": cmark_gfm,
+    "pulldown-cmark": pulldown_cmark,
+}
+
+
+def as_render_markdown(engine: str) -> Callable[..., tuple[RenderedBody, list[Problem]]]:
+    """:func:`~villagesite.markdown_html.render_markdown` done by ``engine`` and the features added
+    (:func:`finished`), for ``benchmarks/build.py --engines``: a whole build with another engine.
+
+    What it leaves out: pictures for photos written in a body (the corpus writes none), video cards,
+    and the messages about links that lead nowhere (the corpus has none).  Which content paths each
+    body looked up is recorded as villagesite records it, for the incremental builds.
+    """
+    to_html = ENGINES[engine]({}, alone=True)
+    if to_html is None:
+        raise SystemExit(f"{engine} is not installed: .venv/bin/pip install cmarkgfm pyromark")
+
+    def render(
+        body: str, *, folder: str, targets: Targets, link: Callable[[str], str], **_: object
+    ) -> tuple[RenderedBody, list[Problem]]:
+        recording = _RecordingTargets(targets)
+        made, toc = finished(to_html(body), folder, recording, link)
+        lookups = tuple(sorted(recording.lookups.items()))
+        return RenderedBody(made, tuple(toc), (), lookups, recording.read_all), []
+
+    return render
 
 
 def cpu_seconds(convert: Callable[[str], str], texts: list[str], rounds: int) -> float:
