@@ -211,8 +211,8 @@ def test_a_cold_build_starts_the_jyutping_child_early_and_leaves_no_process_behi
 
 
 def test_the_same_place_name_is_said_as_each_page_asks(site):
-    """One city on three pages: Jyutping under it on a Cantonese village's page and on a page that asks
-    for it, pinyin alone on a Hakka village's, however many pages said it before."""
+    """One city on four pages: Jyutping under it on a Cantonese village's page and on a page that asks
+    for it, pinyin alone on the Hakka villages' pages, whichever page said it first."""
     root = site(
         {
             "content/villages/a/index.md": village("逢简村"),
