@@ -153,22 +153,36 @@ def test_the_site_chooses_the_systems_and_can_turn_them_off(site):
 
 def test_many_names_are_read_in_a_child_with_the_same_jyutping_as_one_by_one():
     """A build's batch of names is read by ToJyutping in a child process (its 70 MB trie never joins the
-    build's memory); what it reads is what reading each name here gives."""
+    build's memory); what it reads is what reading each name here gives.  The thread that wrote the
+    names to it is gone once they are read: rendering forks its workers only from a single thread."""
     names = [
         f"{place}{kind}"
         for place in ("逢简", "沙湾", "碧江", "松塘", "烟桥")
         for kind in ("村", "镇", "祠堂", "古桥", "河涌")
     ]
     script = (
-        "import json, sys\n"
+        "import json, sys, threading, time\n"
         "from villagesite import readings\n"
+        # The thread writing the names lingers a moment after closing the pipe: it must be waited for.
+        "class Lingering:\n"
+        "    def __init__(self, pipe): self.pipe = pipe\n"
+        "    def write(self, text): return self.pipe.write(text)\n"
+        "    def __enter__(self): return self\n"
+        "    def __exit__(self, *exc): self.pipe.close(); time.sleep(0.3)\n"
+        "make = readings._child\n"
+        "def child():\n"
+        "    made = make(); made.stdin = Lingering(made.stdin); return made\n"
+        "readings._child = child\n"
+        "readings.start_child_early(); time.sleep(1.5)\n"  # it has loaded ToJyutping: it answers at once
         f"readings.read_jyutping({names!r})\n"
         "loaded = 'ToJyutping' in sys.modules\n"
-        f"print(json.dumps([loaded, [readings.jyutping(n) for n in {names!r}]]))\n"
+        "threads = threading.active_count()\n"
+        f"print(json.dumps([loaded, threads, [readings.jyutping(n) for n in {names!r}]]))\n"
     )
     batch = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    loaded, read = json.loads(batch.stdout)
+    loaded, threads, read = json.loads(batch.stdout)
     assert not loaded  # the parent never imported it
+    assert threads == 1
     one_by_one = subprocess.run(
         [
             sys.executable,
